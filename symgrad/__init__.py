@@ -1,0 +1,65 @@
+"""symgrad: exact gradients, Hessians and Jacobians of formulas.
+
+>>> import symgrad
+>>> g = symgrad.gradient("x**2 + y*z")
+>>> g.gradient
+(2*x, z, y)
+>>> g.at(x=1, y=2, z=3).gradient
+(2, 3, 2)
+
+Formulas are parsed safely (never with ``eval``); see :func:`parse`.
+The library imports neither click nor rich.
+"""
+
+from __future__ import annotations
+
+from .calculus import differentiate, gradient, hessian, jacobian
+from .errors import (
+    EvaluationError,
+    ExitCode,
+    JobTimeoutError,
+    ParseError,
+    PointError,
+    ResourceLimitError,
+    SymgradError,
+    UnknownFunctionError,
+    VariableError,
+)
+from .evaluate import evaluate
+from .parsing import Parsed, parse, parse_expression
+from .results import Derivatives, PointValues, Problem
+
+__all__ = [
+    "Derivatives",
+    "EvaluationError",
+    "ExitCode",
+    "JobTimeoutError",
+    "ParseError",
+    "Parsed",
+    "PointError",
+    "PointValues",
+    "Problem",
+    "ResourceLimitError",
+    "SymgradError",
+    "UnknownFunctionError",
+    "VariableError",
+    "__version__",
+    "differentiate",
+    "evaluate",
+    "gradient",
+    "hessian",
+    "jacobian",
+    "parse",
+    "parse_expression",
+]
+
+
+def __getattr__(name: str) -> str:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("symgrad")
+        except PackageNotFoundError:  # running from a source tree
+            return "0+unknown"
+    raise AttributeError(f"module 'symgrad' has no attribute {name!r}")

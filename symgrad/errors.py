@@ -1,0 +1,77 @@
+"""Exceptions raised by the symgrad library and the exit codes they map to.
+
+The library raises only these; the command line turns each into one
+``Error:`` line on stderr and its :class:`ExitCode`.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    """Process exit status, as in SPEC: 0 ok, 1 math failed, 2 usage/parse."""
+
+    OK = 0
+    MATH = 1
+    USAGE = 2
+
+
+class SymgradError(Exception):
+    """Base class of every error symgrad raises on purpose."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+
+
+class ParseError(SymgradError):
+    """The text is not a formula symgrad can read.
+
+    ``source`` and ``column`` (0-based, into ``source``) locate the problem
+    when it has a place; the CLI prints a caret under that column.
+    """
+
+    def __init__(self, message: str, source: str | None = None, column: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source
+        self.column = column
+
+    def caret_lines(self) -> list[str]:
+        """The source line and a caret under the offending column, if known."""
+        if self.source is None or self.column is None or "\n" in self.source:
+            return []
+        if len(self.source) > 200:
+            # Show a window around the column so the caret stays readable.
+            start = max(0, self.column - 60)
+            window = self.source[start : start + 120]
+            prefix = "..." if start > 0 else ""
+            return [f"  {prefix}{window}", "  " + " " * (len(prefix) + self.column - start) + "^"]
+        return [f"  {self.source}", "  " + " " * self.column + "^"]
+
+
+class UnknownFunctionError(ParseError):
+    """A name followed by ``(`` is not a function symgrad knows."""
+
+
+class ResourceLimitError(SymgradError):
+    """The input asks for more work or memory than symgrad allows."""
+
+    exit_code = ExitCode.USAGE
+
+
+class VariableError(SymgradError):
+    """A variable named in ``--wrt``/``--at`` is missing, unknown or repeated."""
+
+
+class PointError(SymgradError):
+    """A value given for a point is not a finite real number."""
+
+
+class EvaluationError(SymgradError):
+    """The input was valid but the mathematics failed."""
+
+    exit_code = ExitCode.MATH
+
+
+class JobTimeoutError(EvaluationError):
+    """A job ran longer than its time limit."""

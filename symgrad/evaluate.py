@@ -1,0 +1,190 @@
+"""Evaluation of symbolic derivatives at a point.
+
+Values are substituted bottom-up through the expression tree, so each node
+is rebuilt from numbers by SymPy's own automatic evaluation, with the same
+size guards as the parser (an exact ``2**(10**10)`` is refused, not
+attempted). When every input value is exact the results are exact; when any
+is a decimal, all values are taken as binary floats, computed with 30 digits
+and the results rounded to SymPy Floats of double precision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from fractions import Fraction
+from typing import Any
+
+from . import limits
+from .errors import EvaluationError, PointError, ResourceLimitError, VariableError
+from .parsing import parse_value
+from .results import Derivatives, PointValues, Problem, first_name, function_name, plain, second_name
+
+#: Working precision, in decimal digits, for points given as decimals.
+WORKING_DIGITS = 30
+
+
+def _to_number(name: str, value: Any) -> Any:
+    """A user's value as a SymPy number; checks that it is a finite real."""
+    import sympy as sp
+
+    if isinstance(value, bool):
+        raise PointError(f"value of {name} is not a number: {value!r}")
+    if isinstance(value, str):
+        return parse_value(value, name)
+    if isinstance(value, int):
+        number = sp.Integer(value)
+    elif isinstance(value, float):
+        number = sp.Float(value)
+    elif isinstance(value, Fraction):
+        number = sp.Rational(value.numerator, value.denominator)
+    elif isinstance(value, sp.Basic):
+        number = value
+    else:
+        try:
+            number = sp.Float(float(value))
+        except (TypeError, ValueError):
+            raise PointError(f"value of {name} is not a number: {value!r}") from None
+    if number.free_symbols or not isinstance(plain(number), (int, float)):
+        raise PointError(f"value of {name} is not a finite real number: {value!r}")
+    return number
+
+
+def _point(
+    derivs: Derivatives, values: Mapping[str, Any]
+) -> tuple[dict[Any, Any], dict[Any, Any], bool]:
+    """The point as given (in symbol order), the values to compute with, exactness."""
+    symbols = derivs.parsed.symbols
+    by_name = {s.name: s for s in symbols}
+    for name in values:
+        if name not in by_name:
+            known = ", ".join(by_name) or "none"
+            raise VariableError(f"--at: unknown variable {name!r} (the formula's symbols: {known})")
+    missing = [s.name for s in symbols if s.name not in values]
+    if missing:
+        raise VariableError(f"--at: no value for {', '.join(missing)}")
+    given = {by_name[name]: _to_number(name, value) for name, value in values.items()}
+    import sympy as sp
+
+    exact = not any(n.has(sp.Float) for n in given.values())
+    ordered = {s: given[s] for s in symbols}
+    if exact:
+        return ordered, ordered, exact
+    working = {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in ordered.items()}
+    return ordered, working, exact
+
+
+class _Substituter:
+    """Bottom-up substitution with a memo shared by all entries of a point."""
+
+    def __init__(self, values: Mapping[Any, Any]):
+        self.values = dict(values)
+        self.memo: dict[Any, Any] = {}
+
+    def __call__(self, expr: Any) -> Any:
+        import sympy as sp
+
+        if expr in self.memo:
+            return self.memo[expr]
+        if isinstance(expr, sp.Symbol):
+            result = self.values.get(expr, expr)
+        elif not expr.args or not expr.free_symbols:
+            result = expr
+        elif isinstance(expr, (sp.Derivative, sp.Subs, sp.Integral)):
+            result = expr.subs(self.values).doit()
+        else:
+            args = [self(arg) for arg in expr.args]
+            if isinstance(expr, sp.Pow):
+                limits.check_power(args[0], args[1])
+            elif isinstance(expr, (sp.factorial, sp.gamma)):
+                limits.check_factorial(type(expr).__name__, args[0])
+            elif isinstance(expr, sp.binomial):
+                limits.check_binomial(args[0], args[1])
+            result = expr.func(*args)
+        self.memo[expr] = result
+        return result
+
+
+def _finish(value: Any, exact: bool) -> Any:
+    """Round a float-mode value to double precision; check exact sizes."""
+    import sympy as sp
+
+    if value.free_symbols:
+        raise EvaluationError(f"value still depends on {', '.join(sorted(map(str, value.free_symbols)))}")
+    if exact:
+        limits.check_numbers(value, "an exact value at this point")
+        return value
+    if value in (sp.nan, sp.zoo, sp.oo, sp.S.NegativeInfinity):
+        return value
+    evaluated = value.evalf(WORKING_DIGITS)
+    if evaluated.is_Number:
+        return sp.Float(evaluated, 15)
+    re, im = evaluated.as_real_imag()
+    if re.is_Number and im.is_Number:
+        return sp.Float(re, 15) + sp.Float(im, 15) * sp.I
+    return value
+
+
+def _why(value: Any, text: str) -> str:
+    if text == "zoo":
+        return "division by zero (complex infinity)"
+    if text in ("inf", "-inf"):
+        return "infinite"
+    if text == "nan":
+        return "undefined"
+    return "not a real number"
+
+
+def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
+    """The derivatives at one point ``{name: value}``.
+
+    Every free symbol, parameters included, needs a value. Entries that are
+    not finite reals are kept (``zoo``, ``nan``, complex) and listed in
+    ``problems``; it is the caller's choice whether that is an error.
+    """
+    given, numbers, exact = _point(derivs, values)
+    substitute = _Substituter(numbers)
+    problems: list[Problem] = []
+    point_text = ", ".join(f"{s.name}={values[s.name]}" for s in numbers)
+
+    def value_of(expr: Any, entry: str) -> Any:
+        try:
+            result = _finish(substitute(expr), exact)
+        except ResourceLimitError as err:
+            raise EvaluationError(f"{entry} at {point_text}: {err}") from None
+        text = plain(result)
+        if isinstance(text, str):
+            problems.append(Problem(entry, text, f"{_why(result, text)} at {point_text}"))
+        return result
+
+    names = [v.name for v in derivs.variables]
+    gradient = jacobian = hessians = None
+    if derivs.gradient is not None:
+        gradient = tuple(value_of(e, first_name("f", n)) for e, n in zip(derivs.gradient, names))
+    if derivs.jacobian is not None:
+        jacobian = tuple(
+            tuple(value_of(e, first_name(function_name(k), n)) for e, n in zip(row, names))
+            for k, row in enumerate(derivs.jacobian)
+        )
+    if derivs.hessians is not None:
+        vector = derivs.is_vector
+        hessians = tuple(
+            _hessian_values(h, names, function_name(k if vector else None), value_of)
+            for k, h in enumerate(derivs.hessians)
+        )
+    return PointValues(
+        at=tuple(given.items()),
+        exact=exact,
+        gradient=gradient,
+        jacobian=jacobian,
+        hessians=hessians,
+        problems=tuple(problems),
+    )
+
+
+def _hessian_values(h: Any, names: list[str], f: str, value_of: Any) -> tuple[tuple[Any, ...], ...]:
+    n = len(names)
+    rows: list[list[Any]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        for j in range(i, n):
+            rows[i][j] = rows[j][i] = value_of(h[i][j], second_name(f, names[i], names[j]))
+    return tuple(tuple(r) for r in rows)
