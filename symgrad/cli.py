@@ -48,10 +48,10 @@ class _Command(click.Command):
     """Lets an ``EXPR`` begin with ``-`` (``symgrad "-x**2+y"``)."""
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        return super().parse_args(ctx, list(_protect_formulas(self, args)))
+        return super().parse_args(ctx, list(_protect_formulas(self.get_params(ctx), args)))
 
 
-def _protect_formulas(command: click.Command, args: Sequence[str]) -> Iterator[str]:
+def _protect_formulas(params: Sequence[click.Parameter], args: Sequence[str]) -> Iterator[str]:
     """Prefix a space to arguments that are formulas, not options.
 
     Click never reads an argument that starts with a space as an option, and
@@ -62,7 +62,7 @@ def _protect_formulas(command: click.Command, args: Sequence[str]) -> Iterator[s
     """
     takes_value: set[str] = set()
     flags: set[str] = set()
-    for param in command.params:
+    for param in params:  # with the help option (-h), which is not in command.params
         if isinstance(param, click.Option):
             names = param.opts + param.secondary_opts
             (flags if param.is_flag or param.count else takes_value).update(names)
@@ -256,6 +256,8 @@ def _run_job(
     formulas: Sequence[str], spec: Any, output: _Output, timeout: float, debug: bool, prefix: str = ""
 ) -> ExitCode:
     """Compute, render and write one job; report its errors. Returns its exit code."""
+    import sympy  # noqa: F401  (its one-time import must not count against the time limit)
+
     from .jobs import run_job
 
     rendered = job = None

@@ -10,6 +10,7 @@ and the results rounded to SymPy Floats of double precision.
 
 from __future__ import annotations
 
+import numbers
 from collections.abc import Mapping
 from fractions import Fraction
 from typing import Any
@@ -27,12 +28,13 @@ def _to_number(name: str, value: Any) -> Any:
     """A user's value as a SymPy number; checks that it is a finite real."""
     import sympy as sp
 
-    if isinstance(value, bool):
+    # numpy.bool_ is no Python bool, but it is no number either
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         raise PointError(f"value of {name} is not a number: {value!r}")
     if isinstance(value, str):
         return parse_value(value, name)
-    if isinstance(value, int):
-        number = sp.Integer(value)
+    if isinstance(value, numbers.Integral):  # int, numpy.int64, ...: exact
+        number = sp.Integer(int(value))
     elif isinstance(value, float):
         number = sp.Float(value)
     elif isinstance(value, Fraction):
@@ -76,8 +78,9 @@ def _point(
 class _Substituter:
     """Bottom-up substitution with a memo shared by all entries of a point."""
 
-    def __init__(self, values: Mapping[Any, Any]):
+    def __init__(self, values: Mapping[Any, Any], exact: bool = True):
         self.values = dict(values)
+        self.exact = exact
         self.memo: dict[Any, Any] = {}
 
     def __call__(self, expr: Any) -> Any:
@@ -99,9 +102,33 @@ class _Substituter:
                 limits.check_factorial(type(expr).__name__, args[0])
             elif isinstance(expr, sp.binomial):
                 limits.check_binomial(args[0], args[1])
-            result = expr.func(*args)
+            try:
+                result = expr.func(*args)
+            except (ValueError, ArithmeticError):
+                # mpmath refuses some points outside a function's domain
+                # (loggamma(-2.0): "gamma function pole"): undefined there.
+                result = sp.nan
+            else:
+                if not self.exact and isinstance(result, sp.Function) and result.is_number:
+                    result = _numeric(result)
         self.memo[expr] = result
         return result
+
+
+def _numeric(value: Any) -> Any:
+    """A function of floats that SymPy left unevaluated, as a number if it is one.
+
+    At a pole SymPy keeps ``polygamma(0, -1.0)`` unevaluated, and a zero
+    factor would then hide it (``0*polygamma(0, -1.0)`` is 0); evaluated, it
+    is ``nan`` and stays visible, as the exact ``zoo`` would.
+    """
+    import sympy as sp
+
+    try:
+        number = value.evalf(WORKING_DIGITS)
+    except (ValueError, ArithmeticError):
+        return sp.nan
+    return number if number.is_Number else value
 
 
 def _finish(value: Any, exact: bool) -> Any:
@@ -110,12 +137,18 @@ def _finish(value: Any, exact: bool) -> Any:
 
     if value.free_symbols:
         raise EvaluationError(f"value still depends on {', '.join(sorted(map(str, value.free_symbols)))}")
+    if value.has(sp.Derivative, sp.Subs):
+        # A derivative SymPy could not take (re(x) of a complex x): no value.
+        return sp.nan
     if exact:
         limits.check_numbers(value, "an exact value at this point")
         return value
     if value in (sp.nan, sp.zoo, sp.oo, sp.S.NegativeInfinity):
         return value
-    evaluated = value.evalf(WORKING_DIGITS)
+    try:
+        evaluated = value.evalf(WORKING_DIGITS)
+    except (ValueError, ArithmeticError):  # erfinv(2): outside the domain
+        return sp.nan
     if evaluated.is_Number:
         return sp.Float(evaluated, 15)
     re, im = evaluated.as_real_imag()
@@ -142,7 +175,7 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     ``problems``; it is the caller's choice whether that is an error.
     """
     given, numbers, exact = _point(derivs, values)
-    substitute = _Substituter(numbers)
+    substitute = _Substituter(numbers, exact)
     problems: list[Problem] = []
     point_text = ", ".join(f"{s.name}={values[s.name]}" for s in numbers)
 

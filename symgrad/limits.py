@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -31,8 +31,25 @@ MAX_DEPTH = 100
 MAX_EXACT_BITS = 10_000
 #: Largest integer argument an exact factorial or gamma is computed for.
 MAX_FACTORIAL_ARG = 1_000
+#: Largest exact number (numerator or denominator) SymPy is asked to take a
+#: root of, in bits: its search for perfect powers grows steeply with size.
+MAX_ROOT_BITS = 2_000
+#: Largest expansion (terms times factors) an exact binomial of an
+#: irrational number may take, as in ``binomial(pi + E, 30)``.
+MAX_EXPANSION_TERMS = 5_000
+#: Largest decimal exponent of a number literal (``1e3000``).
+MAX_DECIMAL_EXPONENT = 3_000
 #: Default time limit of one job, in seconds (``--timeout``).
 DEFAULT_TIMEOUT = 10.0
+
+
+def _short(expr: object) -> str:
+    """``expr`` as text for a message: shortened, and safe for huge integers."""
+    try:
+        text = str(expr)
+    except ValueError:  # an integer beyond Python's digit limit for str()
+        return "a number too long to print"
+    return text if len(text) <= 100 else f"{text[:48]}...{text[-48:]}"
 
 
 def _too_big(what: str) -> ResourceLimitError:
@@ -53,6 +70,8 @@ def _bits_of_constant(base: sp.Expr) -> float:
         bits = max(bits, abs(atom.p).bit_length(), abs(atom.q).bit_length())
     try:
         magnitude = abs(complex(base.evalf(15)))
+    except OverflowError:
+        return max(bits, 1024.0)  # beyond float range: at least 2**1024
     except (TypeError, ValueError):
         return bits
     if magnitude > 0 and math.isfinite(magnitude):
@@ -64,17 +83,115 @@ def check_power(base: sp.Expr, exp: sp.Expr) -> None:
     """Refuse ``base**exp`` when SymPy would compute a huge exact number."""
     import sympy as sp
 
+    if base is sp.S.Exp1:
+        check_exp(exp)
     if not isinstance(exp, sp.Rational) or base.free_symbols:
         return
     if isinstance(base, sp.Float) or base.has(sp.Float):
         return  # floating point: mpmath handles huge exponents cheaply
     if base in (sp.S.Zero, sp.S.One, sp.S.NegativeOne) or base.is_number is False:
         return
+    coeff = base if isinstance(base, sp.Rational) else base.as_coeff_Mul()[0]
+    if exp.q != 1 and isinstance(coeff, sp.Rational):
+        if max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_ROOT_BITS:
+            raise ResourceLimitError(
+                f"the root ({_short(base)})**({exp}) is too slow to compute exactly "
+                f"(limit: {MAX_ROOT_BITS} bits); use decimal values for a floating-point result"
+            )
     whole = abs(exp.p) // exp.q
     if whole <= 1:
         return
     if whole * _bits_of_constant(base) > MAX_EXACT_BITS:
-        raise _too_big(f"the power ({base})**({exp})")
+        raise _too_big(f"the power ({_short(base)})**({_short(exp)})")
+
+
+def check_exp(arg: sp.Expr) -> None:
+    """Refuse ``exp(arg)`` when SymPy would rewrite it as a huge exact power.
+
+    SymPy turns ``exp(c*log(b))`` into ``b**c``, so a constant term with a
+    rational coefficient ``c`` and logs in it is checked as that power.
+    """
+    import sympy as sp
+
+    if arg.free_symbols or not arg.has(sp.log):
+        return
+    for term in sp.Add.make_args(arg):
+        coeff, rest = term.as_coeff_Mul()
+        if not isinstance(coeff, sp.Rational):
+            continue
+        whole = abs(coeff.p) // coeff.q
+        logs = rest.atoms(sp.log)
+        if whole > 1 and logs:
+            bits = sum(_bits_of_constant(log.args[0]) for log in logs)
+            if whole * bits > MAX_EXACT_BITS:
+                raise _too_big(f"exp({_short(arg)})")
+
+
+def check_abs(arg: sp.Expr) -> None:
+    """Refuse ``Abs(arg)`` of a complex number whose modulus is a root of a huge number."""
+    import sympy as sp
+
+    if arg.free_symbols or not arg.has(sp.I):
+        return
+    bits = max(
+        (max(abs(r.p).bit_length(), r.q.bit_length()) for r in arg.atoms(sp.Rational)),
+        default=0,
+    )
+    if 2 * bits > MAX_ROOT_BITS:
+        raise ResourceLimitError(
+            f"Abs({_short(arg)}) is too slow to compute exactly "
+            f"(limit: {MAX_ROOT_BITS // 2} bits per number); "
+            "use decimal values for a floating-point result"
+        )
+
+
+def _coefficient_bits(expr: sp.Expr) -> tuple[sp.Expr, float, float] | None:
+    """``(rest, bits of p, bits of q)`` for ``expr = p/q * rest``; None without a rational."""
+    import sympy as sp
+
+    coeff, rest = expr.as_coeff_Mul()
+    if not isinstance(coeff, sp.Rational):
+        return None
+    return rest, math.log2(abs(coeff.p)) if coeff.p else 0.0, math.log2(coeff.q)
+
+
+def check_product(factors: Iterable[sp.Expr]) -> None:
+    """Refuse a product whose exact coefficients multiply to a huge number.
+
+    SymPy multiplies all rational coefficients of a product into one, so
+    their sizes add up.
+    """
+    num = den = 0.0
+    for factor in factors:
+        parts = _coefficient_bits(factor)
+        if parts is not None:
+            num += parts[1]
+            den += parts[2]
+    if max(num, den) > MAX_EXACT_BITS:
+        raise _too_big("a product of exact numbers")
+
+
+def check_sum(terms: Iterable[sp.Expr]) -> None:
+    """Refuse a sum whose like terms add up to fractions with huge denominators.
+
+    SymPy adds the rational coefficients of like terms; over a common
+    denominator their denominators' sizes add up.
+    """
+    import sympy as sp
+
+    groups: dict[sp.Expr, list[float]] = {}
+    for term in terms:
+        for part in sp.Add.make_args(term):
+            parts = _coefficient_bits(part)
+            if parts is None:
+                continue
+            rest, num, den = parts
+            group = groups.setdefault(rest, [0.0, 0.0])
+            group[0] = max(group[0], num)
+            group[1] += den
+    for num, den in groups.values():
+        if num + den > MAX_EXACT_BITS:
+            raise _too_big("a sum of exact fractions")
 
 
 def check_factorial(name: str, arg: sp.Expr) -> None:
@@ -82,7 +199,7 @@ def check_factorial(name: str, arg: sp.Expr) -> None:
     import sympy as sp
 
     if isinstance(arg, sp.Rational) and abs(arg) > MAX_FACTORIAL_ARG:
-        raise _too_big(f"{name}({arg})")
+        raise _too_big(f"{name}({_short(arg)})")
 
 
 def check_binomial(n: sp.Expr, k: sp.Expr) -> None:
@@ -92,9 +209,23 @@ def check_binomial(n: sp.Expr, k: sp.Expr) -> None:
     if isinstance(n, sp.Integer) and isinstance(k, sp.Integer):
         small = min(abs(int(k)), abs(int(n) - int(k)))
         if small > 1 and small * max(1, abs(int(n)).bit_length()) > MAX_EXACT_BITS:
-            raise _too_big(f"binomial({n}, {k})")
+            raise _too_big(f"binomial({_short(n)}, {_short(k)})")
     elif isinstance(n, sp.Rational) and abs(n) > MAX_FACTORIAL_ARG:
-        raise _too_big(f"binomial({n}, {k})")
+        raise _too_big(f"binomial({_short(n)}, {_short(k)})")
+    elif not n.free_symbols and isinstance(k, sp.Rational):
+        # For a number n SymPy evaluates binomial(n, k) as a product of k
+        # factors, expanded: the cost grows with k and, for an irrational n,
+        # with the number of terms of the expansion.
+        if abs(k) > MAX_FACTORIAL_ARG:
+            raise _too_big(f"binomial({_short(n)}, {_short(k)})")
+        if isinstance(k, sp.Integer) and not isinstance(n, (sp.Rational, sp.Float)):
+            kk = abs(int(k))
+            gens = sum(1 for term in sp.Add.make_args(n) if not term.is_Rational)
+            if kk * math.comb(kk + gens, gens) > MAX_EXPANSION_TERMS:
+                raise ResourceLimitError(
+                    f"binomial({_short(n)}, {k}) expands to too many terms "
+                    f"(limit: {MAX_EXPANSION_TERMS})"
+                )
 
 
 def check_numbers(expr: sp.Basic, what: str = "a number in the result") -> None:

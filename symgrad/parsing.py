@@ -134,6 +134,45 @@ def _guarded_gamma(x: Any) -> Any:
     return sp.gamma(x)
 
 
+def _guarded_gamma_family(name: str) -> Callable[[Any], Any]:
+    """loggamma, digamma: exact values at big rationals need a huge factorial or sum."""
+
+    def build(x: Any) -> Any:
+        import sympy as sp
+
+        limits.check_factorial(name, x)
+        return getattr(sp, name)(x)
+
+    build.__name__ = name
+    return build
+
+
+def _sqrt(x: Any) -> Any:
+    import sympy as sp
+
+    return power(x, sp.S.Half)
+
+
+def _cbrt(x: Any) -> Any:
+    import sympy as sp
+
+    return power(x, sp.Rational(1, 3))
+
+
+def _abs(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_abs(x)
+    return sp.Abs(x)
+
+
+def _exp(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_exp(x)
+    return sp.exp(x)
+
+
 def _guarded_binomial(n: Any, k: Any) -> Any:
     import sympy as sp
 
@@ -156,7 +195,7 @@ def _root(x: Any, n: Any) -> Any:
 def _hypot(x: Any, y: Any) -> Any:
     import sympy as sp
 
-    return sp.sqrt(power(x, sp.Integer(2)) + power(y, sp.Integer(2)))
+    return power(power(x, sp.Integer(2)) + power(y, sp.Integer(2)), sp.S.Half)
 
 
 def _sympy_function(name: str) -> Callable[..., Any]:
@@ -180,7 +219,7 @@ def _function_table() -> dict[str, _Function]:
     one_arg = (
         "sin cos tan cot sec csc asin acos atan acot asec acsc "
         "sinh cosh tanh coth sech csch asinh acosh atanh acoth asech acsch "
-        "exp sqrt cbrt Abs sign erf erfc erfi erfinv loggamma digamma "
+        "sign erf erfc erfi erfinv "
         "sinc re im conjugate"
     ).split()
     table = {name: _Function(_sympy_function(name)) for name in one_arg}
@@ -189,6 +228,12 @@ def _function_table() -> dict[str, _Function]:
             "log": _Function(_log, 1, 2),
             "factorial": _Function(_guarded_factorial),
             "gamma": _Function(_guarded_gamma),
+            "loggamma": _Function(_guarded_gamma_family("loggamma")),
+            "digamma": _Function(_guarded_gamma_family("digamma")),
+            "exp": _Function(_exp),
+            "Abs": _Function(_abs),
+            "sqrt": _Function(_sqrt),
+            "cbrt": _Function(_cbrt),
             "binomial": _Function(_guarded_binomial, 2, 2),
             "beta": _Function(_sympy_function("beta"), 2, 2),
             "Heaviside": _Function(_sympy_function("Heaviside"), 1, 2),
@@ -308,7 +353,10 @@ class _Parser:
             sign = self.advance().text
             term = self.product()
             terms.append(-term if sign == "-" else term)
-        return terms[0] if len(terms) == 1 else sp.Add(*terms)
+        if len(terms) == 1:
+            return terms[0]
+        limits.check_sum(terms)
+        return sp.Add(*terms)
 
     def _implicit_follows(self, previous: _Token) -> bool:
         """Implicit multiplication: after a number, ')', π or a superscript."""
@@ -337,7 +385,10 @@ class _Parser:
                 factors.append(self.unary())
             else:
                 break
-        return factors[0] if len(factors) == 1 else sp.Mul(*factors)
+        if len(factors) == 1:
+            return factors[0]
+        limits.check_product(factors)
+        return sp.Mul(*factors)
 
     def unary(self) -> Any:
         import sympy as sp
@@ -371,6 +422,10 @@ class _Parser:
         expr = self.atom()
         while self.tok.kind == "sup":
             digits = "".join(_SUPERSCRIPT_VALUE.get(ch, "-") for ch in self.advance().text)
+            if len(digits) > 3000:
+                raise ResourceLimitError(
+                    f"superscript exponent with {len(digits)} digits is too long (limit: 3000)"
+                )
             expr = power(expr, sp.Integer(int(digits)))
         return expr
 
@@ -418,6 +473,12 @@ class _Parser:
             return sp.Integer(int(text))
         if len(text) > 3000:
             raise ResourceLimitError("number literal is too long (limit: 3000 characters)")
+        _, _, exponent = text.lower().partition("e")
+        if exponent and abs(int(exponent)) > limits.MAX_DECIMAL_EXPONENT:
+            # SymPy builds the exact value 10**exponent first.
+            raise ResourceLimitError(
+                f"exponent of {text} is too large (limit: {limits.MAX_DECIMAL_EXPONENT})"
+            )
         return sp.Float(text)
 
     def name(self, tok: _Token) -> Any:
@@ -469,11 +530,18 @@ class _Parser:
                 wanted = str(low)
             else:
                 wanted = f"{low} to {high}"
-            plural = "" if wanted == "1" else "s"
+            plural = "" if wanted in ("1", "at least 1") else "s"
             raise self.error(
                 f"{name}() takes {wanted} argument{plural}, got {len(args)}", tok.col
             )
-        return function.build(*args)
+        try:
+            return function.build(*args)
+        except (ValueError, TypeError, ArithmeticError) as err:
+            # SymPy refuses some arguments, e.g. Max(I, 1) or Heaviside(I).
+            detail = " ".join(str(err).split()) or type(err).__name__
+            if len(detail) > 200:
+                detail = detail[:197] + "..."
+            raise self.error(f"{name}() cannot take these arguments: {detail}", tok.col) from None
 
 
 def _check_length(text: str, what: str = "formula") -> None:
@@ -541,9 +609,9 @@ def parse_names(names: str | Iterable[str], option: str = "--wrt") -> tuple[str,
 
 
 def natural_key(name: str) -> tuple[Any, ...]:
-    """Sort key putting ``x2`` before ``x10``."""
+    """Sort key putting ``x2`` before ``x10`` (and ``x01`` before ``x1``: no ties)."""
     parts = re.split(r"(\d+)", name)
-    return tuple((0, int(p), "") if p.isdigit() else (1, 0, p) for p in parts if p)
+    return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
 @dataclass(frozen=True)

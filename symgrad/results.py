@@ -123,6 +123,8 @@ def plain(value: Any) -> Plain:
         return int(value)
     if isinstance(value, (int, float)):
         return _plain_float(float(value)) if isinstance(value, float) else value
+    if isinstance(value, complex):
+        return _plain_float(value.real) if value.imag == 0 else _complex_text(value)
     if isinstance(value, sp.Integer):
         return int(value)
     if value is sp.nan:
@@ -133,6 +135,8 @@ def plain(value: Any) -> Plain:
         return "inf"
     if value is sp.S.NegativeInfinity:
         return "-inf"
+    if isinstance(value, sp.Basic) and value.has(sp.Derivative, sp.Subs):
+        return "nan"  # an unevaluated derivative has no value (its evalf recurses forever)
     try:
         number = complex(value.evalf(20))
     except (TypeError, ValueError, AttributeError):

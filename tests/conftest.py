@@ -1,0 +1,116 @@
+"""Shared fixtures: an in-process CLI runner and golden-file checks.
+
+``pytest --update-golden`` rewrites the files under ``tests/golden/`` from the
+current output instead of comparing against them. Review every rewritten file
+by hand (``git diff tests/golden``): a golden file is only as good as that
+review.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Mapping
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+GOLDEN_DIR = Path(__file__).parent / "golden"
+
+#: Environment variables that change how symgrad or Rich write output. They
+#: are removed for every in-process run so that the developer's or CI's
+#: environment cannot change what the tests see; a test sets them explicitly.
+OUTPUT_ENV: dict[str, str | None] = {
+    name: None
+    for name in (
+        "FORCE_COLOR",
+        "NO_COLOR",
+        "TTY_COMPATIBLE",
+        "TTY_INTERACTIVE",
+        "COLUMNS",
+        "LINES",
+        "TERM",
+        "COLORTERM",
+        "JUPYTER_COLUMNS",
+        "JUPYTER_LINES",
+    )
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--update-golden",
+        action="store_true",
+        default=False,
+        help="rewrite tests/golden/* from the current output instead of comparing",
+    )
+
+
+class Golden:
+    """Compares text with ``<directory>/<name>``, or rewrites it when updating."""
+
+    def __init__(self, directory: Path, update: bool):
+        self.directory = directory
+        self.update = update
+
+    def path(self, name: str) -> Path:
+        return self.directory / name
+
+    def check(self, name: str, text: str) -> None:
+        path = self.path(name)
+        if self.update:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(text.encode("utf-8"))
+            return
+        if not path.exists():
+            pytest.fail(
+                f"golden file {path} does not exist; run `pytest --update-golden` to create it, "
+                "then review it by hand",
+                pytrace=False,
+            )
+        expected = path.read_bytes().decode("utf-8")
+        if text != expected:
+            diff = "".join(
+                difflib.unified_diff(
+                    expected.splitlines(keepends=True),
+                    text.splitlines(keepends=True),
+                    fromfile=f"golden/{name}",
+                    tofile="actual",
+                )
+            )
+            pytest.fail(
+                f"output differs from golden file {path}\n{diff}\n"
+                "If the change is intended, run `pytest --update-golden` and review the diff.",
+                pytrace=False,
+            )
+
+
+@pytest.fixture
+def golden(request: pytest.FixtureRequest) -> Golden:
+    return Golden(GOLDEN_DIR, bool(request.config.getoption("--update-golden")))
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    """A click runner (stdout and stderr kept apart) with a neutral environment."""
+    return CliRunner(env=dict(OUTPUT_ENV))
+
+
+@pytest.fixture
+def cli(runner: CliRunner) -> Callable[..., Result]:
+    """Run ``symgrad ARGS`` in-process; no exception may escape other than SystemExit."""
+    from symgrad.cli import main
+
+    def invoke(
+        *args: str, input: str | None = None, env: Mapping[str, str | None] | None = None
+    ) -> Result:
+        result = runner.invoke(
+            main, list(args), input=input, env=dict(env or {}), prog_name="symgrad"
+        )
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            raise AssertionError(
+                f"symgrad {list(args)!r} raised {result.exception!r}"
+            ) from result.exception
+        return result
+
+    return invoke
