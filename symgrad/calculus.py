@@ -16,24 +16,69 @@ from .parsing import Parsed, parse
 from .results import Derivatives
 
 
-def _partial(expr: Any, var: Any) -> Any:
+def _diff(expr: Any, var: Any) -> Any:
+    """SymPy's ``diff``, finishing ``Derivative(sign(u), x)`` when ``u`` is real.
+
+    SymPy differentiates ``sign(u)`` (met in the second derivative of
+    ``Abs(u)``) only if it can prove ``u`` real, and with real ``x`` it cannot
+    for ``x/y`` or ``1 + 1/x**2``, since ``1/0`` is not real: the derivative
+    stayed unevaluated and had no value anywhere. ``b**-n`` is real wherever
+    ``b**n`` is real and nonzero, so ``u`` with its negative integer powers
+    made positive decides whether ``u`` is real wherever it is finite; then
+    d sign(u)/dx = 2 DiracDelta(u) du/dx, as SymPy itself gives for real ``u``.
+    """
     import sympy as sp
 
-    if var not in expr.free_symbols:
-        return sp.S.Zero
-    return sp.diff(expr, var)
+    result = sp.diff(expr, var)
+    if not result.has(sp.Derivative):
+        return result
+
+    def is_real_sign_derivative(e: Any) -> bool:
+        if not (isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign)):
+            return False
+        if e.variable_count != ((var, 1),):
+            return False
+        positive = e.expr.args[0].replace(
+            lambda p: p.is_Pow and p.exp.is_Integer and p.exp.is_negative,
+            lambda p: p.base ** (-p.exp),
+        )
+        return positive.is_extended_real is True
+
+    def finished(e: Any) -> Any:
+        u = e.expr.args[0]
+        return 2 * sp.DiracDelta(u) * sp.diff(u, var)
+
+    return result.replace(is_real_sign_derivative, finished)
 
 
 def _gradient_of(expr: Any, variables: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple(_partial(expr, v) for v in variables)
+    """The partial derivatives of ``expr`` with respect to each variable.
+
+    A sum is indexed once by which terms hold which symbol, so each partial
+    differentiates only the terms that depend on its variable (SymPy's own
+    ``Add`` derivative differentiates every term, which makes a gradient over
+    many variables quadratic). A variable that does not occur gives zero
+    without calling ``diff``. The results equal SymPy's ``diff``.
+    """
+    import sympy as sp
+
+    if isinstance(expr, sp.Add):
+        terms: dict[Any, list[Any]] = {}
+        for term in expr.args:
+            for sym in term.free_symbols:
+                terms.setdefault(sym, []).append(term)
+        return tuple(sp.Add(*[_diff(t, v) for t in terms.get(v, ())]) for v in variables)
+    free = expr.free_symbols
+    return tuple(_diff(expr, v) if v in free else sp.S.Zero for v in variables)
 
 
 def _hessian_of(grad: Sequence[Any], variables: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:
+    """The Hessian from the gradient: the upper triangle, mirrored."""
     n = len(variables)
     rows: list[list[Any]] = [[None] * n for _ in range(n)]
     for i in range(n):
-        for j in range(i, n):
-            rows[i][j] = rows[j][i] = _partial(grad[i], variables[j])
+        for j, entry in enumerate(_gradient_of(grad[i], variables[i:]), start=i):
+            rows[i][j] = rows[j][i] = entry
     return tuple(tuple(row) for row in rows)
 
 
