@@ -38,7 +38,7 @@ class ParseError(SymgradError):
 
     def caret_lines(self) -> list[str]:
         """The source line and a caret under the offending column, if known."""
-        if self.source is None or self.column is None or "\n" in self.source:
+        if not self.source or self.column is None or "\n" in self.source or not self.source.strip():
             return []
         if len(self.source) > 200:
             # Show a window around the column so the caret stays readable.

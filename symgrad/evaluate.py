@@ -109,10 +109,34 @@ class _Substituter:
                 # (loggamma(-2.0): "gamma function pole"): undefined there.
                 result = sp.nan
             else:
-                if not self.exact and isinstance(result, sp.Function) and result.is_number:
-                    result = _numeric(result)
+                if not self.exact:
+                    if isinstance(result, sp.Function) and result.is_number:
+                        result = _numeric(result)
+                    if isinstance(result, sp.Float):
+                        result = _overflowed(result)
         self.memo[expr] = result
         return result
+
+
+#: Binary exponent beyond which a float-mode intermediate counts as infinite
+#: (or zero). Far outside the double range, so 30-digit evaluation still
+#: rescues ``exp(1000.0)*exp(-999.0)``, but small enough that mpmath never
+#: has to build an exponent too large to handle (``exp(exp(exp(exp(10.0))))``).
+MAX_FLOAT_EXPONENT = 2**20
+
+
+def _overflowed(value: Any) -> Any:
+    """``value`` as ``oo``/``-oo`` (or 0) when its magnitude is astronomically large (small)."""
+    import sympy as sp
+
+    sign, man, exp, bits = value._mpf_
+    if not man:
+        return value  # zero, inf or nan
+    if exp + bits > MAX_FLOAT_EXPONENT:
+        return sp.S.NegativeInfinity if sign else sp.oo
+    if exp + bits < -MAX_FLOAT_EXPONENT:
+        return sp.Float(0)
+    return value
 
 
 def _numeric(value: Any) -> Any:

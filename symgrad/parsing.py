@@ -655,11 +655,13 @@ def parse(
     exprs = []
     sources = []
     constants: set[str] = set()
-    for formula in formulas:
+    for number, formula in enumerate(formulas, start=1):
         if isinstance(formula, sp.Basic):
             exprs.append(formula)
             sources.append(str(formula))
             continue
+        if len(formulas) > 1 and not formula.strip():
+            raise ParseError(f"formula {number} of {len(formulas)} is empty")
         expr, used = _parse_one(formula, real=real, symbol_names=symbol_names)
         exprs.append(expr)
         sources.append(formula.strip())
@@ -727,11 +729,11 @@ def _is_finite_real(value: Any) -> bool:
         return False
     if value.is_extended_real is False or value.is_finite is False:
         return False
-    if value.is_extended_real and value.is_finite:
-        return True
+    # Finite in SymPy is not enough: the point is also echoed, and evaluated
+    # in floating point, as a double, so 1e400 (or 10**400) is out of range.
     try:
         number = complex(value.evalf(30))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return False
     import math
 

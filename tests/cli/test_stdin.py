@@ -217,3 +217,15 @@ def test_stdin_pretty_jobs(cli):
         "\n"
         "∇f = [2⋅y]\n"
     )
+
+
+@pytest.mark.parametrize(("line", "message"), [
+    ("x**2;", "Error: line 2: formula 2 of 2 is empty"),
+    (";x", "Error: line 2: formula 1 of 2 is empty"),
+    ("x; ;y", "Error: line 2: formula 2 of 3 is empty"),
+])
+def test_empty_part_of_a_vector_line_is_named_without_a_blank_caret(cli, line, message):
+    result = cli("-", input=f"x\n{line}\ny\n")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [message]
+    assert result.stdout.count("df/d") == 2  # the good lines still ran

@@ -483,6 +483,29 @@ def test_decimal_overflow_to_minus_inf():
     assert p.problems[0].value == "-inf"
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("exp(exp(exp(exp(x))))", "inf"),
+    ("-exp(exp(exp(exp(x))))", "-inf"),
+])
+def test_astronomical_decimal_overflow_is_infinite_not_undefined(text, expected):
+    # exp(exp(exp(10.0))) has a binary exponent mpmath cannot exponentiate again
+    p = symgrad.gradient(text).at(x=10.0)
+    assert plain(p.gradient[0]) == expected
+    assert [q.value for q in p.problems] == [expected]
+
+
+def test_astronomically_small_decimal_underflows_to_zero():
+    p = symgrad.gradient("y*exp(-exp(exp(exp(x))))", wrt="y").at(x=10.0, y=1.0)
+    assert plain(p.gradient[0]) == 0.0
+    assert p.problems == ()
+
+
+def test_high_precision_rescues_intermediate_overflow_of_doubles():
+    # exp(1000.0) overflows a double, but the 30-digit product is finite
+    p = symgrad.gradient("y*exp(x)*exp(1-x)", wrt="y").at(x=1000.0, y=1.0)
+    assert plain(p.gradient[0]) == pytest.approx(math.e, rel=1e-15)
+
+
 def test_small_decimal_power_is_finite():
     p = symgrad.gradient("x**(10**10)").at(x=0.5)
     # 1e10 * 0.5**(1e10 - 1) underflows to 0 as a double; it is not a problem
