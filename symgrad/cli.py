@@ -115,6 +115,13 @@ def _formats() -> list[str]:
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+# -- many points (symgrad/bulk.py) --
+@click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
+@click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
+@click.option("-o", "--output", "output_file", metavar="FILE", help="With --points/--grid: write to FILE (.csv .tsv .jsonl .npy .npz .parquet).")
+@click.option("--strict", is_flag=True, help="With --points/--grid: exit 1 if any value is nan or inf.")
+@click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="With --points/--grid: compiled evaluator.")
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="With --points/--grid: rows evaluated per chunk.")
 @click.version_option(package_name="symgrad", prog_name="symgrad")
 def main(
     exprs: tuple[str, ...],
@@ -128,6 +135,12 @@ def main(
     complex_: bool,
     timeout: float,
     debug: bool,
+    points_file: str | None,
+    grid: str | None,
+    output_file: str | None,
+    strict: bool,
+    backend: str,
+    chunk_rows: int,
 ) -> None:
     """Exact gradient, Hessian and Jacobian of EXPR, and their values at points.
 
@@ -166,6 +179,15 @@ def main(
         )
     if status.code:
         sys.exit(status.code)
+
+    if points_file is not None or grid is not None:
+        from .cli_bulk import BulkOptions, run_bulk_command
+
+        bulk = BulkOptions(points_file, grid, output_file, strict, backend, chunk_rows)
+        sys.exit(run_bulk_command(exprs, spec, bulk, output.fmt, timeout, debug))
+    for flag, given in (("--output", output_file), ("--strict", strict)):
+        if given:
+            raise click.UsageError(f"{flag} works with --points or --grid")
 
     if stream_mode:
         code, count = _run_stream(_stdin_jobs(stdin), spec, output, timeout, debug)

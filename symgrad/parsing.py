@@ -740,11 +740,11 @@ def _is_finite_real(value: Any) -> bool:
     return number.imag == 0 and math.isfinite(number.real)
 
 
-def parse_point(text: str) -> dict[str, str]:
+def parse_point(text: str, option: str = "--at") -> dict[str, str]:
     """Split ``"x=1,y=atan2(1,2)"`` into ``{"x": "1", "y": "atan2(1,2)"}``.
 
     Commas inside parentheses belong to the value. Names are checked and a
-    repeated name is an error.
+    repeated name is an error; messages name ``option``.
     """
     items: list[str] = []
     depth = 0
@@ -761,12 +761,12 @@ def parse_point(text: str) -> dict[str, str]:
     point: dict[str, str] = {}
     for item in items:
         if not item.strip():
-            raise VariableError(f"--at: empty entry in {text!r}")
+            raise VariableError(f"{option}: empty entry in {text!r}")
         if "=" not in item:
-            raise VariableError(f"--at: expected name=value, got {item.strip()!r}")
+            raise VariableError(f"{option}: expected name=value, got {item.strip()!r}")
         raw_name, value = item.split("=", 1)
-        (name,) = parse_names(raw_name.strip(), "--at")
+        (name,) = parse_names(raw_name.strip(), option)
         if name in point:
-            raise VariableError(f"--at: {name!r} is given twice")
+            raise VariableError(f"{option}: {name!r} is given twice")
         point[name] = value.strip()
     return point

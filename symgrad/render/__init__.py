@@ -21,6 +21,7 @@ Renderer = Callable[[Any, RenderOptions], Any]
 #: format name -> "module:function", imported on first use.
 _LAZY: dict[str, str] = {
     "text": "symgrad.render.text:render_text",
+    "csv": "symgrad.render.csv_:render_csv",
     "json": "symgrad.render.json_:render_json",
     "latex": "symgrad.render.latex:render_latex",
     "pretty": "symgrad.render.pretty:render_pretty",

@@ -1,0 +1,252 @@
+"""Vectorised evaluation: a job's derivatives at many points at once.
+
+:func:`compile_entries` turns every entry of a job (the gradient or Jacobian,
+and the Hessian's upper triangle) into one compiled function of a block of
+points: rows are points, columns are the job's symbols (variables, then
+parameters), and the result has one column per entry. Two backends:
+
+* ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
+  subexpression elimination: machine code, used when symengine is installed
+  and can compile every entry;
+* ``numpy`` — ``sympy.lambdify`` to NumPy with common-subexpression
+  elimination, one function for all entries, called on contiguous columns.
+  Special functions NumPy lacks (``gamma``, ``erf``, ``polygamma``, …) use
+  SciPy when it is installed and otherwise are evaluated point by point.
+
+Constant entries are computed once and broadcast to full columns. Values
+that are not finite reals come out as ``nan`` or ``±inf``; :class:`Block`
+counts them. Evaluation is in IEEE double precision, so an entry that only
+overflows in an intermediate step (``exp(1000)*exp(-999)``) is ``inf`` or
+``nan`` here while the exact ``--at`` evaluation finds its value.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import ExitCode, SymgradError
+from .results import first_name, function_name, second_name
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from .results import Derivatives
+
+BACKENDS = ("auto", "symengine", "numpy")
+
+
+class BatchError(SymgradError):
+    """The job cannot be evaluated in bulk (usage error)."""
+
+    exit_code = ExitCode.USAGE
+
+
+def named_entries(derivs: Derivatives) -> list[tuple[str, Any]]:
+    """``(name, expression)`` for each output column, in output order.
+
+    First derivatives come first (``df/dx``, … or ``df1/dx``, … row by row
+    for a vector function), then each Hessian's upper triangle row by row
+    (``d2f/dx^2``, ``d2f/dxdy``, …), the names the text output uses.
+    """
+    names = [v.name for v in derivs.variables]
+    rows = derivs.jacobian if derivs.is_vector else (derivs.gradient,)
+    functions = [function_name(k if derivs.is_vector else None) for k in range(len(rows))]
+    entries = [
+        (first_name(f, var), expr)
+        for f, row in zip(functions, rows)
+        for var, expr in zip(names, row)
+    ]
+    for f, h in zip(functions, derivs.hessians or ()):
+        for i, a in enumerate(names):
+            for j in range(i, len(names)):
+                entries.append((second_name(f, a, names[j]), h[i][j]))
+    return entries
+
+
+@dataclass(frozen=True)
+class Block:
+    """Values of every entry at a block of points: ``values[row, entry]``."""
+
+    values: np.ndarray
+
+    def bad_counts(self) -> tuple[np.ndarray, np.ndarray]:
+        """Per entry: how many rows are not finite, and the first such row (-1 if none)."""
+        import numpy as np
+
+        bad = ~np.isfinite(self.values)
+        counts = bad.sum(axis=0)
+        first = np.where(counts > 0, bad.argmax(axis=0), -1)
+        return counts, first
+
+
+class CompiledEntries:
+    """One compiled function for all entries of a job.
+
+    Call it with a float array of shape ``(rows, len(symbols))`` — columns in
+    the order of :attr:`symbols` — to get a :class:`Block` of shape
+    ``(rows, len(names))``.
+    """
+
+    def __init__(self, derivs: Derivatives, backend: str = "auto"):
+        import sympy as sp
+
+        if backend not in BACKENDS:
+            raise BatchError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
+        if not derivs.parsed.real:
+            raise BatchError("evaluation at many points needs real variables; drop --complex")
+        self.derivs = derivs
+        self.symbols: tuple[Any, ...] = tuple(derivs.variables) + tuple(derivs.parameters)
+        entries = named_entries(derivs)
+        self.names = [name for name, _ in entries]
+        # Plain argument names: whatever the user called a symbol (even
+        # ``lambda``), generated code sees only _0, _1, ...
+        dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
+        rename = dict(zip(self.symbols, dummies))
+        self._constants: dict[int, float] = {}
+        varying: list[tuple[int, Any]] = []
+        for index, (_, expr) in enumerate(entries):
+            if expr.free_symbols:
+                varying.append((index, expr.xreplace(rename)))
+            else:
+                self._constants[index] = _constant_value(expr)
+        self._varying = [index for index, _ in varying]
+        exprs = [expr for _, expr in varying]
+        self.backend = "none"
+        self._function: Callable[[np.ndarray], np.ndarray] | None = None
+        if exprs:
+            self._function, self.backend = _compile(dummies, exprs, backend)
+
+    def __call__(self, points: np.ndarray) -> Block:
+        import numpy as np
+
+        points = np.asarray(points, dtype=float)
+        if points.ndim != 2 or points.shape[1] != len(self.symbols):
+            raise ValueError(f"expected shape (rows, {len(self.symbols)}), got {points.shape}")
+        out = np.empty((points.shape[0], len(self.names)))
+        for index, value in self._constants.items():
+            out[:, index] = value
+        if self._function is not None and points.shape[0]:
+            with np.errstate(all="ignore"):
+                result = self._function(points)
+            out[:, self._varying] = np.reshape(result, (points.shape[0], len(self._varying)))
+        return Block(out)
+
+
+def _constant_value(expr: Any) -> float:
+    """A constant entry as a double: ``nan`` unless it is a finite real."""
+    from .results import plain
+
+    value = plain(expr)
+    if isinstance(value, str):
+        return {"inf": math.inf, "-inf": -math.inf}.get(value, math.nan)
+    return float(value)
+
+
+def _compile(args: Sequence[Any], exprs: Sequence[Any], backend: str) -> tuple[Callable[[Any], Any], str]:
+    if backend in ("auto", "symengine"):
+        function = _compile_symengine(args, exprs)
+        if function is not None:
+            return function, "symengine"
+        if backend == "symengine":
+            raise BatchError(
+                "the symengine backend is not available for this job "
+                "(symengine missing, or a function it cannot compile); use --backend numpy"
+            )
+    return _compile_numpy(args, exprs), "numpy"
+
+
+#: Functions whose symengine LLVM code differs from symgrad's semantics or
+#: which it cannot compile: jobs holding them use the NumPy backend.
+_SYMENGINE_AVOID = ("DiracDelta", "Heaviside", "polygamma", "loggamma", "erfinv", "erfi",
+                    "beta", "factorial", "binomial", "LambertW", "sinc")
+
+
+def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any], Any] | None:
+    try:
+        import symengine as se
+    except ImportError:
+        return None
+    import sympy as sp
+
+    avoid = tuple(getattr(sp, name) for name in _SYMENGINE_AVOID)
+    if any(expr.has(*avoid) for expr in exprs):
+        return None
+    try:
+        converted = [se.sympify(expr) for expr in exprs]
+        function = se.Lambdify([se.sympify(a) for a in args], converted,
+                               backend="llvm", cse=True, real=True)
+    except Exception:  # noqa: BLE001 - anything symengine cannot compile goes to NumPy
+        return None
+    return function
+
+
+def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any], Any]:
+    import numpy as np
+    import sympy as sp
+
+    function = sp.lambdify(list(args), list(exprs), modules=_numpy_modules(exprs),
+                           cse=True, docstring_limit=0)
+
+    def run(points: np.ndarray) -> np.ndarray:
+        columns = np.ascontiguousarray(points.T)
+        results = function(*columns)
+        rows = points.shape[0]
+        return np.column_stack([np.broadcast_to(np.asarray(r, dtype=float), (rows,))
+                                for r in results])
+
+    return run
+
+
+def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
+    """Namespaces for ``lambdify``: NumPy, SciPy if present, slow fallbacks last resort."""
+    import sympy as sp
+
+    try:
+        import scipy.special  # noqa: F401
+    except ImportError:
+        modules: list[Any] = []
+    else:
+        modules = ["scipy"]
+    functions = {type(f) for expr in exprs for f in expr.atoms(sp.Function)}
+    fallback = {}
+    for cls in functions:
+        name = cls.__name__
+        if name == "DiracDelta":
+            fallback[name] = _dirac_delta
+        elif not modules and name in _POINTWISE:
+            fallback[name] = _pointwise(cls)
+    return [fallback, *modules, "numpy"]
+
+
+#: Functions NumPy lacks; without SciPy each is evaluated point by point.
+_POINTWISE = ("erf", "erfc", "erfi", "erfinv", "gamma", "loggamma", "digamma", "polygamma",
+              "beta", "factorial", "binomial", "LambertW")
+
+
+def _dirac_delta(x: Any, order: Any = 0) -> Any:
+    """DiracDelta as symgrad evaluates it: 0 away from 0, undefined (nan) at 0."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=float)
+    return np.where(x == 0, np.nan, 0.0)
+
+
+def _pointwise(cls: Any) -> Callable[..., Any]:
+    """``cls`` applied to arrays one point at a time (30-digit SymPy evaluation)."""
+    import numpy as np
+    import sympy as sp
+
+    def one(*values: float) -> float:
+        try:
+            result = complex(cls(*(sp.Float(v) for v in values)).evalf(30))
+        except (TypeError, ValueError, ArithmeticError):
+            return math.nan
+        return result.real if result.imag == 0 else math.nan
+
+    def apply(*arrays: Any) -> Any:
+        return np.frompyfunc(one, len(arrays), 1)(*arrays).astype(float)
+
+    return apply

@@ -1,0 +1,172 @@
+"""The command line's ``--points`` / ``--grid`` mode: options in, one bulk run, exit code out.
+
+All the work is library code (:mod:`symgrad.batch`, :mod:`symgrad.pointsio`,
+:mod:`symgrad.grid`, :mod:`symgrad.bulk`); this module only picks the
+reader and writer from the options and reports what happened on stderr.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+from .errors import ExitCode, VariableError
+from .limits import time_limit
+
+#: On a terminal, inputs of at most this many rows are shown as a table.
+TABLE_ROWS = 100
+#: A file input at least this large gets a progress bar (stderr a terminal).
+PROGRESS_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    points: str | None
+    grid: str | None
+    output: str | None
+    strict: bool
+    backend: str
+    chunk_rows: int
+
+
+def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt: str,
+                     timeout: float, debug: bool) -> ExitCode:
+    """Run one ``--points``/``--grid`` job; returns the exit code."""
+    from .cli import _error, _reported
+
+    if options.points is not None and options.grid is not None:
+        raise click.UsageError("use --points or --grid, not both")
+    if not exprs or "-" in exprs:
+        raise click.UsageError("--points and --grid need the formula as EXPR (stdin holds no formulas here)")
+    if len(spec.points) > 1:
+        raise click.UsageError("with --points or --grid, --at may be given once (values of the other symbols)")
+    if options.output is None and fmt not in ("pretty", "text", "csv", "json"):
+        raise click.UsageError(f"--format {fmt} does not apply to --points/--grid; use csv, json or --output")
+
+    report = None
+    with _reported(debug) as status:
+        with time_limit(timeout):
+            compiled, names, fixed = _prepare(exprs, spec, options.backend)
+        reader = _reader(options, names, fixed)
+        writer = _writer(options, fmt, reader, compiled)
+        report = _run(compiled, reader, writer, fixed)
+    if status.code or report is None:
+        return status.code
+    where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
+    for message in report.messages(where):
+        if options.strict:
+            _error(message)
+        else:
+            click.echo(f"Warning: {message}", err=True)
+    return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
+
+
+def _prepare(exprs: Sequence[str], spec: Any, backend: str) -> tuple[Any, list[str], dict[str, float]]:
+    """Parse, differentiate and compile; the ``--at`` values as doubles."""
+    from .batch import CompiledEntries
+    from .calculus import differentiate
+    from .parsing import parse, parse_value
+
+    parsed = parse(*exprs, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
+    derivs = differentiate(parsed, hessian=spec.hessian)
+    compiled = CompiledEntries(derivs, backend)
+    names = [s.name for s in compiled.symbols]
+    fixed: dict[str, float] = {}
+    for name, text in (spec.points[0] if spec.points else {}).items():
+        if name not in names:
+            raise VariableError(f"--at: {name} does not occur in the formula (symbols: {', '.join(names)})")
+        fixed[name] = float(parse_value(text, name))
+    return compiled, names, fixed
+
+
+def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> Any:
+    from .pointsio import open_points
+
+    wanted = [n for n in names if n not in fixed]
+    if options.grid is not None:
+        from .grid import GridReader, parse_grid
+
+        axes = parse_grid(options.grid)
+        axis_names = [a.name for a in axes]
+        for name in axis_names:
+            if name not in names:
+                raise VariableError(f"--grid: {name} does not occur in the formula (symbols: {', '.join(names)})")
+            if name in fixed:
+                raise VariableError(f"{name} is given by both --grid and --at")
+        missing = [n for n in wanted if n not in axis_names]
+        if missing:
+            raise VariableError(f"--grid: no values for {', '.join(missing)}; add them to --grid or give them with --at")
+        return GridReader(axes, wanted, options.chunk_rows)
+    stdin = click.get_binary_stream("stdin")
+    return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows)
+
+
+def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:
+    from .bulk import json_layout
+    from .pointsio import Columns, FirstRowsWriter, open_writer, output_kind
+
+    columns = Columns([s.name for s in compiled.symbols], compiled.names,
+                      json_layout(compiled.derivs))
+    if options.output is not None:
+        kind = output_kind(options.output)
+        if reader.kind == "grid" and kind in ("npy", "npz"):
+            from .grid import GridNpyWriter, GridNpzWriter
+
+            grid_writer = GridNpzWriter if kind == "npz" else GridNpyWriter
+            return grid_writer(options.output, reader.axes, compiled.names)
+        return open_writer(kind, None, options.output, reader, columns)
+    stdout = click.get_text_stream("stdout")
+    if fmt == "json":
+        return open_writer("jsonl", stdout, None, reader, columns)
+    kind = "tsv" if reader.kind == "tsv" else "csv"
+    csv_writer = open_writer(kind, stdout, None, reader, columns)
+    if fmt == "pretty":
+        from .render.points_table import print_table
+
+        return FirstRowsWriter(TABLE_ROWS, csv_writer, lambda chunks: print_table(chunks, columns))
+    return csv_writer
+
+
+def _run(compiled: Any, reader: Any, writer: Any, fixed: dict[str, float]) -> Any:
+    from .bulk import run_bulk
+
+    progress = _progress(reader)
+    try:
+        return run_bulk(compiled, reader, writer, fixed, progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+class _Progress:
+    """A Rich progress bar on stderr, advanced by the reader's byte position."""
+
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("points", total=total)
+        self.bar.start()
+
+    def update(self, reader: Any) -> None:
+        done = reader.progress()
+        if done is not None:
+            self.bar.update(self.task, completed=done[0])
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(reader: Any) -> _Progress | None:
+    from .cli import _isatty
+
+    done = reader.progress()
+    if done is None or done[1] < PROGRESS_BYTES or not _isatty(sys.stderr):
+        return None
+    return _Progress(done[1])

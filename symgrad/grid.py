@@ -1,0 +1,209 @@
+"""Regular grids: ``--grid x=-100:100:25,y=0:1:n=11``.
+
+Each axis is ``start:stop:step`` — ``start, start+step, …`` up to ``stop``,
+which is included when the steps land on it exactly (so ``-100:100:25`` is
+NumPy's ``mgrid[-100:101:25.]``, nine values) — or ``start:stop:n=COUNT``,
+``COUNT`` values from ``start`` to ``stop`` inclusive (``linspace``; NumPy's
+``mgrid[start:stop:COUNTj]``). Bounds and steps may be exact (``-pi:pi:pi/4``);
+the step count is decided exactly, then the values are doubles.
+
+The mesh uses matrix indexing (``meshgrid(..., indexing="ij")``, the layout
+of ``mgrid``): axis ``k`` of every result array runs along the ``k``-th
+grid variable, so each array has the shape ``numpy.gradient`` returns for a
+function sampled on that mesh.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .errors import VariableError
+from .pointsio import Chunk, NpyStream, NpzStream, PointsReader, PointsWriter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Most points a grid may have (the product of its axis lengths).
+MAX_GRID_POINTS = 10**9
+
+
+@dataclass(frozen=True)
+class Axis:
+    """One grid variable: its name, its values, and the text it came from."""
+
+    name: str
+    values: np.ndarray
+    text: str
+
+
+def parse_grid(text: str) -> list[Axis]:
+    """Parse ``x=-1:1:0.5,y=0:1:n=3`` into axes, in the order given."""
+    from .parsing import parse_point
+
+    axes = [_axis(name, spec) for name, spec in parse_point(text, "--grid").items()]
+    total = math.prod(len(a.values) for a in axes)
+    if total > MAX_GRID_POINTS:
+        raise VariableError(f"--grid: {total:,} points is more than the limit of {MAX_GRID_POINTS:,}")
+    return axes
+
+
+def _axis(name: str, spec: str) -> Axis:
+    import numpy as np
+    import sympy as sp
+
+    from .parsing import parse_value
+
+    parts = _split_colons(spec)
+    if len(parts) != 3:
+        raise VariableError(f"--grid: {name}={spec!r}: expected start:stop:step or start:stop:n=COUNT")
+    start = parse_value(parts[0], f"the start of {name}")
+    stop = parse_value(parts[1], f"the stop of {name}")
+    third = parts[2].strip()
+    if third.replace(" ", "").startswith("n="):
+        count_text = third.split("=", 1)[1].strip()
+        if not count_text.isdigit() or int(count_text) < 1:
+            raise VariableError(f"--grid: {name}: n must be a positive whole number, not {count_text!r}")
+        count = int(count_text)
+        if count > MAX_GRID_POINTS:
+            raise VariableError(f"--grid: {name}: n={count:,} is more than the limit of {MAX_GRID_POINTS:,}")
+        values = np.linspace(float(start), float(stop), count)
+        return Axis(name, values, spec)
+    step = parse_value(third, f"the step of {name}")
+    if step == 0:
+        raise VariableError(f"--grid: {name}: the step must not be 0")
+    span = (stop - start) / step
+    if span.is_negative:
+        raise VariableError(f"--grid: {name}: a step of {third} never gets from {parts[0]} to {parts[1]}")
+    if float(span) > MAX_GRID_POINTS:
+        raise VariableError(f"--grid: {name}: more than {MAX_GRID_POINTS:,} steps")
+    # exact comparison decides whether the stop is reached
+    count = int(sp.floor(span)) + 1
+    values = float(start) + np.arange(count) * float(step)
+    return Axis(name, values, spec)
+
+
+def _split_colons(spec: str) -> list[str]:
+    """Split at ``:`` outside parentheses."""
+    parts, depth, current = [], 0, []
+    for ch in spec:
+        if ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        if ch == ":" and depth == 0:
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+    parts.append("".join(current))
+    return parts
+
+
+class GridReader(PointsReader):
+    """The points of a mesh, in C order, as chunks for the batch evaluator.
+
+    ``symbols`` gives the column order of the chunks; every symbol must be
+    an axis or have a value in ``fixed``.
+    """
+
+    kind = "grid"
+
+    def __init__(self, axes: Sequence[Axis], symbols: Sequence[str], chunk_rows: int):
+        self.axes = list(axes)
+        self.shape = tuple(len(a.values) for a in axes)
+        self.rows = math.prod(self.shape)
+        self.symbols = list(symbols)
+        self.chunk_rows = chunk_rows
+        self.columns = [[a.name for a in axes].index(s) for s in symbols]
+
+    def chunks(self) -> Iterator[Chunk]:
+        import numpy as np
+
+        for start in range(0, self.rows, self.chunk_rows):
+            flat = np.arange(start, min(start + self.chunk_rows, self.rows))
+            index = np.unravel_index(flat, self.shape)
+            values = np.column_stack([self.axes[k].values[index[k]] for k in self.columns]) \
+                if self.columns else np.empty((flat.size, 0))
+            yield Chunk(values, flat + 1)
+
+
+class GridNpzWriter(PointsWriter):
+    """``.npz``: each entry as an array of the mesh's shape, and each axis's values."""
+
+    def __init__(self, path: str, axes: Sequence[Axis], entries: Sequence[str]):
+        self.shape = tuple(len(a.values) for a in axes)
+        self.axes = axes
+        self.stream = NpzStream(path, list(entries))
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self.stream.write(list(values.T))
+
+    def close(self) -> None:
+        for axis in self.axes:
+            self.stream.add(axis.name, axis.values)
+        self.stream.close(self.shape)
+
+    def abort(self) -> None:
+        self.stream.discard()
+
+
+class GridNpyWriter(PointsWriter):
+    """``.npy``: all entries stacked, shape ``(entries, *mesh)`` like ``np.array(np.gradient(V))``.
+
+    The values arrive point by point (entries side by side), so each entry
+    streams to its own temporary file and they are concatenated at the end.
+    """
+
+    def __init__(self, path: str, axes: Sequence[Axis], entries: Sequence[str]):
+        import os
+        import tempfile
+
+        self.path = path
+        self.shape = tuple(len(a.values) for a in axes)
+        self.count = len(entries)
+        self.folder = tempfile.mkdtemp(prefix="symgrad-")
+        self.parts = [open(os.path.join(self.folder, f"{i}.bin"), "wb")  # noqa: SIM115
+                      for i in range(self.count)]
+        self.out = NpyStream(path)
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        import numpy as np
+
+        for part, column in zip(self.parts, values.T):
+            part.write(np.ascontiguousarray(column, dtype="<f8").tobytes())
+
+    def close(self) -> None:
+        import shutil
+
+        try:
+            for part in self.parts:
+                part.close()
+                with open(part.name, "rb") as source:
+                    shutil.copyfileobj(source, self.out.file)
+            self.out.size = self.count * math.prod(self.shape)
+            self.out.close((self.count, *self.shape))
+        finally:
+            shutil.rmtree(self.folder, ignore_errors=True)
+
+    def abort(self) -> None:
+        import shutil
+
+        for part in self.parts:
+            part.close()
+        self.out.file.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+def fixed_values(point: dict[str, str], axes: Sequence[Axis], symbols: Sequence[str]) -> dict[str, float]:
+    """The ``--at`` values of the symbols that are not grid axes, as doubles."""
+    from .parsing import parse_value
+
+    names = {a.name for a in axes}
+    both = sorted(names & set(point))
+    if both:
+        raise VariableError(f"{both[0]} is given by both --grid and --at")
+    values = {name: float(parse_value(text, name)) for name, text in point.items()}
+    return values

@@ -1,0 +1,712 @@
+"""Reading and writing many points, in chunks, in constant memory.
+
+Inputs (:func:`open_points`): CSV or TSV with a header row naming the
+columns, JSON Lines (one object ``{name: number}`` per line), ``.npy`` (a
+2-D array whose columns are the job's symbols in order: the variables in
+``--wrt`` order, then the parameters) and ``.npz`` (one 1-D array per symbol
+name, or a single 2-D array laid out as for ``.npy``). Each reader yields
+:class:`Chunk` objects of at most ``chunk_rows`` rows.
+
+Outputs (:func:`open_writer`): CSV (or TSV, for TSV input) that repeats the
+input columns untouched and appends one column per entry; JSON Lines in the
+layout of a point of the JSON output; ``.npy`` (rows × entries), ``.npz``
+(one array per symbol and per entry) and ``.parquet`` (needs pyarrow). The
+binary writers stream too: ``.npy`` by rewriting its header at the end,
+``.npz`` by writing one ``.npy`` per column and zipping them.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import math
+import os
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, TYPE_CHECKING, Any
+
+from .errors import ExitCode, SymgradError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Rows per chunk: large enough to amortise per-call costs, small enough
+#: that memory stays flat (a few MiB per chunk).
+DEFAULT_CHUNK_ROWS = 65_536
+
+INPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz")
+OUTPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz", "parquet")
+
+_NPY_MAGIC = b"\x93NUMPY"
+_ZIP_MAGIC = b"PK\x03\x04"
+
+
+class PointsError(SymgradError):
+    """Bad points input or output: a usage error that names the place."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass
+class Chunk:
+    """Some consecutive rows of the input.
+
+    ``values[row, k]`` is symbol ``k``'s value; ``lines`` holds each row's
+    line number in the input (1-based; the row index for binary inputs);
+    ``raw`` the untouched text of each row (CSV/TSV) and ``extra`` the other
+    fields of each row (JSON Lines), for passing them through.
+    """
+
+    values: np.ndarray
+    lines: np.ndarray
+    raw: list[str] | None = None
+    extra: list[dict[str, Any]] | None = None
+
+
+class PointsReader:
+    """An input of points: its kind, its columns and its chunks."""
+
+    kind: str
+    #: The raw header line (CSV/TSV), repeated in CSV output.
+    header: str | None = None
+    delimiter: str = ","
+    #: Total number of rows when known in advance (binary inputs).
+    rows: int | None = None
+
+    def chunks(self) -> Iterator[Chunk]:
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, int] | None:
+        """(bytes read, total bytes) for a file input of known size."""
+        return None
+
+
+def detect_kind(path: str, head: bytes) -> str:
+    """The input kind from the file name, else from its first bytes."""
+    suffix = os.path.splitext(path)[1].lower()
+    by_suffix = {".csv": "csv", ".tsv": "tsv", ".tab": "tsv", ".jsonl": "jsonl",
+                 ".ndjson": "jsonl", ".json": "jsonl", ".npy": "npy", ".npz": "npz"}
+    if suffix in by_suffix:
+        return by_suffix[suffix]
+    if head.startswith(_NPY_MAGIC):
+        return "npy"
+    if head.startswith(_ZIP_MAGIC):
+        return "npz"
+    text = head.lstrip()
+    if text.startswith(b"{"):
+        return "jsonl"
+    first = text.split(b"\n", 1)[0]
+    if b"\t" in first and b"," not in first:
+        return "tsv"
+    return "csv"
+
+
+def open_points(
+    source: str,
+    symbols: Sequence[str],
+    *,
+    stdin: IO[bytes] | None = None,
+    chunk_rows: int = DEFAULT_CHUNK_ROWS,
+    kind: str | None = None,
+) -> PointsReader:
+    """Open ``source`` (a path, or ``-`` for ``stdin``) as points for ``symbols``.
+
+    Raises :class:`PointsError` for a missing file, an unreadable header or
+    missing columns (named).
+    """
+    if chunk_rows < 1:
+        raise PointsError("chunk size must be at least 1 row")
+    if source == "-":
+        if stdin is None:
+            raise PointsError("--points -: no standard input")
+        stream: IO[bytes] = stdin
+        size = None
+    else:
+        try:
+            stream = open(source, "rb")  # noqa: SIM115 - closed by the reader
+        except OSError as err:
+            raise PointsError(f"--points: cannot read {source}: {err.strerror}") from None
+        size = os.fstat(stream.fileno()).st_size
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    head = buffered.peek(512)[:512]
+    kind = kind or detect_kind(source, head)
+    if kind not in INPUT_KINDS:
+        raise PointsError(f"unknown points format {kind!r}; choose one of {', '.join(INPUT_KINDS)}")
+    if kind in ("npy", "npz"):
+        return _BinaryReader(buffered, source, kind, symbols, chunk_rows)
+    text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
+    if kind == "jsonl":
+        return _JsonLinesReader(text, symbols, chunk_rows, size, buffered)
+    return _DelimitedReader(text, kind, symbols, chunk_rows, size, buffered)
+
+
+def _missing(symbols: Sequence[str], have: Sequence[str]) -> PointsError:
+    missing = [s for s in symbols if s not in have]
+    shown = ", ".join(have) if have else "nothing"
+    plural = "s" if len(missing) > 1 else ""
+    return PointsError(f"--points: missing column{plural} {', '.join(missing)} (the input has {shown})")
+
+
+class _TextReader(PointsReader):
+    def __init__(self, text: IO[str], size: int | None, raw: IO[bytes]):
+        self.text = text
+        self.size = size
+        self.raw = raw
+        self.line_number = 0
+
+    def progress(self) -> tuple[int, int] | None:
+        if not self.size:
+            return None
+        try:
+            return self.raw.tell(), self.size
+        except (OSError, ValueError):
+            return None
+
+    def _next_lines(self, count: int) -> tuple[list[str], list[int]]:
+        """Up to ``count`` non-blank lines (newline stripped) and their numbers."""
+        lines: list[str] = []
+        numbers: list[int] = []
+        while len(lines) < count:
+            block = list(itertools.islice(self.text, count - len(lines)))
+            if not block:
+                break
+            for offset, line in enumerate(block, start=self.line_number + 1):
+                line = line.rstrip("\r\n")
+                if line.strip():
+                    lines.append(line)
+                    numbers.append(offset)
+            self.line_number += len(block)
+        return lines, numbers
+
+
+class _DelimitedReader(_TextReader):
+    """CSV or TSV with a header row."""
+
+    def __init__(self, text: IO[str], kind: str, symbols: Sequence[str], chunk_rows: int,
+                 size: int | None, raw: IO[bytes]):
+        super().__init__(text, size, raw)
+        self.kind = kind
+        self.delimiter = "\t" if kind == "tsv" else ","
+        self.chunk_rows = chunk_rows
+        header, _ = self._next_lines(1)
+        if not header:
+            raise PointsError("--points: the input is empty (expected a header row naming the columns)")
+        self.header = header[0]
+        self.columns = [name.strip() for name in next(csv.reader([self.header], delimiter=self.delimiter))]
+        self.width = len(self.columns)
+        self.usecols = []
+        for name in symbols:
+            found = [i for i, column in enumerate(self.columns) if column == name]
+            if len(found) > 1:
+                raise PointsError(f"--points: column {name} appears {len(found)} times in the header")
+            if not found:
+                raise _missing(symbols, self.columns)
+            self.usecols.append(found[0])
+        self.symbols = list(symbols)
+
+    def chunks(self) -> Iterator[Chunk]:
+        import numpy as np
+
+        while True:
+            lines, numbers = self._next_lines(self.chunk_rows)
+            if not lines:
+                return
+            if self.usecols:
+                try:
+                    values = np.loadtxt(lines, delimiter=self.delimiter, usecols=self.usecols,
+                                        dtype=float, ndmin=2, comments=None, quotechar='"')
+                    if values.shape[0] != len(lines):
+                        raise ValueError("row count")
+                except ValueError:
+                    raise self._explain(lines, numbers) from None
+                _check_finite(values, numbers, self.symbols)
+            else:
+                values = np.empty((len(lines), 0))
+            yield Chunk(values, np.asarray(numbers), raw=lines)
+
+    def _explain(self, lines: list[str], numbers: list[int]) -> PointsError:
+        """The first bad row of a chunk NumPy refused, as an error naming it."""
+        for line, number in zip(lines, numbers):
+            fields = next(csv.reader([line], delimiter=self.delimiter))
+            if len(fields) != self.width:
+                return PointsError(f"--points: line {number}: expected {self.width} columns, "
+                                   f"found {len(fields)}")
+            for name, index in zip(self.symbols, self.usecols):
+                try:
+                    float(fields[index])
+                except ValueError:
+                    return PointsError(f"--points: line {number}: value of {name} is not a number: "
+                                       f"{fields[index].strip()!r}")
+        return PointsError(f"--points: cannot read the rows from line {numbers[0]} on")
+
+
+def _check_finite(values: np.ndarray, numbers: Sequence[int], symbols: Sequence[str]) -> None:
+    import numpy as np
+
+    finite = np.isfinite(values)
+    if not finite.all():
+        row, column = np.argwhere(~finite)[0]
+        raise PointsError(f"--points: line {numbers[row]}: value of {symbols[column]} is not a "
+                          f"finite real number: {values[row, column]!r}")
+
+
+class _JsonLinesReader(_TextReader):
+    """One JSON object per line: ``{"x": 1, "y": 2.5, "label": "a"}``."""
+
+    kind = "jsonl"
+
+    def __init__(self, text: IO[str], symbols: Sequence[str], chunk_rows: int,
+                 size: int | None, raw: IO[bytes]):
+        super().__init__(text, size, raw)
+        self.symbols = list(symbols)
+        self.chunk_rows = chunk_rows
+
+    def chunks(self) -> Iterator[Chunk]:
+        import numpy as np
+
+        wanted = set(self.symbols)
+        while True:
+            lines, numbers = self._next_lines(self.chunk_rows)
+            if not lines:
+                return
+            values = np.empty((len(lines), len(self.symbols)))
+            extra: list[dict[str, Any]] = []
+            for row, (line, number) in enumerate(zip(lines, numbers)):
+                try:
+                    record = json.loads(line)
+                except ValueError as err:
+                    raise PointsError(f"--points: line {number}: not JSON ({err.msg})") from None
+                if not isinstance(record, dict):
+                    raise PointsError(f"--points: line {number}: expected a JSON object")
+                for k, name in enumerate(self.symbols):
+                    if name not in record:
+                        raise PointsError(f"--points: line {number}: no value for {name}")
+                    value = record[name]
+                    if isinstance(value, bool) or not isinstance(value, (int, float)):
+                        raise PointsError(f"--points: line {number}: value of {name} is not a "
+                                          f"number: {json.dumps(value)}")
+                    try:
+                        values[row, k] = value
+                    except OverflowError:
+                        values[row, k] = math.inf
+                extra.append({key: v for key, v in record.items() if key not in wanted})
+            _check_finite(values, numbers, self.symbols)
+            yield Chunk(values, np.asarray(numbers), extra=extra)
+
+
+class _BinaryReader(PointsReader):
+    """``.npy`` (memory-mapped when it is a file) or ``.npz``."""
+
+    def __init__(self, stream: IO[bytes], source: str, kind: str, symbols: Sequence[str],
+                 chunk_rows: int):
+        import numpy as np
+
+        self.kind = kind
+        self.chunk_rows = chunk_rows
+        self.symbols = list(symbols)
+        try:
+            if kind == "npy" and source != "-":
+                array = np.load(source, mmap_mode="r", allow_pickle=False)
+            else:
+                data = stream if source != "-" else io.BytesIO(stream.read())
+                array = np.load(data, allow_pickle=False)
+        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
+            raise PointsError(f"--points: cannot read {source} as .{kind}: {err}") from None
+        finally:
+            if source != "-":
+                stream.close()
+        if kind == "npz":
+            array = self._from_npz(array)
+        else:
+            array = self._check_matrix(array, source)
+        self.array = array
+        self.rows = array.shape[0]
+
+    def _from_npz(self, archive: Any) -> Any:
+        import numpy as np
+
+        with archive:
+            names = list(archive.files)
+            if all(name in names for name in self.symbols) and self.symbols:
+                columns = [np.asarray(archive[name], dtype=float) for name in self.symbols]
+                lengths = {c.shape for c in columns}
+                if any(c.ndim != 1 for c in columns) or len(lengths) != 1:
+                    raise PointsError("--points: the .npz arrays of the symbols must be 1-D and "
+                                      "of one length")
+                return np.column_stack(columns) if columns else np.empty((0, 0))
+            if len(names) == 1:
+                return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
+            raise _missing(self.symbols, names)
+
+    def _check_matrix(self, array: Any, what: str) -> Any:
+        import numpy as np
+
+        if array.dtype.names:
+            raise PointsError(f"--points: {what} is a structured array; use a plain 2-D float array")
+        if array.ndim == 1 and len(self.symbols) == 1:
+            array = array.reshape(-1, 1)
+        if array.ndim != 2 or array.shape[1] != len(self.symbols):
+            raise PointsError(
+                f"--points: {what} has shape {array.shape}; expected (rows, {len(self.symbols)}) "
+                f"with columns {', '.join(self.symbols)}"
+            )
+        if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
+            raise PointsError(f"--points: {what} holds {array.dtype}, not real numbers")
+        return array
+
+    def chunks(self) -> Iterator[Chunk]:
+        import numpy as np
+
+        for start in range(0, self.rows, self.chunk_rows):
+            values = np.asarray(self.array[start : start + self.chunk_rows], dtype=float)
+            numbers = np.arange(start + 1, start + 1 + values.shape[0])
+            _check_finite(values, numbers, self.symbols)
+            yield Chunk(values, numbers)
+
+    def progress(self) -> tuple[int, int] | None:
+        return None
+
+
+# -- writers -------------------------------------------------------------
+
+
+class PointsWriter:
+    """Writes the values of each chunk; :meth:`close` finishes the output."""
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the output (write headers, zip members)."""
+
+    def abort(self) -> None:
+        """Stop after an error: release files, finish nothing."""
+
+
+def output_kind(path: str) -> str:
+    """The output format of ``--output PATH``, from its suffix."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    aliases = {"tab": "tsv", "ndjson": "jsonl", "json": "jsonl"}
+    kind = aliases.get(suffix, suffix)
+    if kind not in OUTPUT_KINDS:
+        raise PointsError(
+            f"--output: cannot tell the format of {path!r} from its suffix; use one of "
+            + ", ".join(f".{k}" for k in OUTPUT_KINDS)
+        )
+    return kind
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What the writers need to know about the columns."""
+
+    symbols: list[str]
+    entries: list[str]
+    #: A function turning one row of entry values into the JSON point layout.
+    layout: Any = None
+
+
+def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: PointsReader,
+                columns: Columns) -> PointsWriter:
+    """A writer of ``kind`` to a text ``stream`` (csv/tsv/jsonl) or to ``path``."""
+    if kind in ("csv", "tsv", "jsonl"):
+        if stream is None:
+            assert path is not None
+            stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            owned = True
+        else:
+            owned = False
+        if kind == "jsonl":
+            return _JsonLinesWriter(stream, columns, owned)
+        delimiter = "\t" if kind == "tsv" else ","
+        return _DelimitedWriter(stream, reader, columns, delimiter, owned)
+    assert path is not None
+    if kind == "npy":
+        return _NpyWriter(path, len(columns.entries))
+    if kind == "npz":
+        return _NpzWriter(path, columns.symbols + columns.entries)
+    return _ParquetWriter(path, columns)
+
+
+class _DelimitedWriter(PointsWriter):
+    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, delimiter: str,
+                 owned: bool):
+        self.stream = stream
+        self.owned = owned
+        self.passthrough = reader.header is not None
+        if self.passthrough:
+            # The input's own lines go out untouched, in the input's delimiter.
+            delimiter = reader.delimiter
+            head = [reader.header or ""]
+        else:
+            head = list(columns.symbols)
+        self.delimiter = delimiter
+        self.header: str | None = delimiter.join([*head, *columns.entries]) + "\n"
+        self.width = len(columns.entries)
+
+    def _write_header(self) -> None:
+        if self.header is not None:
+            self.stream.write(self.header)
+            self.header = None
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self._write_header()
+        row_format = self.delimiter.join(["%.17g"] * self.width)
+        rows = [row_format % tuple(row) for row in values.tolist()]
+        if self.passthrough:
+            assert chunk.raw is not None
+            d = self.delimiter
+            text = "\n".join([f"{raw}{d}{row}" if row else raw for raw, row in zip(chunk.raw, rows)])
+        else:
+            inputs = self.delimiter.join(["%.17g"] * chunk.values.shape[1])
+            text = "\n".join(
+                self.delimiter.join(filter(None, (inputs % tuple(point), row)))
+                for point, row in zip(chunk.values.tolist(), rows)
+            )
+        self.stream.write(text + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._write_header()  # an input without rows still gets its header
+        self.abort()
+
+    def abort(self) -> None:
+        if self.owned:
+            self.stream.close()
+        else:
+            self.stream.flush()
+
+
+class FirstRowsWriter(PointsWriter):
+    """Holds back the first ``limit`` rows: if the input ends there, ``small``
+    shows them all at once (a table); otherwise they and the rest go to
+    ``large``."""
+
+    def __init__(self, limit: int, large: PointsWriter, small: Any):
+        self.limit = limit
+        self.large = large
+        self.small = small
+        self.held: list[tuple[Chunk, Any]] = []
+        self.rows = 0
+        self.overflowed = False
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        if not self.overflowed:
+            self.rows += values.shape[0]
+            self.held.append((chunk, values))
+            if self.rows <= self.limit:
+                return
+            self.overflowed = True
+            for held_chunk, held_values in self.held:
+                self.large.write(held_chunk, held_values)
+            self.held = []
+            return
+        self.large.write(chunk, values)
+
+    def close(self) -> None:
+        if not self.overflowed:
+            self.small(self.held)
+        else:
+            self.large.close()
+
+    def abort(self) -> None:
+        self.large.abort()
+
+
+def json_number(value: float) -> float | int | str:
+    """A double as the JSON output shows it: a number, or "nan"/"inf"/"-inf"."""
+    if math.isnan(value):
+        return "nan"
+    if math.isinf(value):
+        return "inf" if value > 0 else "-inf"
+    return value
+
+
+class _JsonLinesWriter(PointsWriter):
+    def __init__(self, stream: IO[str], columns: Columns, owned: bool):
+        self.stream = stream
+        self.columns = columns
+        self.owned = owned
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        symbols = self.columns.symbols
+        out = []
+        extras = chunk.extra or itertools.repeat(None)
+        for point, row, extra in zip(chunk.values.tolist(), values.tolist(), extras):
+            record: dict[str, Any] = {"at": dict(zip(symbols, point))}
+            record.update(self.columns.layout([json_number(v) for v in row]))
+            if extra:
+                record["extra"] = extra
+            out.append(json.dumps(record, separators=(", ", ": ")))
+        self.stream.write("\n".join(out) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.owned:
+            self.stream.close()
+
+    abort = close
+
+
+class NpyStream:
+    """A ``.npy`` file of float64 values written as they come.
+
+    The header is written first with room for any shape and rewritten with
+    the real shape at the end (the format allows trailing spaces in the
+    header), so values never have to be held in memory. ``row`` is the
+    shape of one row: ``(width,)`` for a table, ``()`` for a 1-D column.
+    """
+
+    _HEADER_LEN = 256
+
+    def __init__(self, path: str, row: tuple[int, ...] = ()):
+        self.path = path
+        self.row = row
+        self.size = 0
+        try:
+            self.file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        except OSError as err:
+            raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+        self.file.write(self._header((0, *row)))
+
+    def _header(self, shape: tuple[int, ...]) -> bytes:
+        text = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}"
+        body_len = self._HEADER_LEN - len(_NPY_MAGIC) - 4
+        if len(text) >= body_len:
+            raise PointsError(f"--output: an array of shape {shape} is beyond this writer")
+        return _NPY_MAGIC + b"\x01\x00" + body_len.to_bytes(2, "little") + (
+            text.ljust(body_len - 1) + "\n"
+        ).encode("latin1")
+
+    def write(self, values: np.ndarray) -> None:
+        import numpy as np
+
+        block = np.ascontiguousarray(values, dtype="<f8")
+        self.file.write(block.tobytes())
+        self.size += block.size
+
+    def close(self, shape: tuple[int, ...] | None = None) -> None:
+        """Finish the file; ``shape`` defaults to ``(rows, *row)``."""
+        if shape is None:
+            shape = (self.size // max(1, math.prod(self.row)), *self.row)
+        if math.prod(shape) != self.size:
+            raise ValueError(f"{self.size} values do not fill the shape {shape}")
+        self.file.seek(0)
+        self.file.write(self._header(shape))
+        self.file.close()
+
+
+class _NpyWriter(PointsWriter):
+    def __init__(self, path: str, width: int):
+        self.stream = NpyStream(path, (width,))
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self.stream.write(values)
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def abort(self) -> None:
+        self.stream.file.close()
+
+
+class NpzStream:
+    """An ``.npz`` of named float64 arrays, written chunk by chunk.
+
+    Each streamed column goes into its own ``.npy`` in a temporary folder;
+    closing zips them under their names (``np.load(path)["df/dx"]``), with
+    any whole arrays added by :meth:`add`.
+    """
+
+    def __init__(self, path: str, names: Sequence[str]):
+        self.path = path
+        self.folder = tempfile.mkdtemp(prefix="symgrad-")
+        # fail early, before any work, if the target cannot be written
+        try:
+            open(path, "wb").close()
+        except OSError as err:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+        self.streams = [NpyStream(os.path.join(self.folder, f"{i}.npy")) for i in range(len(names))]
+        self.members = [(name, stream.path) for name, stream in zip(names, self.streams)]
+
+    def write(self, columns: Sequence[np.ndarray]) -> None:
+        for stream, column in zip(self.streams, columns):
+            stream.write(column)
+
+    def add(self, name: str, array: np.ndarray) -> None:
+        """Add a whole array as member ``name``."""
+        import numpy as np
+
+        path = os.path.join(self.folder, f"{len(self.members)}.npy")
+        np.save(path, array)
+        self.members.append((name, path))
+
+    def close(self, shape: tuple[int, ...] | None = None) -> None:
+        """Finish: the streamed columns get ``shape`` (default: 1-D)."""
+        try:
+            for stream in self.streams:
+                stream.close(shape)
+            with zipfile.ZipFile(self.path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+                for name, path in self.members:
+                    archive.write(path, arcname=f"{name}.npy")
+        finally:
+            self.discard()
+
+    def discard(self) -> None:
+        """Remove the temporary column files."""
+        for stream in self.streams:
+            stream.file.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class _NpzWriter(PointsWriter):
+    def __init__(self, path: str, names: Sequence[str]):
+        self.stream = NpzStream(path, names)
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self.stream.write([*chunk.values.T, *values.T])
+
+    def close(self) -> None:
+        self.stream.close()
+
+    def abort(self) -> None:
+        self.stream.discard()
+
+
+def require_pyarrow() -> Any:
+    """pyarrow's parquet module, or a usage error saying how to get it."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise PointsError(
+            "--output .parquet needs pyarrow, which is not installed "
+            "(pip install 'symgrad[parquet]' or pip install pyarrow)"
+        ) from None
+    return pa, pq
+
+
+class _ParquetWriter(PointsWriter):
+    def __init__(self, path: str, columns: Columns):
+        self.pa, pq = require_pyarrow()
+        self.names = columns.symbols + columns.entries
+        schema = self.pa.schema([(name, self.pa.float64()) for name in self.names])
+        try:
+            self.writer = pq.ParquetWriter(path, schema)
+        except OSError as err:
+            raise PointsError(f"--output: cannot write {path}: {err}") from None
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        arrays = [self.pa.array(column) for column in [*chunk.values.T, *values.T]]
+        self.writer.write_table(self.pa.Table.from_arrays(arrays, names=self.names))
+
+    def close(self) -> None:
+        self.writer.close()
+
+    abort = close
