@@ -122,7 +122,7 @@ class CompiledEntries:
     def __call__(self, points: np.ndarray) -> Block:
         import numpy as np
 
-        points = np.asarray(points, dtype=float)
+        points = np.require(points, dtype=float, requirements=["C", "W"])
         if points.ndim != 2 or points.shape[1] != len(self.symbols):
             raise ValueError(f"expected shape (rows, {len(self.symbols)}), got {points.shape}")
         out = np.empty((points.shape[0], len(self.names)))

@@ -167,21 +167,43 @@ class _TextReader(PointsReader):
         except (OSError, ValueError):
             return None
 
-    def _next_lines(self, count: int) -> tuple[list[str], list[int]]:
-        """Up to ``count`` non-blank lines (newline stripped) and their numbers."""
+    def _next_lines(self, count: int) -> tuple[list[str], np.ndarray]:
+        """Up to ``count`` non-empty lines (newline stripped) and their line numbers.
+
+        Empty lines are dropped here; lines of only spaces are left for
+        :func:`drop_blank` (checking every line for them would cost more
+        than the parsing).
+        """
+        import numpy as np
+
         lines: list[str] = []
-        numbers: list[int] = []
+        numbers: list[np.ndarray] = []
         while len(lines) < count:
             block = list(itertools.islice(self.text, count - len(lines)))
             if not block:
                 break
-            for offset, line in enumerate(block, start=self.line_number + 1):
-                line = line.rstrip("\r\n")
-                if line.strip():
-                    lines.append(line)
-                    numbers.append(offset)
+            first = self.line_number + 1
             self.line_number += len(block)
-        return lines, numbers
+            text = "".join(block)
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            got = text.split("\n")
+            if got[-1] == "":
+                got.pop()
+            index = np.arange(first, first + len(got))
+            if "" in got:
+                keep = [k for k, line in enumerate(got) if line]
+                got = [got[k] for k in keep]
+                index = index[keep]
+            lines += got
+            numbers.append(index)
+        return lines, np.concatenate(numbers) if numbers else np.empty(0, dtype=np.int64)
+
+
+def drop_blank(lines: list[str], numbers: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """``lines`` without those holding only whitespace."""
+    keep = [k for k, line in enumerate(lines) if line.strip()]
+    return [lines[k] for k in keep], numbers[keep]
 
 
 class _DelimitedReader(_TextReader):
@@ -193,7 +215,12 @@ class _DelimitedReader(_TextReader):
         self.kind = kind
         self.delimiter = "\t" if kind == "tsv" else ","
         self.chunk_rows = chunk_rows
-        header, _ = self._next_lines(1)
+        header: list[str] = []
+        while not header:
+            got, numbers = self._next_lines(1)
+            if not got:
+                break  # end of input
+            header, _ = drop_blank(got, numbers)
         if not header:
             raise PointsError("--points: the input is empty (expected a header row naming the columns)")
         self.header = header[0]
@@ -216,18 +243,33 @@ class _DelimitedReader(_TextReader):
             lines, numbers = self._next_lines(self.chunk_rows)
             if not lines:
                 return
-            if self.usecols:
+            try:
+                values = self._parse(lines)
+            except ValueError:
+                lines, numbers = drop_blank(lines, numbers)
                 try:
-                    values = np.loadtxt(lines, delimiter=self.delimiter, usecols=self.usecols,
-                                        dtype=float, ndmin=2, comments=None, quotechar='"')
-                    if values.shape[0] != len(lines):
-                        raise ValueError("row count")
+                    values = self._parse(lines)
                 except ValueError:
                     raise self._explain(lines, numbers) from None
-                _check_finite(values, numbers, self.symbols)
-            else:
-                values = np.empty((len(lines), 0))
-            yield Chunk(values, np.asarray(numbers), raw=lines)
+                if not lines:
+                    continue
+            _check_finite(values, numbers, self.symbols)
+            yield Chunk(values, numbers, raw=lines)
+
+    def _parse(self, lines: list[str]) -> np.ndarray:
+        import numpy as np
+
+        if not self.usecols:
+            # no symbol comes from the file; still every row must be a row
+            for line in lines:
+                if not line.strip():
+                    raise ValueError("blank line")
+            return np.empty((len(lines), 0))
+        values = np.loadtxt(lines, delimiter=self.delimiter, usecols=self.usecols,
+                            dtype=float, ndmin=2, comments=None, quotechar='"')
+        if values.shape[0] != len(lines):
+            raise ValueError("row count")
+        return values
 
     def _explain(self, lines: list[str], numbers: list[int]) -> PointsError:
         """The first bad row of a chunk NumPy refused, as an error naming it."""
@@ -274,6 +316,7 @@ class _JsonLinesReader(_TextReader):
             lines, numbers = self._next_lines(self.chunk_rows)
             if not lines:
                 return
+            lines, numbers = drop_blank(lines, numbers)
             values = np.empty((len(lines), len(self.symbols)))
             extra: list[dict[str, Any]] = []
             for row, (line, number) in enumerate(zip(lines, numbers)):
@@ -296,7 +339,7 @@ class _JsonLinesReader(_TextReader):
                         values[row, k] = math.inf
                 extra.append({key: v for key, v in record.items() if key not in wanted})
             _check_finite(values, numbers, self.symbols)
-            yield Chunk(values, np.asarray(numbers), extra=extra)
+            yield Chunk(values, numbers, extra=extra)
 
 
 class _BinaryReader(PointsReader):
@@ -363,7 +406,8 @@ class _BinaryReader(PointsReader):
         import numpy as np
 
         for start in range(0, self.rows, self.chunk_rows):
-            values = np.asarray(self.array[start : start + self.chunk_rows], dtype=float)
+            # a copy: memory-mapped input is read-only, and the chunk is small
+            values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
             numbers = np.arange(start + 1, start + 1 + values.shape[0])
             _check_finite(values, numbers, self.symbols)
             yield Chunk(values, numbers)

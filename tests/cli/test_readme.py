@@ -180,3 +180,13 @@ def test_newton_example_runs(tmp_path):
     )
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout == "minimum near x=1.000000000000, y=1.000000000000\n"
+
+
+def test_grid_side_by_side_is_the_example_output():
+    (block,) = [b for b in blocks("text") if b.startswith("shapes  numpy.gradient")]
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "examples" / "grid_vs_numpy.py")],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == block
