@@ -44,16 +44,17 @@ class BatchError(SymgradError):
     exit_code = ExitCode.USAGE
 
 
-def named_entries(derivs: Derivatives) -> list[tuple[str, Any]]:
+def named_entries(derivs: Derivatives, name: str = "f") -> list[tuple[str, Any]]:
     """``(name, expression)`` for each output column, in output order.
 
     First derivatives come first (``df/dx``, … or ``df1/dx``, … row by row
     for a vector function), then each Hessian's upper triangle row by row
-    (``d2f/dx^2``, ``d2f/dxdy``, …), the names the text output uses.
+    (``d2f/dx^2``, ``d2f/dxdy``, …), the names the text output uses, with
+    ``name`` in place of ``f`` (``--name V`` gives ``dV/dx``).
     """
     names = [v.name for v in derivs.variables]
     rows = derivs.jacobian if derivs.is_vector else (derivs.gradient,)
-    functions = [function_name(k if derivs.is_vector else None) for k in range(len(rows))]
+    functions = [name + function_name(k if derivs.is_vector else None)[1:] for k in range(len(rows))]
     entries = [
         (first_name(f, var), expr)
         for f, row in zip(functions, rows)
@@ -87,10 +88,11 @@ class CompiledEntries:
 
     Call it with a float array of shape ``(rows, len(symbols))`` — columns in
     the order of :attr:`symbols` — to get a :class:`Block` of shape
-    ``(rows, len(names))``.
+    ``(rows, len(names))``. ``name`` is the function's name in the entry
+    names (:func:`named_entries`).
     """
 
-    def __init__(self, derivs: Derivatives, backend: str = "auto"):
+    def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f"):
         import sympy as sp
 
         if backend not in BACKENDS:
@@ -99,7 +101,7 @@ class CompiledEntries:
             raise BatchError("evaluation at many points needs real variables; drop --complex")
         self.derivs = derivs
         self.symbols: tuple[Any, ...] = tuple(derivs.variables) + tuple(derivs.parameters)
-        entries = named_entries(derivs)
+        entries = named_entries(derivs, name)
         self.names = [name for name, _ in entries]
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...

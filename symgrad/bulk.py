@@ -122,6 +122,7 @@ def run_bulk(
                 progress(reader)
         finished = True
     finally:
+        reader.close()
         if finished:
             writer.close()
         else:

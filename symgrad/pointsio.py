@@ -85,6 +85,9 @@ class PointsReader:
         """(bytes read, total bytes) for a file input of known size."""
         return None
 
+    def close(self) -> None:
+        """Close the input file (standard input stays open)."""
+
 
 def detect_kind(path: str, head: bytes) -> str:
     """The input kind from the file name, else from its first bytes."""
@@ -159,6 +162,10 @@ class _TextReader(PointsReader):
         self.raw = raw
         self.line_number = 0
 
+    def close(self) -> None:
+        if self.size is not None:  # a file we opened, not standard input
+            self.text.close()
+
     def progress(self) -> tuple[int, int] | None:
         if not self.size:
             return None
@@ -179,7 +186,11 @@ class _TextReader(PointsReader):
         lines: list[str] = []
         numbers: list[np.ndarray] = []
         while len(lines) < count:
-            block = list(itertools.islice(self.text, count - len(lines)))
+            try:
+                block = list(itertools.islice(self.text, count - len(lines)))
+            except UnicodeDecodeError:
+                raise PointsError("--points: the input is not UTF-8 text "
+                                  "(for binary data use a .npy or .npz file)") from None
             if not block:
                 break
             first = self.line_number + 1
