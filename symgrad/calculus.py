@@ -5,6 +5,10 @@ form (like terms collected, numbers folded). No ``simplify``, ``expand`` or
 ``factor`` is run, so the cost stays predictable on big formulas. An entry
 whose variable does not occur in the expression is zero without calling
 ``diff``, and a Hessian's lower triangle is copied from its upper one.
+
+Big formulas are differentiated by symengine (:mod:`symgrad.engine`), with
+SymPy for the parts whose derivative depends on the variables being real;
+``engine="sympy"`` or ``"symengine"`` forces one engine.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from . import engine as engines
 from .parsing import Parsed, parse
 from .results import Derivatives
 
@@ -72,27 +77,53 @@ def _gradient_of(expr: Any, variables: Sequence[Any]) -> tuple[Any, ...]:
     return tuple(_diff(expr, v) if v in free else sp.S.Zero for v in variables)
 
 
-def _hessian_of(grad: Sequence[Any], variables: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:
-    """The Hessian from the gradient: the upper triangle, mirrored."""
+def _upper_hessian_of(grad: Sequence[Any], variables: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:
+    """The Hessian's upper triangle from the gradient (``None`` below the diagonal)."""
     n = len(variables)
     rows: list[list[Any]] = [[None] * n for _ in range(n)]
     for i in range(n):
-        for j, entry in enumerate(_gradient_of(grad[i], variables[i:]), start=i):
-            rows[i][j] = rows[j][i] = entry
+        rows[i][i:] = _gradient_of(grad[i], variables[i:])
     return tuple(tuple(row) for row in rows)
 
 
-def differentiate(parsed: Parsed, *, hessian: bool = False, vector: bool | None = None) -> Derivatives:
+def _mirrored(upper: Sequence[Sequence[Any]]) -> tuple[tuple[Any, ...], ...]:
+    """A symmetric matrix from its upper triangle."""
+    n = len(upper)
+    return tuple(tuple(upper[min(i, j)][max(i, j)] for j in range(n)) for i in range(n))
+
+
+def _derivatives_of(
+    expr: Any, variables: Sequence[Any], hessian: bool, engine: str
+) -> tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...] | None]:
+    """The gradient of one formula and, with ``hessian``, its Hessian."""
+    if engine == "symengine":
+        grad, upper = engines.derivatives(
+            expr, variables, hessian=hessian, sympy_gradient=_gradient_of
+        )
+    else:
+        grad = _gradient_of(expr, variables)
+        upper = _upper_hessian_of(grad, variables) if hessian else None
+    return grad, None if upper is None else _mirrored(upper)
+
+
+def differentiate(
+    parsed: Parsed, *, hessian: bool = False, vector: bool | None = None, engine: str = "auto"
+) -> Derivatives:
     """Differentiate a parsed job.
 
     With one formula (and ``vector`` not set) the result has a gradient,
     with several a Jacobian; ``hessian=True`` adds one Hessian per formula.
+    ``engine`` is ``"auto"`` (symengine for big formulas), ``"sympy"`` or
+    ``"symengine"``; all give the same derivatives, possibly written
+    differently.
     """
     variables = parsed.variables
     if vector is None:
         vector = len(parsed.exprs) > 1
-    grads = [_gradient_of(expr, variables) for expr in parsed.exprs]
-    hessians = tuple(_hessian_of(g, variables) for g in grads) if hessian else None
+    chosen = engines.choose(engine, parsed.exprs)
+    results = [_derivatives_of(expr, variables, hessian, chosen) for expr in parsed.exprs]
+    grads = [grad for grad, _ in results]
+    hessians = tuple(h for _, h in results if h is not None) if hessian else None
     if vector:
         return Derivatives(parsed, gradient=None, jacobian=tuple(grads), hessians=hessians)
     if len(grads) != 1:
@@ -112,6 +143,7 @@ def gradient(
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
     real: bool = True,
+    engine: str = "auto",
 ) -> Derivatives:
     """The gradient of one formula.
 
@@ -121,7 +153,7 @@ def gradient(
     >>> g.at(x=1, y=2, z=3).gradient
     (2, 3, 2)
     """
-    return differentiate(_parse([formula], wrt, symbols, real))
+    return differentiate(_parse([formula], wrt, symbols, real), engine=engine)
 
 
 def hessian(
@@ -130,13 +162,14 @@ def hessian(
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
     real: bool = True,
+    engine: str = "auto",
 ) -> Derivatives:
     """The gradient and Hessian of one formula.
 
     >>> hessian("x**2*y").hessian
     ((2*y, 2*x), (2*x, 0))
     """
-    return differentiate(_parse([formula], wrt, symbols, real), hessian=True)
+    return differentiate(_parse([formula], wrt, symbols, real), hessian=True, engine=engine)
 
 
 def jacobian(
@@ -145,10 +178,13 @@ def jacobian(
     symbols: str | Iterable[str] = (),
     real: bool = True,
     hessian: bool = False,
+    engine: str = "auto",
 ) -> Derivatives:
     """The Jacobian of a vector function, one row per formula.
 
     >>> jacobian("x*y", "x+y").jacobian
     ((y, x), (1, 1))
     """
-    return differentiate(_parse(formulas, wrt, symbols, real), hessian=hessian, vector=True)
+    return differentiate(
+        _parse(formulas, wrt, symbols, real), hessian=hessian, vector=True, engine=engine
+    )

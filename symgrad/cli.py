@@ -115,6 +115,7 @@ def _formats() -> list[str]:
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
+@click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
 # -- many points (symgrad/bulk.py) --
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
@@ -135,6 +136,7 @@ def main(
     complex_: bool,
     timeout: float,
     debug: bool,
+    engine: str,
     points_file: str | None,
     grid: str | None,
     output_file: str | None,
@@ -176,6 +178,7 @@ def main(
             real=not complex_,
             hessian=hessian,
             points=tuple(parse_point(p) for p in points),
+            engine=engine,
         )
     if status.code:
         sys.exit(status.code)

@@ -25,6 +25,8 @@ class JobSpec:
     real: bool = True
     hessian: bool = False
     points: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
+    #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.engine).
+    engine: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -42,5 +44,5 @@ class Job:
 def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:
     """Parse, differentiate and evaluate one job."""
     parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
-    derivs = differentiate(parsed, hessian=spec.hessian)
+    derivs = differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
     return Job(derivs, tuple(evaluate(derivs, point) for point in spec.points))

@@ -1,0 +1,357 @@
+"""symengine as the differentiation engine, with SymPy where it must decide.
+
+symengine (SymPy's C++ sibling) differentiates big formulas one to two
+orders of magnitude faster than SymPy, but it knows nothing of real
+variables, leaves the derivatives of non-smooth functions unevaluated
+(``Derivative(abs(x), x)``) and silently treats functions it does not know
+as constants (their derivative comes out as 0). So symengine only sees the
+parts of a formula built from an allow-list of smooth operations
+(:func:`supported`): sums, products, powers, numbers, pi, E, I and the
+elementary and gamma-family functions, whose derivatives do not depend on
+whether the variables are real. Everything else is differentiated by SymPy
+under symgrad's real-variable semantics, and an entry that still came back
+with a ``Derivative`` or ``Subs`` in it is recomputed with SymPy too.
+
+Results are converted back to SymPy with the job's own (real) symbols, so
+SymPy's automatic evaluation applies to them as to any other expression.
+
+Engines: ``"sympy"``, ``"symengine"`` and ``"auto"`` (the default), which
+uses symengine for formulas of :data:`AUTO_MIN_NODES` tree nodes or more and
+SymPy below: for a small formula SymPy is as fast, and not importing
+symengine saves about a tenth of a second of start-up. When symengine cannot
+be imported symgrad says so once on stderr and uses SymPy.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+__all__ = [
+    "AUTO_MIN_NODES",
+    "ENGINES",
+    "available",
+    "choose",
+    "derivatives",
+    "supported",
+]
+
+#: The engine names a job may ask for.
+ENGINES = ("auto", "sympy", "symengine")
+
+#: With ``engine="auto"``, formulas with at least this many tree nodes (all
+#: formulas of a job together) are differentiated by symengine. Measured on
+#: ``benchmarks/bench_symbolic.py``-style formulas: below about a hundred
+#: nodes SymPy alone is as fast once symengine's import is counted.
+AUTO_MIN_NODES = 150
+
+_MODULE: Any = None
+_MISSING = False
+_NOTICE_GIVEN = False
+
+
+def _load() -> Any:
+    """The symengine module, or None when it cannot be imported."""
+    global _MODULE, _MISSING
+    if _MODULE is None and not _MISSING:
+        try:
+            import symengine
+        except ImportError:
+            _MISSING = True
+        else:
+            _MODULE = symengine
+    return _MODULE
+
+
+def available() -> bool:
+    """Whether symengine can be imported."""
+    return _load() is not None
+
+
+def _notice_missing() -> None:
+    global _NOTICE_GIVEN
+    if not _NOTICE_GIVEN:
+        _NOTICE_GIVEN = True
+        print(
+            "symgrad: symengine is not installed; differentiating with SymPy "
+            "(slower on big formulas; pip install symengine)",
+            file=sys.stderr,
+        )
+
+
+def _node_count(exprs: Iterable[Any], limit: int) -> int:
+    """Tree nodes of ``exprs`` (shared subtrees counted each time), up to ``limit``."""
+    count = 0
+    stack = list(exprs)
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        stack.extend(node.args)
+    return count
+
+
+def choose(engine: str, exprs: Sequence[Any]) -> str:
+    """The engine that will run: ``"sympy"`` or ``"symengine"``.
+
+    ``"auto"`` picks symengine for big formulas. Asking for symengine (or
+    ``"auto"`` on a big formula) without symengine installed gives SymPy and
+    a one-line notice on stderr, once per process.
+    """
+    if engine not in ENGINES:
+        raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
+    if engine == "sympy":
+        return "sympy"
+    if engine == "auto" and _node_count(exprs, AUTO_MIN_NODES) < AUTO_MIN_NODES:
+        return "sympy"
+    if available():
+        return "symengine"
+    _notice_missing()
+    return "sympy"
+
+
+# ---------------------------------------------------------------------------
+# What symengine may differentiate
+
+
+def _supported_types() -> tuple[tuple[type, ...], tuple[type, ...]]:
+    """(node types symengine differentiates as SymPy does, number types)."""
+    import sympy as sp
+
+    functions = (
+        sp.exp, sp.log,
+        sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc,
+        sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc, sp.atan2,
+        sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch,
+        sp.asinh, sp.atanh, sp.acoth,  # not acosh: symengine's d/dx is wrong for x < -1
+        sp.erf, sp.erfc, sp.gamma, sp.loggamma, sp.polygamma, sp.beta,
+    )  # fmt: skip
+    structure = (sp.Add, sp.Mul, sp.Pow, sp.Symbol)
+    numbers = (sp.Rational, sp.Float)
+    constants = (type(sp.pi), type(sp.E), type(sp.I))
+    return structure + functions + constants, numbers
+
+
+_TYPES: dict[type, bool] = {}
+
+
+def _is_supported_type(kind: type) -> bool:
+    import sympy as sp
+
+    nodes, numbers = _supported_types()
+    if kind in (type(sp.oo), type(sp.S.NegativeInfinity), type(sp.zoo), type(sp.nan)):
+        return False
+    return issubclass(kind, nodes + numbers) and not issubclass(kind, sp.Dummy)
+
+
+def supported(expr: Any) -> bool:
+    """Whether symengine's derivatives of ``expr`` equal SymPy's real-variable ones.
+
+    True when every node is a sum, product, power, symbol, exact number,
+    double-precision float, pi, E, I, or a smooth function on the
+    allow-list. ``Abs``, ``sign``, ``Max``/``Min``, ``Heaviside``, ``re``,
+    ``factorial``, ``oo`` and the like are not: symengine either leaves their
+    derivative unevaluated or (for functions it does not know) returns 0.
+    """
+    import sympy as sp
+
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        kind = type(node)
+        ok = _TYPES.get(kind)
+        if ok is None:
+            ok = _TYPES[kind] = _is_supported_type(kind)
+        if not ok:
+            return False
+        if isinstance(node, sp.Float) and node._prec > 53:
+            return False  # symengine would hold it as an MPFR number
+        stack.extend(node.args)
+    return True
+
+
+# ---------------------------------------------------------------------------
+# Conversion
+
+_SYMBOLS: dict[Any, Any] = {}
+_MAX_CACHED_SYMBOLS = 100_000
+
+
+def _symbol_class() -> Any:
+    se = _load()
+
+    class _JobSymbol(se.Symbol):  # type: ignore[misc,name-defined]
+        """A symengine symbol that converts back to the job's own SymPy symbol.
+
+        symengine keeps a Python subclass of its ``Symbol`` alive inside its
+        expressions, so results convert back to the real symbol (with its
+        assumptions) rather than to a new plain ``Symbol``.
+        """
+
+        def __init__(self, name: str, symbol: Any) -> None:
+            super().__init__(name)
+            self.sympy_symbol = symbol
+
+        def _sympy_(self) -> Any:
+            return self.sympy_symbol
+
+    return _JobSymbol
+
+
+_JOB_SYMBOL: list[Any] = []
+
+
+def _se_symbol(symbol: Any) -> Any:
+    """The symengine twin of a SymPy symbol (cached: one per symbol per process)."""
+    twin = _SYMBOLS.get(symbol)
+    if twin is None:
+        if not _JOB_SYMBOL:
+            _JOB_SYMBOL.append(_symbol_class())
+        if len(_SYMBOLS) >= _MAX_CACHED_SYMBOLS:
+            _SYMBOLS.clear()
+        twin = _SYMBOLS[symbol] = _JOB_SYMBOL[0](symbol.name, symbol)
+    return twin
+
+
+def _to_symengine(expr: Any, symbols: Iterable[Any]) -> Any:
+    """``expr`` in symengine, its symbols replaced by their twins."""
+    se = _load()
+    converted = se.sympify(expr)
+    return converted.xreplace({se.Symbol(s.name): _se_symbol(s) for s in symbols})
+
+
+#: symengine function names that SymPy spells the same.
+_FUNCTION_NAMES = frozenset(
+    "log sin cos tan cot sec csc asin acos atan acot asec acsc atan2 "
+    "sinh cosh tanh coth sech csch asinh atanh acoth "
+    "erf erfc gamma loggamma polygamma beta".split()
+)
+
+
+class _Unevaluated(Exception):
+    """A result held a derivative symengine could not take."""
+
+
+class _ToSympy:
+    """Converts symengine results back to SymPy, sharing common subtrees.
+
+    The memo makes a subexpression that recurs across entries (the sum in
+    the denominator of every entry of a log-sum-exp Hessian) one SymPy
+    object, built once. A ``Derivative`` or ``Subs`` raises
+    :class:`_Unevaluated`, so the caller can recompute that entry with SymPy.
+    """
+
+    def __init__(self) -> None:
+        import sympy as sp
+
+        self.sp = sp
+        self.memo: dict[Any, Any] = {}
+
+    def __call__(self, node: Any) -> Any:
+        hit = self.memo.get(node)
+        if hit is not None:
+            return hit
+        sp = self.sp
+        kind = type(node).__name__
+        if kind == "Add":
+            result = sp.Add(*map(self, node.args))
+        elif kind == "Mul":
+            result = sp.Mul(*map(self, node.args))
+        elif kind == "Pow":
+            base, exp = node.args
+            result = sp.Pow(self(base), self(exp))
+        elif kind in _FUNCTION_NAMES:
+            result = getattr(sp, kind)(*map(self, node.args))
+        elif kind in ("Derivative", "Subs"):
+            raise _Unevaluated
+        else:  # symbols, numbers and constants
+            result = node._sympy_()
+            if result.has(sp.Derivative, sp.Subs):
+                raise _Unevaluated
+        self.memo[node] = result
+        return result
+
+
+# ---------------------------------------------------------------------------
+# Differentiation
+
+Gradient = Callable[[Any, Sequence[Any]], tuple[Any, ...]]
+
+
+def _terms(expr: Any) -> tuple[Any, ...]:
+    import sympy as sp
+
+    return expr.args if isinstance(expr, sp.Add) else (expr,)
+
+
+def derivatives(
+    expr: Any,
+    variables: Sequence[Any],
+    *,
+    hessian: bool,
+    sympy_gradient: Gradient,
+) -> tuple[tuple[Any, ...], tuple[tuple[Any, ...], ...] | None]:
+    """The gradient (and the upper triangle of the Hessian) of ``expr`` by symengine.
+
+    The terms of a sum that symengine may not differentiate
+    (:func:`supported`) are differentiated by ``sympy_gradient`` (SymPy with
+    symgrad's real-variable semantics) and added in; so is any entry that
+    came back holding an unevaluated derivative. Returns the gradient and,
+    with ``hessian``, the Hessian's rows with ``None`` below the diagonal.
+    """
+    import sympy as sp
+
+    se = _load()
+    n = len(variables)
+    safe: list[Any] = []
+    unsafe: list[Any] = []
+    for term in _terms(expr):
+        (safe if supported(term) else unsafe).append(term)
+    safe_expr = sp.Add(*safe)
+    unsafe_expr = sp.Add(*unsafe)
+
+    twins = [_se_symbol(v) for v in variables]
+    try:
+        f = _to_symengine(safe_expr, safe_expr.free_symbols)
+    except (RuntimeError, TypeError, ValueError, NotImplementedError):
+        # symengine could not take it after all: SymPy differentiates it all.
+        f, safe_expr, unsafe_expr, unsafe = se.Integer(0), sp.S.Zero, expr, [expr]
+    # Index the terms once by the symbols they hold, so a partial derivative
+    # only differentiates the terms that depend on its variable.
+    by_symbol: dict[Any, list[Any]] = {}
+    for term in f.args if isinstance(f, se.Add) else (f,):
+        for sym in term.free_symbols:
+            by_symbol.setdefault(sym, []).append(term)
+    se_grad = [se.add(*[t.diff(v) for t in by_symbol.get(v, ())]) for v in twins]
+
+    to_sympy = _ToSympy()
+
+    def convert(value: Any, of: Any, var: Any) -> Any:
+        """``value`` in SymPy; d(of)/d(var) by SymPy if symengine left it unfinished."""
+        if value == 0:
+            return sp.S.Zero
+        try:
+            return to_sympy(value)
+        except _Unevaluated:
+            return sympy_gradient(of, (var,))[0]
+
+    grad_safe = [convert(g, safe_expr, v) for g, v in zip(se_grad, variables)]
+    grad_unsafe = sympy_gradient(unsafe_expr, variables) if unsafe else (sp.S.Zero,) * n
+    gradient = tuple(a + b for a, b in zip(grad_safe, grad_unsafe))
+    if not hessian:
+        return gradient, None
+
+    rows: list[list[Any]] = [[None] * n for _ in range(n)]
+    for i in range(n):
+        g = se_grad[i]
+        free = g.free_symbols
+        for j in range(i, n):
+            if twins[j] in free:
+                rows[i][j] = convert(g.diff(twins[j]), grad_safe[i], variables[j])
+            else:
+                rows[i][j] = sp.S.Zero
+        if unsafe and grad_unsafe[i] != 0:
+            extra = sympy_gradient(grad_unsafe[i], variables[i:])
+            for j, value in enumerate(extra, start=i):
+                rows[i][j] = rows[i][j] + value
+    return gradient, tuple(tuple(row) for row in rows)
