@@ -258,18 +258,28 @@ class _DelimitedReader(_TextReader):
                 values = self._parse(lines)
             except ValueError:
                 lines, numbers = drop_blank(lines, numbers)
+                if not lines:
+                    continue
                 try:
                     values = self._parse(lines)
                 except ValueError:
                     raise self._explain(lines, numbers) from None
-                if not lines:
-                    continue
             _check_finite(values, numbers, self.symbols)
             yield Chunk(values, numbers, raw=lines)
 
     def _parse(self, lines: list[str]) -> np.ndarray:
         import numpy as np
 
+        # NumPy reads only the columns it is asked for: a row with too many
+        # or too few fields must be caught here (the csv module splits only
+        # the rows whose delimiters do not add up: quoted fields, bad rows)
+        d = self.delimiter
+        counts = list(map(str.count, lines, itertools.repeat(d)))
+        if counts.count(self.width - 1) != len(lines):
+            for line, count in zip(lines, counts):
+                if count != self.width - 1 and \
+                        len(next(csv.reader([line], delimiter=d))) != self.width:
+                    raise ValueError("field count")
         if not self.usecols:
             # no symbol comes from the file; still every row must be a row
             for line in lines:
@@ -305,7 +315,7 @@ def _check_finite(values: np.ndarray, numbers: Sequence[int], symbols: Sequence[
     if not finite.all():
         row, column = np.argwhere(~finite)[0]
         raise PointsError(f"--points: line {numbers[row]}: value of {symbols[column]} is not a "
-                          f"finite real number: {values[row, column]!r}")
+                          f"finite real number: {float(values[row, column])!r}")
 
 
 class _JsonLinesReader(_TextReader):
@@ -369,14 +379,15 @@ class _BinaryReader(PointsReader):
             else:
                 data = stream if source != "-" else io.BytesIO(stream.read())
                 array = np.load(data, allow_pickle=False)
+                if kind == "npz":
+                    # an archive reads its members from the open file
+                    array = self._from_npz(array)
         except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
             raise PointsError(f"--points: cannot read {source} as .{kind}: {err}") from None
         finally:
             if source != "-":
                 stream.close()
-        if kind == "npz":
-            array = self._from_npz(array)
-        else:
+        if kind != "npz":
             array = self._check_matrix(array, source)
         self.array = array
         self.rows = array.shape[0]
@@ -494,15 +505,25 @@ class _DelimitedWriter(PointsWriter):
         self.stream = stream
         self.owned = owned
         self.passthrough = reader.header is not None
+        self.delimiter = delimiter
+        # The input's own lines go out untouched when the delimiters match;
+        # otherwise (CSV in, -o FILE.tsv out) their fields are re-delimited.
+        self.source_delimiter = reader.delimiter
         if self.passthrough:
-            # The input's own lines go out untouched, in the input's delimiter.
-            delimiter = reader.delimiter
-            head = [reader.header or ""]
+            head = self._passed([reader.header or ""])
         else:
             head = list(columns.symbols)
-        self.delimiter = delimiter
         self.header: str | None = delimiter.join([*head, *columns.entries]) + "\n"
         self.width = len(columns.entries)
+
+    def _passed(self, lines: list[str]) -> list[str]:
+        """Input lines as they go out: untouched, or re-delimited."""
+        if self.source_delimiter == self.delimiter:
+            return lines
+        out = io.StringIO()
+        csv.writer(out, delimiter=self.delimiter, lineterminator="\n").writerows(
+            csv.reader(lines, delimiter=self.source_delimiter))
+        return out.getvalue().split("\n")[:-1]
 
     def _write_header(self) -> None:
         if self.header is not None:
@@ -516,7 +537,8 @@ class _DelimitedWriter(PointsWriter):
         if self.passthrough:
             assert chunk.raw is not None
             d = self.delimiter
-            text = "\n".join([f"{raw}{d}{row}" if row else raw for raw, row in zip(chunk.raw, rows)])
+            raws = self._passed(chunk.raw)
+            text = "\n".join([f"{raw}{d}{row}" if row else raw for raw, row in zip(raws, rows)])
         else:
             inputs = self.delimiter.join(["%.17g"] * chunk.values.shape[1])
             text = "\n".join(

@@ -1,0 +1,378 @@
+"""Vectorised evaluation (symgrad.batch): batch values against exact ones.
+
+Every formula of the corpus is differentiated once and compiled with each
+backend; its values at random points inside the formula's domain must agree
+to 1e-12 (relative) with symgrad's own point evaluation, which works with 30
+digits and rounds to doubles. A second, independent oracle differentiates the
+*original* formula numerically with mpmath at 50 digits, so a wrong symbolic
+derivative that both evaluators share would still be caught.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import mpmath
+import numpy as np
+import pytest
+import sympy as sp
+
+import symgrad
+from symgrad.batch import BatchError, Block, CompiledEntries, named_entries
+from symgrad.results import plain
+
+RTOL = 1e-12
+
+
+@dataclass(frozen=True)
+class Case:
+    formulas: tuple[str, ...]
+    #: name -> (low, high): points are drawn uniformly from this box
+    box: dict[str, tuple[float, float]]
+    wrt: str | None = None
+    #: symengine's LLVM backend compiles it (else only NumPy evaluates it)
+    symengine: bool = True
+    hessian: bool = True
+
+    @property
+    def id(self) -> str:
+        return "; ".join(self.formulas) + (f" wrt {self.wrt}" if self.wrt else "")
+
+
+POS = (0.2, 3.0)
+ANY = (-2.5, 2.5)
+SMALL = (-0.9, 0.9)
+
+CORPUS = [
+    # polynomials (Hessian entries are constants that must broadcast)
+    Case(("x**2 + y*z",), {"x": ANY, "y": ANY, "z": ANY}),
+    Case(("2*x**2 + 3*y**2 - 4*z",), {"x": ANY, "y": ANY, "z": ANY}),
+    Case(("(1-x)^2 + 100(y-x^2)^2",), {"x": ANY, "y": ANY}),
+    Case(("x**5 - 3*x**3*y + y**4/7",), {"x": ANY, "y": ANY}),
+    Case(("3*x + 2*y - 7",), {"x": ANY, "y": ANY}),
+    # trigonometric and hyperbolic
+    Case(("sin(x)*cos(y)",), {"x": ANY, "y": ANY}),
+    Case(("tan(x*y)",), {"x": SMALL, "y": SMALL}),
+    Case(("atan(x/y) + asin(x/2)",), {"x": (-1.5, 1.5), "y": POS}),
+    Case(("acos(x)*y",), {"x": SMALL, "y": ANY}),
+    Case(("tanh(x)*sinh(y) + cosh(x*y)",), {"x": ANY, "y": ANY}),
+    # exponentials, logarithms, roots, powers
+    Case(("exp(-x**2 - y**2)",), {"x": ANY, "y": ANY}),
+    Case(("log(x) + log(x*y + 1)",), {"x": POS, "y": POS}),
+    Case(("sqrt(x**2 + y**2 + 1)",), {"x": ANY, "y": ANY}),
+    Case(("x**y",), {"x": POS, "y": ANY}),
+    Case(("log(exp(x) + exp(y) + exp(z))",), {"x": ANY, "y": ANY, "z": ANY}),
+    Case(("1/(x*y)",), {"x": POS, "y": POS}),
+    # functions with kinks, kept off them by the box
+    Case(("Abs(x)*y**2",), {"x": (0.3, 2.0), "y": ANY}, symengine=False),
+    Case(("Abs(x - 1)*y",), {"x": (-2.0, 0.7), "y": ANY}, symengine=False),
+    Case(("sign(x)*y**3",), {"x": (-2.0, -0.3), "y": ANY}, symengine=False),
+    Case(("Heaviside(x)*y**2 + x*y",), {"x": (0.2, 2.0), "y": ANY}, symengine=False),
+    Case(("Max(x, y)*x",), {"x": (1.0, 2.0), "y": (-1.0, 0.5)}, symengine=False),
+    Case(("Min(x**2, y) + y",), {"x": (-0.5, 0.5), "y": (1.0, 2.0)}, symengine=False),
+    # special functions
+    Case(("atan2(y, x)",), {"x": POS, "y": ANY}),
+    Case(("atan2(y, x)*x",), {"x": (-2.0, -0.5), "y": (0.5, 2.0)}),
+    Case(("erf(x*y)",), {"x": ANY, "y": SMALL}),
+    Case(("gamma(x)*y",), {"x": POS, "y": ANY}, symengine=False),
+    # parameters: a, b are columns after the variables
+    Case(("a*x**2 + b*sin(y)",), {"x": ANY, "y": ANY, "a": ANY, "b": ANY}, wrt="x,y"),
+    Case(("exp(k*t)*cos(w*t)",), {"t": ANY, "k": SMALL, "w": ANY}, wrt="t"),
+    # wrt order differs from the natural one
+    Case(("x**3*y**2*z",), {"x": ANY, "y": ANY, "z": ANY}, wrt="z,x,y"),
+    # vector functions: Jacobian and one Hessian per component
+    Case(("x*y", "x+y"), {"x": ANY, "y": ANY}),
+    Case(("r*cos(t)", "r*sin(t)", "r**2"), {"r": POS, "t": ANY}),
+    Case(("exp(x)*y", "3*x - y", "log(x**2 + 1)*z"), {"x": ANY, "y": ANY, "z": ANY}),
+    Case(("a*x + y", "x*y"), {"x": ANY, "y": ANY, "a": ANY}, wrt="x,y"),
+    # gradient only (no Hessian)
+    Case(("sin(x)**2 + cos(x)**2 + y",), {"x": ANY, "y": ANY}, hessian=False),
+]
+
+BACKENDS = ["numpy", "symengine"]
+
+
+def derivatives(case: Case):
+    if len(case.formulas) > 1:
+        return symgrad.jacobian(*case.formulas, wrt=case.wrt, hessian=case.hessian)
+    if case.hessian:
+        return symgrad.hessian(case.formulas[0], wrt=case.wrt)
+    return symgrad.gradient(case.formulas[0], wrt=case.wrt)
+
+
+def random_points(case: Case, symbols: list[str], count: int, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    return np.column_stack([rng.uniform(*case.box[name], size=count) for name in symbols])
+
+
+def exact_row(derivs, point: dict[str, float]) -> list[float]:
+    """The entries at ``point`` in named_entries order, from the point evaluator."""
+    p = derivs.at(point)
+    assert p.problems == ()
+    rows = p.jacobian if derivs.is_vector else (p.gradient,)
+    row = [plain(v) for r in rows for v in r]
+    n = len(derivs.variables)
+    for h in p.hessians or ():
+        row += [plain(h[i][j]) for i in range(n) for j in range(i, n)]
+    assert all(isinstance(v, (int, float)) for v in row), row
+    return [float(v) for v in row]
+
+
+def compile_or_skip_reason(derivs, backend: str, case: Case) -> CompiledEntries | None:
+    if backend == "symengine" and not case.symengine:
+        with pytest.raises(BatchError, match="symengine backend is not available"):
+            CompiledEntries(derivs, backend)
+        return None
+    compiled = CompiledEntries(derivs, backend)
+    varying = any(expr.free_symbols for _, expr in named_entries(derivs))
+    assert compiled.backend == (backend if varying else "none")
+    return compiled
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+def test_batch_values_agree_with_exact_evaluation(case, backend):
+    derivs = derivatives(case)
+    compiled = compile_or_skip_reason(derivs, backend, case)
+    if compiled is None:  # symengine refuses this one: checked in compile_or_skip_reason
+        return
+    symbols = [s.name for s in compiled.symbols]
+    assert sorted(symbols) == sorted(case.box)
+    points = random_points(case, symbols, 12, seed=len(case.id))
+    block = compiled(points)
+    assert isinstance(block, Block)
+    assert block.values.shape == (12, len(compiled.names))
+    for row, point in zip(block.values, points):
+        expected = exact_row(derivs, dict(zip(symbols, point.tolist())))
+        assert len(expected) == len(row)
+        for name, got, want in zip(compiled.names, row.tolist(), expected):
+            assert math.isclose(got, want, rel_tol=RTOL, abs_tol=1e-300), (
+                name, dict(zip(symbols, point.tolist())), got, want)
+
+
+def test_corpus_is_big_and_varied():
+    assert len(CORPUS) >= 25
+    text = " ".join(" ".join(c.formulas) for c in CORPUS)
+    for fn in ("sin", "exp", "log", "sqrt", "Abs", "sign", "atan2", "Max", "Min", "erf",
+               "gamma", "Heaviside"):
+        assert fn + "(" in text, fn
+    assert any(len(c.formulas) > 1 and c.hessian for c in CORPUS)
+    assert any(c.wrt and len(c.box) > len(c.wrt.split(",")) for c in CORPUS)  # parameters
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_backends_agree_with_each_other(backend):
+    # the same job on both backends, on a larger block (entries near 0 come
+    # from cancellation, so the absolute tolerance is a few ulps of 1)
+    derivs = symgrad.hessian("log(exp(x) + exp(y)) * sin(x*y) + sqrt(1 + x**2)")
+    ref = CompiledEntries(derivs, "numpy")
+    other = CompiledEntries(derivs, backend)
+    points = np.random.default_rng(3).uniform(-2, 2, size=(1000, 2))
+    np.testing.assert_allclose(other(points).values, ref(points).values, rtol=1e-12, atol=1e-14)
+
+
+# ---------------------------------------------------------------------------
+# Column names and layout
+
+
+def test_named_entries_scalar_with_hessian():
+    derivs = symgrad.hessian("x**2*y + z", wrt="x,y,z")
+    names = [name for name, _ in named_entries(derivs)]
+    assert names == ["df/dx", "df/dy", "df/dz",
+                     "d2f/dx^2", "d2f/dxdy", "d2f/dxdz", "d2f/dy^2", "d2f/dydz", "d2f/dz^2"]
+    x, y = sp.symbols("x y", real=True)
+    exprs = dict(named_entries(derivs))
+    assert exprs["df/dx"] == 2 * x * y
+    assert exprs["d2f/dxdy"] == 2 * x
+    assert exprs["d2f/dz^2"] == 0
+
+
+def test_named_entries_vector_function():
+    derivs = symgrad.jacobian("x*y", "x+y", hessian=True)
+    names = [name for name, _ in named_entries(derivs)]
+    assert names == ["df1/dx", "df1/dy", "df2/dx", "df2/dy",
+                     "d2f1/dx^2", "d2f1/dxdy", "d2f1/dy^2",
+                     "d2f2/dx^2", "d2f2/dxdy", "d2f2/dy^2"]
+
+
+def test_named_entries_follow_wrt_order():
+    derivs = symgrad.gradient("a*x + y", wrt="y,x")
+    assert [name for name, _ in named_entries(derivs)] == ["df/dy", "df/dx"]
+
+
+def test_symbols_are_variables_then_parameters():
+    compiled = CompiledEntries(symgrad.gradient("a*x**2 + b*y", wrt="y,x"), "numpy")
+    assert [s.name for s in compiled.symbols] == ["y", "x", "a", "b"]
+    # columns: y, x, a, b -> df/dy = b, df/dx = 2*a*x
+    block = compiled(np.array([[5.0, 3.0, 2.0, 7.0]]))
+    assert block.values.tolist() == [[7.0, 12.0]]
+
+
+# ---------------------------------------------------------------------------
+# Constant entries broadcast
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_constant_entries_broadcast_to_full_columns(backend):
+    compiled = CompiledEntries(symgrad.hessian("3*x + y**2"), backend)
+    points = np.array([[1.0, 2.0], [4.0, -5.0], [0.0, 0.5]])
+    values = compiled(points).values
+    # df/dx = 3, df/dy = 2y, d2f/dx^2 = 0, d2f/dxdy = 0, d2f/dy^2 = 2
+    assert values.shape == (3, 5)
+    assert values[:, 0].tolist() == [3.0, 3.0, 3.0]
+    assert values[:, 1].tolist() == [4.0, -10.0, 1.0]
+    assert values[:, 2:].tolist() == [[0.0, 0.0, 2.0]] * 3
+
+
+def test_all_constant_job_needs_no_compiler():
+    compiled = CompiledEntries(symgrad.hessian("3*x - 2*y + pi*z"), "auto")
+    assert compiled.backend == "none"
+    values = compiled(np.zeros((4, 3))).values
+    assert values.shape == (4, 3 + 6)
+    assert values[:, :3].tolist() == [[3.0, -2.0, math.pi]] * 4
+    assert not values[:, 3:].any()
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_zero_rows(backend):
+    compiled = CompiledEntries(symgrad.gradient("sin(x)*y"), backend)
+    assert compiled(np.empty((0, 2))).values.shape == (0, 2)
+
+
+def test_wrong_shape_is_refused():
+    compiled = CompiledEntries(symgrad.gradient("x*y"), "numpy")
+    with pytest.raises(ValueError, match=r"expected shape \(rows, 2\)"):
+        compiled(np.zeros((3, 3)))
+    with pytest.raises(ValueError):
+        compiled(np.zeros(2))
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_read_only_and_non_contiguous_input(backend):
+    compiled = CompiledEntries(symgrad.gradient("x**2*y"), backend)
+    base = np.array([[1.0, 9.0, 2.0], [3.0, 9.0, 4.0]])
+    view = base[:, ::2]  # columns x, y; not C-contiguous
+    view.flags.writeable = False
+    assert compiled(view).values.tolist() == [[4.0, 1.0], [24.0, 9.0]]
+    assert base.tolist() == [[1.0, 9.0, 2.0], [3.0, 9.0, 4.0]]
+
+
+def test_unknown_backend_and_complex_variables():
+    with pytest.raises(BatchError, match="unknown backend"):
+        CompiledEntries(symgrad.gradient("x"), "fortran")
+    with pytest.raises(BatchError, match="real variables"):
+        CompiledEntries(symgrad.gradient("x*y", real=False), "numpy")
+
+
+def test_generated_code_never_sees_user_names():
+    # names that are Python keywords or builtins still compile
+    derivs = symgrad.gradient("lambda**2 + 3*print")
+    for backend in BACKENDS:
+        values = CompiledEntries(derivs, backend)(np.array([[2.0, 5.0]])).values
+        assert values.tolist() == [[4.0, 3.0]]
+
+
+# ---------------------------------------------------------------------------
+# Undefined values: nan / inf, counted by Block.bad_counts
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_undefined_points_give_nan_or_inf(backend):
+    compiled = CompiledEntries(symgrad.gradient("1/x + sqrt(y)"), backend)
+    points = np.array([[1.0, 4.0], [0.0, 4.0], [2.0, -1.0], [0.0, -4.0], [4.0, 1.0]])
+    block = compiled(points)
+    dx, dy = block.values[:, 0], block.values[:, 1]
+    # df/dx = -1/x**2, df/dy = 1/(2 sqrt(y))
+    assert dx[0] == -1.0 and dx[2] == -0.25 and dx[4] == -1 / 16
+    assert np.isinf(dx[1]) and np.isinf(dx[3])
+    assert dy[0] == 0.25 and dy[1] == 0.25 and dy[4] == 0.5
+    assert np.isnan(dy[2]) and np.isnan(dy[3])
+    counts, first = block.bad_counts()
+    assert counts.tolist() == [2, 2]
+    assert first.tolist() == [1, 2]
+
+
+def test_bad_counts_without_problems():
+    block = Block(np.array([[1.0, 2.0], [3.0, 4.0]]))
+    counts, first = block.bad_counts()
+    assert counts.tolist() == [0, 0]
+    assert first.tolist() == [-1, -1]
+
+
+def test_undefined_constant_entry_is_a_nan_column():
+    # d/dx of x*zoo... an entry with no symbols that is not a finite real
+    derivs = symgrad.gradient("x*log(0) + y")
+    compiled = CompiledEntries(derivs, "numpy")
+    values = compiled(np.array([[1.0, 2.0], [3.0, 4.0]])).values
+    assert not np.isfinite(values[:, 0]).any()
+    assert values[:, 1].tolist() == [1.0, 1.0]
+
+
+# ---------------------------------------------------------------------------
+# An independent oracle: mpmath central differences of the original formula
+
+mp = mpmath.mp
+
+ORACLE = [
+    # (formula for symgrad, the same function for mpmath, variables, box)
+    ("x**2*sin(y) + exp(x*y)/(1 + y**2)",
+     lambda x, y: x**2 * mpmath.sin(y) + mpmath.exp(x * y) / (1 + y**2), ("x", "y"), ANY),
+    ("sqrt(x**2 + y**2 + 1)*atan2(y, x + 3)",
+     lambda x, y: mpmath.sqrt(x**2 + y**2 + 1) * mpmath.atan2(y, x + 3), ("x", "y"), ANY),
+    ("log(x)*erf(y) + gamma(x)",
+     lambda x, y: mpmath.log(x) * mpmath.erf(y) + mpmath.gamma(x), ("x", "y"), POS),
+    ("Abs(x)*cosh(y) - x**y",
+     lambda x, y: abs(x) * mpmath.cosh(y) - mpmath.power(x, y), ("x", "y"), POS),
+    ("log(exp(x) + exp(2*y) + exp(-x - y))",
+     lambda x, y: mpmath.log(mpmath.exp(x) + mpmath.exp(2 * y) + mpmath.exp(-x - y)),
+     ("x", "y"), ANY),
+]
+
+
+def mp_gradient_hessian(f, point):
+    """Central differences at 50 digits: first derivatives and the Hessian."""
+    with mpmath.workdps(50):
+        p = [mpmath.mpf(v) for v in point]  # the double values, exactly
+        n = len(p)
+        h = mpmath.mpf("1e-15")
+        k = mpmath.mpf("1e-12")
+
+        def at(*steps):
+            q = list(p)
+            for index, step in steps:
+                q[index] += step
+            return f(*q)
+
+        grad = [(at((i, h)) - at((i, -h))) / (2 * h) for i in range(n)]
+        hess = [[None] * n for _ in range(n)]
+        for i in range(n):
+            for j in range(i, n):
+                if i == j:
+                    value = (at((i, k)) - 2 * f(*p) + at((i, -k))) / k**2
+                else:
+                    value = (at((i, k), (j, k)) - at((i, k), (j, -k))
+                             - at((i, -k), (j, k)) + at((i, -k), (j, -k))) / (4 * k * k)
+                hess[i][j] = hess[j][i] = value
+        return [float(g) for g in grad], [[float(v) for v in r] for r in hess]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("formula, f, variables, box", ORACLE, ids=[o[0] for o in ORACLE])
+def test_batch_values_agree_with_mpmath_differences(formula, f, variables, box, backend):
+    derivs = symgrad.hessian(formula, wrt=",".join(variables))
+    try:
+        compiled = CompiledEntries(derivs, backend)
+    except BatchError:
+        assert backend == "symengine"
+        return
+    points = np.random.default_rng(11).uniform(*box, size=(6, len(variables)))
+    values = compiled(points).values
+    n = len(variables)
+    for point, row in zip(points.tolist(), values):
+        grad, hess = mp_gradient_hessian(f, point)
+        upper = [hess[i][j] for i in range(n) for j in range(i, n)]
+        expected = grad + upper
+        for got, want in zip(row.tolist(), expected):
+            # differences at 50 digits: the oracle is good to far below 1e-12
+            assert math.isclose(got, want, rel_tol=RTOL, abs_tol=1e-12), (formula, point)
