@@ -75,3 +75,7 @@ class EvaluationError(SymgradError):
 
 class JobTimeoutError(EvaluationError):
     """A job ran longer than its time limit."""
+
+
+class AnalysisError(SymgradError):
+    """An analysis option does not fit the job (``--curl`` of two components, ...)."""

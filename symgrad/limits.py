@@ -12,7 +12,8 @@ from __future__ import annotations
 import math
 import signal
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
@@ -238,11 +239,16 @@ def check_numbers(expr: sp.Basic, what: str = "a number in the result") -> None:
 
 
 @contextmanager
-def time_limit(seconds: float | None) -> Iterator[None]:
+def time_limit(
+    seconds: float | None, error: Callable[[], BaseException] | None = None
+) -> Iterator[None]:
     """Raise :class:`JobTimeoutError` in the block once ``seconds`` have passed.
 
     Uses ``SIGALRM``, so it only acts in the main thread of a POSIX process;
-    elsewhere (or with ``seconds`` None or <= 0) it is a no-op.
+    elsewhere (or with ``seconds`` None or <= 0) it is a no-op. ``error``
+    makes the exception to raise instead. Limits nest: inside another limit
+    that ends sooner, this one does nothing (the outer one fires first), and
+    on leaving, the outer limit is rearmed with the time it has left.
     """
     usable = (
         seconds is not None
@@ -254,14 +260,24 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         yield
         return
     assert seconds is not None
+    outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
+    if outer_left and outer_left <= seconds:
+        yield  # the enclosing limit ends first and stays in force
+        return
 
     def on_alarm(signum: int, frame: object) -> None:
+        if error is not None:
+            raise error()
         raise JobTimeoutError(f"time limit of {seconds:g} s exceeded (raise it with --timeout)")
 
     previous = signal.signal(signal.SIGALRM, on_alarm)
+    started = time.monotonic()
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
+        if outer_left:
+            # Rearm the enclosing limit; if it is already due, it fires at once.
+            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))

@@ -1,0 +1,181 @@
+"""Beyond the gradient: verify it, find critical points, expand, vector calculus.
+
+Each analysis is a library function of a :class:`~symgrad.results.Derivatives`:
+
+* :func:`check` — derivatives against Richardson-extrapolated central differences;
+* :func:`critical_points` — solve ∇f = 0 (exactly, else Newton) and classify;
+* :func:`taylor` — the Taylor polynomial of order N at a point;
+* :func:`divergence`, :func:`curl`, :func:`laplacian`, :func:`directional`,
+  :func:`partial` — vector calculus.
+
+:func:`run_analysis` runs what an :class:`AnalysisSpec` asks for; the command
+line calls it through :func:`symgrad.jobs.run_job`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..results import Derivatives, Problem
+from .check import DEFAULT_TOL, CheckReport, check
+from .critical import CriticalReport, critical_points
+from .taylor import Taylor, taylor
+from .vector import (
+    curl,
+    directional,
+    divergence,
+    laplacian,
+    normalised,
+    parse_direction,
+    parse_partial,
+    partial,
+    partial_name,
+)
+
+__all__ = [
+    "Analysis",
+    "AnalysisSpec",
+    "check",
+    "critical_points",
+    "curl",
+    "directional",
+    "divergence",
+    "laplacian",
+    "partial",
+    "run_analysis",
+    "taylor",
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class AnalysisSpec:
+    """Which analyses to run, with their settings (the CLI's options)."""
+
+    check: bool = False
+    tolerance: float = DEFAULT_TOL
+    box: tuple[float, float] | None = None  # None: each analysis' own default
+    seed: int = 0
+    critical: bool = False
+    taylor: int | None = None
+    divergence: bool = False
+    curl: bool = False
+    laplacian: bool = False
+    along: str | None = None  # "1,1,0" or "x=1,y=1"
+    diff: str | None = None  # "x,y,y"
+
+    @property
+    def any(self) -> bool:
+        return bool(
+            self.check or self.critical or self.taylor is not None or self.divergence
+            or self.curl or self.laplacian or self.along or self.diff
+        )
+
+
+@dataclass(frozen=True)
+class Field:
+    """One vector-calculus result: its symbolic form and its value at each point.
+
+    ``value`` is one expression, or a tuple of them (curl); ``points`` holds
+    the values in the same shape, one per ``--at`` point.
+    """
+
+    key: str  # the JSON key: "divergence", "curl", "laplacian", "directional", "derivative"
+    label: str  # "div F", "curl F", "Δf", "D_u f", "d3f/dxdy^2"
+    value: Any
+    points: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """Everything the analysis options computed for one job."""
+
+    check: CheckReport | None = None
+    critical: CriticalReport | None = None
+    taylor: tuple[Taylor, ...] = ()
+    fields: tuple[Field, ...] = ()
+    direction: tuple[Any, ...] | None = None  # the unit vector of --along
+    diff: tuple[Any, ...] | None = None  # the variables of --diff
+    points: tuple[tuple[tuple[Any, Any], ...], ...] = ()  # the --at points fields were evaluated at
+    problems: tuple[Problem, ...] = field(default_factory=tuple)
+
+
+def run_analysis(
+    derivs: Derivatives, spec: AnalysisSpec, points: Sequence[Mapping[str, Any]] = ()
+) -> Analysis:
+    """Run every analysis ``spec`` asks for on one job's derivatives."""
+    from ._values import PointSubstitution
+
+    problems: list[Problem] = []
+    fields: list[tuple[str, str, Any]] = []
+    unit = wrt = None
+    if spec.divergence:
+        fields.append(("divergence", "div F", divergence(derivs)))
+    if spec.curl:
+        fields.append(("curl", "curl F", curl(derivs)))
+    if spec.laplacian:
+        fields.append(("laplacian", "Δf", laplacian(derivs)))
+    if spec.along:
+        if derivs.is_vector:
+            directional(derivs, ())  # raises the error
+        unit = normalised(parse_direction(spec.along, derivs.variables))
+        fields.append(("directional", "D_u f", directional(derivs, unit)))
+    if spec.diff:
+        wrt = parse_partial(spec.diff, derivs)
+        fields.append(("derivative", partial_name(wrt), partial(derivs, wrt)))
+    if spec.taylor is not None and not points:
+        from ..errors import AnalysisError
+
+        raise AnalysisError("--taylor needs a point to expand around: add --at")
+    evaluated: list[Field] = []
+    substitutions = [PointSubstitution(derivs, p) for p in points] if fields else []
+    for key, label, value in fields:
+        at_points = []
+        for sub in substitutions:
+            if isinstance(value, tuple):
+                at_points.append(sub.values(value, [f"{label}[{k + 1}]" for k in range(len(value))]))
+            else:
+                at_points.append(sub.value(value, label))
+        evaluated.append(Field(key, label, value, tuple(at_points)))
+    for sub in substitutions:
+        problems += sub.problems
+    expansions: tuple[Taylor, ...] = ()
+    if spec.taylor is not None:
+        expansions = tuple(taylor(derivs, p, spec.taylor) for p in points)
+        problems += [p for t in expansions for p in t.problems]
+    report = None
+    if spec.check:
+        box = spec.box or (-2.0, 2.0)
+        report = check(derivs, points, box=box, seed=spec.seed, tolerance=spec.tolerance)
+        problems += [_check_problem(point, entry, spec.tolerance) for point, entry in report.failures]
+    critical = None
+    if spec.critical:
+        kwargs = {"box": spec.box} if spec.box else {}
+        critical = critical_points(derivs, seed=spec.seed, **kwargs)
+    return Analysis(
+        check=report,
+        critical=critical,
+        taylor=expansions,
+        fields=tuple(evaluated),
+        direction=unit,
+        diff=wrt,
+        points=tuple(sub.at for sub in substitutions),
+        problems=tuple(problems),
+    )
+
+
+def _check_problem(point: Any, entry: Any, tolerance: float) -> Problem:
+    where = ", ".join(f"{name}={value}" for name, value in point.at)
+    return Problem(
+        f"check {entry.entry}",
+        _short(entry.symbolic),
+        f"numeric estimate {_short(entry.numeric)}, relative error {entry.relative_error:.3g} "
+        f"exceeds --tol {tolerance:g} at {where}",
+    )
+
+
+def _short(value: Any) -> str:
+    import mpmath
+
+    return mpmath.nstr(value, 15)

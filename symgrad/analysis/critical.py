@@ -1,0 +1,368 @@
+"""``--critical``: the points where the gradient vanishes, and what they are.
+
+First SymPy's ``solve`` tries to find every solution of ``∇f = 0`` exactly,
+within :data:`EXACT_BUDGET` seconds (a nested :func:`~symgrad.limits.time_limit`,
+so the job's own ``--timeout`` still holds). When that fails or runs out of
+time, or when the gradient is not polynomial (then ``solve`` may miss
+solutions: ``sin`` has infinitely many zeros), Newton's method with the
+exact Hessian runs from many seeded starting points in the box; the points it
+converges to are polished with mpmath and de-duplicated. Each point is
+classified by the eigenvalues of the Hessian there: local minimum (all
+positive), local maximum (all negative), saddle (both signs) or degenerate
+(a zero eigenvalue and no sign change: the second-derivative test says
+nothing).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ..calculus import differentiate
+from ..errors import AnalysisError, SymgradError
+from ..limits import time_limit
+from ..results import Derivatives
+from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
+
+#: Seconds SymPy's exact solver may take before the numeric search takes over.
+EXACT_BUDGET = 3.0
+#: Newton starting points per variable (at most :data:`MAX_STARTS` in all).
+STARTS_PER_VARIABLE = 300
+MAX_STARTS = 2000
+#: Default search box for the numeric method (every variable).
+DEFAULT_BOX = (-10.0, 10.0)
+_FLOAT_ITERATIONS = 80
+_POLISH_ITERATIONS = 60
+
+MINIMUM = "local minimum"
+MAXIMUM = "local maximum"
+SADDLE = "saddle"
+DEGENERATE = "degenerate"
+COMPLEX = "complex (not classified)"
+NON_ISOLATED = "non-isolated (degenerate)"
+
+
+class _SolverTimeout(BaseException):
+    """The exact solver's own budget ran out (not the job's time limit)."""
+
+
+@dataclass(frozen=True)
+class CriticalPoint:
+    """One solution of ∇f = 0.
+
+    ``at`` holds SymPy values: exact expressions when ``method`` is
+    ``"exact"``, Floats (50 digits, shown rounded) when it is ``"newton"``.
+    A non-isolated solution (a curve of critical points) keeps free symbols.
+    """
+
+    at: tuple[tuple[str, Any], ...]
+    method: str  # "exact" or "newton"
+    kind: str
+    eigenvalues: tuple[Any, ...]  # mpmath numbers, ascending
+    value: Any  # f at the point (mpmath number), or a SymPy expression for a curve
+
+    @property
+    def exact(self) -> bool:
+        return self.method == "exact"
+
+
+@dataclass(frozen=True)
+class CriticalReport:
+    """All critical points found, and how the search went."""
+
+    points: tuple[CriticalPoint, ...]
+    exact_outcome: str  # "complete", "timed out", "failed", "partial" (non-polynomial)
+    newton_used: bool
+    box: tuple[float, float]
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for p in self.points:
+            counts[p.kind] = counts.get(p.kind, 0) + 1
+        return counts
+
+
+def classify(eigenvalues: Sequence[Any]) -> str:
+    """The kind of a real critical point from its Hessian's eigenvalues.
+
+    >>> classify([1, 2]), classify([-1, -3]), classify([-1, 0, 2]), classify([0, 1])
+    ('local minimum', 'local maximum', 'saddle', 'degenerate')
+    """
+    import mpmath
+
+    size = max((abs(v) for v in eigenvalues), default=0)
+    zero = mpmath.mpf(10) ** -20 * max(size, 1)
+    positive = any(v > zero for v in eigenvalues)
+    negative = any(v < -zero for v in eigenvalues)
+    if positive and negative:
+        return SADDLE
+    if any(abs(v) <= zero for v in eigenvalues) or not eigenvalues:
+        return DEGENERATE
+    return MINIMUM if positive else MAXIMUM
+
+
+def critical_points(
+    derivs: Derivatives,
+    *,
+    box: tuple[float, float] = DEFAULT_BOX,
+    seed: int = 0,
+    exact_budget: float = EXACT_BUDGET,
+) -> CriticalReport:
+    """Find and classify the critical points of a scalar function.
+
+    Every symbol must be a variable (no parameters). With real variables
+    (the default) only real points are kept; with ``real=False`` exact
+    complex solutions are kept too, and not classified.
+
+    >>> from symgrad import gradient
+    >>> [(p.at, p.kind, p.method) for p in critical_points(gradient("x**2 - y**2")).points]
+    [((('x', 0), ('y', 0)), 'saddle', 'exact')]
+    """
+    if derivs.is_vector:
+        raise AnalysisError("--critical needs one formula (a scalar function), not a vector")
+    if derivs.parameters:
+        names = ", ".join(p.name for p in derivs.parameters)
+        raise AnalysisError(
+            f"--critical needs every symbol to be a variable; {names} "
+            f"{'is a parameter' if len(derivs.parameters) == 1 else 'are parameters'} "
+            "(leave out --wrt, or give the parameters numbers in the formula)"
+        )
+    if not derivs.variables:
+        raise AnalysisError("--critical needs a variable")
+    if derivs.hessians is None:
+        derivs = differentiate(derivs.parsed, hessian=True)
+    with working_precision():
+        return _Search(derivs, box, seed).run(exact_budget)
+
+
+class _Search:
+    def __init__(self, derivs: Derivatives, box: tuple[float, float], seed: int):
+        self.derivs = derivs
+        self.variables = derivs.variables
+        self.box = box
+        self.seed = seed
+        self.real = derivs.parsed.real
+        assert derivs.gradient is not None and derivs.hessian is not None
+        self.grad_exprs = derivs.gradient
+        self.hess_exprs = derivs.hessian
+        self.f = mp_function(derivs.exprs[0], self.variables)
+        self.grad = [mp_function(g, self.variables) for g in self.grad_exprs]
+        self.hess = [[mp_function(h, self.variables) for h in row] for row in self.hess_exprs]
+
+    def run(self, budget: float) -> CriticalReport:
+        import sympy as sp
+
+        solutions, outcome = self.solve_exact(budget)
+        points = [p for p in (self.exact_point(s) for s in solutions) if p is not None]
+        polynomial = all(sp.sympify(g).is_polynomial(*self.variables) for g in self.grad_exprs)
+        newton = outcome != "complete" or not polynomial
+        if outcome == "complete" and not polynomial:
+            outcome = "partial"
+        if newton:
+            for candidate in self.newton_candidates():
+                if not any(self.same(candidate, p) for p in points):
+                    points.append(self.numeric_point(candidate))
+        points.sort(key=_sort_key)
+        return CriticalReport(tuple(points), outcome, newton, self.box)
+
+    # exact -----------------------------------------------------------------
+
+    def solve_exact(self, budget: float) -> tuple[list[dict[Any, Any]], str]:
+        import sympy as sp
+
+        if all(g == 0 for g in self.grad_exprs):
+            return [{}], "complete"  # constant: every point is critical
+        try:
+            with time_limit(budget, error=_SolverTimeout):
+                solutions = sp.solve(list(self.grad_exprs), list(self.variables), dict=True)
+        except _SolverTimeout:
+            return [], "timed out"
+        except SymgradError:
+            raise  # the job's own time limit
+        except Exception:  # SymPy could not solve it (NotImplementedError, ...)
+            return [], "failed"
+        if not isinstance(solutions, list):
+            return [], "failed"
+        return solutions, "complete"
+
+    def exact_point(self, solution: dict[Any, Any]) -> CriticalPoint | None:
+        import mpmath
+
+        at = tuple((v.name, solution.get(v, v)) for v in self.variables)
+        values = [value for _, value in at]
+        if any(getattr(value, "free_symbols", set()) for value in values):
+            return CriticalPoint(at, "exact", NON_ISOLATED, (), self.derivs.exprs[0].xreplace(solution))
+        numbers = [to_mp(v) for v in values]
+        if not all(mpmath.isfinite(x) for x in numbers):
+            return None
+        is_real = all(is_finite_real(x) for x in numbers)
+        if self.real and not is_real:
+            return None
+        if not is_real:
+            return CriticalPoint(at, "exact", COMPLEX, (), self.f(numbers))
+        numbers = [real_part(x) for x in numbers]
+        eigenvalues = self.eigenvalues(numbers)
+        return CriticalPoint(at, "exact", classify(eigenvalues), eigenvalues, real_part(self.f(numbers)))
+
+    # numeric ---------------------------------------------------------------
+
+    def eigenvalues(self, numbers: Sequence[Any]) -> tuple[Any, ...]:
+        import mpmath
+
+        matrix = mpmath.matrix([[real_part(h(numbers)) for h in row] for row in self.hess])
+        if not all(mpmath.isfinite(matrix[i, j]) for i in range(matrix.rows) for j in range(matrix.cols)):
+            return ()
+        return tuple(sorted(mpmath.eigsy(matrix, eigvals_only=True)))
+
+    def numeric_point(self, numbers: Sequence[Any]) -> CriticalPoint:
+        import sympy as sp
+
+        at = tuple((v.name, sp.Float(x, 50)) for v, x in zip(self.variables, numbers))
+        eigenvalues = self.eigenvalues(numbers)
+        kind = classify(eigenvalues) if eigenvalues else DEGENERATE
+        return CriticalPoint(at, "newton", kind, eigenvalues, real_part(self.f(numbers)))
+
+    def same(self, numbers: Sequence[Any], point: CriticalPoint) -> bool:
+        if point.kind in (NON_ISOLATED, COMPLEX):
+            return False
+        other = [real_part(to_mp(v)) for _, v in point.at]
+        return _close(numbers, other)
+
+    def starts(self) -> list[list[float]]:
+        rng = random.Random(self.seed)
+        lo, hi = self.box
+        n = len(self.variables)
+        count = min(STARTS_PER_VARIABLE * n, MAX_STARTS)
+        return [[rng.uniform(lo, hi) for _ in range(n)] for _ in range(count)]
+
+    def newton_candidates(self) -> list[list[Any]]:
+        """Distinct real points where Newton's method, polished in mpmath, makes ∇f vanish."""
+        found: list[list[Any]] = []
+        for guess in _float_newton(self.grad_exprs, self.hess_exprs, self.variables, self.starts()):
+            polished = self.polish(guess)
+            if polished is not None and not any(_close(polished, f) for f in found):
+                found.append(polished)
+        return found
+
+    def polish(self, guess: Sequence[float]) -> list[Any] | None:
+        """Newton in mpmath from ``guess``; the point if the steps shrink to nothing.
+
+        Convergence is judged by the steps, not the gradient alone: on a
+        flat tail (``x*exp(-x**2)`` far out) the gradient is tiny but Newton
+        keeps walking away. A degenerate point (``x**4``) converges only
+        linearly and is accepted when its steps are below 1e-15.
+        """
+        import mpmath
+
+        n = len(guess)
+        x = mpmath.matrix([mpmath.mpf(v) for v in guess])
+        step_size = mpmath.inf
+        for _ in range(_POLISH_ITERATIONS):
+            point = [x[i] for i in range(n)]
+            g = [g_(point) for g_ in self.grad]
+            h = [[e(point) for e in row] for row in self.hess]
+            if not all(is_finite_real(v) for v in g + [e for row in h for e in row]):
+                return None
+            try:
+                step = mpmath.lu_solve(mpmath.matrix([[real_part(e) for e in row] for row in h]),
+                                       mpmath.matrix([real_part(v) for v in g]))
+            except ZeroDivisionError:
+                return None
+            x = x - step
+            step_size = mpmath.norm(step)
+            scale = max(1, mpmath.norm(x))
+            if not mpmath.isfinite(step_size):
+                return None
+            if step_size <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * scale:
+                break
+        point = [x[i] for i in range(n)]
+        if step_size > mpmath.mpf(10) ** -15 * max(1, mpmath.norm(x)):
+            return None
+        lo, hi = self.box
+        if not all(lo <= v <= hi for v in point):
+            return None  # Newton left the box searched
+        return point
+
+
+def _close(a: Sequence[Any], b: Sequence[Any], tolerance: float = 1e-8) -> bool:
+    return all(abs(x - y) <= tolerance * max(1, abs(x), abs(y)) for x, y in zip(a, b))
+
+
+def _sort_key(point: CriticalPoint) -> tuple[Any, ...]:
+    order = [MINIMUM, MAXIMUM, SADDLE, DEGENERATE, NON_ISOLATED, COMPLEX]
+    coords = []
+    for _, v in point.at:
+        try:
+            coords.append(float(real_part(to_mp(v))))
+        except (TypeError, ValueError):
+            coords.append(0.0)
+    return (order.index(point.kind), *coords)
+
+
+def _float_newton(
+    grad: Sequence[Any], hess: Sequence[Sequence[Any]], variables: Sequence[Any], starts: list[list[float]]
+) -> list[list[float]]:
+    """Run Newton's method from every start at once in float64; return the converged points."""
+    import numpy as np
+
+    try:
+        g_fn, h_fn = _numpy_functions(grad, hess, variables)
+        x = np.array(starts, dtype=float).T  # n × S
+        with np.errstate(all="ignore"):
+            g_fn(x), h_fn(x)
+    except Exception:  # noqa: BLE001 - a function numpy lacks: fewer starts, scalar mpmath
+        return _scalar_starts(starts)
+    n, count = x.shape
+    alive = np.ones(count, dtype=bool)
+    last_step = np.full(count, np.inf)
+    with np.errstate(all="ignore"):
+        for _ in range(_FLOAT_ITERATIONS):
+            g = g_fn(x)
+            h = h_fn(x)
+            ok = alive & np.all(np.isfinite(g), axis=0) & np.all(np.isfinite(h), axis=(0, 1))
+            alive &= ok
+            if not alive.any():
+                break
+            hs = np.moveaxis(h[:, :, alive], 2, 0)
+            gs = g[:, alive].T[:, :, None]
+            step = (np.linalg.pinv(hs) @ gs)[:, :, 0].T
+            x[:, alive] -= step
+            last_step[alive] = np.max(np.abs(step), axis=0)
+            alive &= np.all(np.abs(x) < 1e8, axis=0)
+        scale = np.maximum(1, np.max(np.abs(x), axis=0))
+        converged = alive & (last_step <= 1e-6 * scale)
+    distinct: list[list[float]] = []
+    for k in np.flatnonzero(converged):
+        point = list(map(float, x[:, k]))
+        if not any(_close(point, other, 1e-6) for other in distinct):
+            distinct.append(point)
+    return distinct
+
+
+def _scalar_starts(starts: list[list[float]]) -> list[list[float]]:
+    """Without numpy functions: hand a few starts straight to the mpmath polish."""
+    return starts[: max(20, len(starts) // 20)]
+
+
+def _numpy_functions(grad: Sequence[Any], hess: Sequence[Sequence[Any]], variables: Sequence[Any]) -> tuple[Any, Any]:
+    import numpy as np
+    import sympy as sp
+
+    g_raw = sp.lambdify([list(variables)], list(grad), modules="numpy", dummify=True)
+    h_raw = sp.lambdify([list(variables)], [list(r) for r in hess], modules="numpy", dummify=True)
+    n = len(variables)
+
+    def g_fn(x: Any) -> Any:
+        values = g_raw(x)
+        return np.array([np.broadcast_to(np.asarray(v, dtype=float), x.shape[1:]) for v in values])
+
+    def h_fn(x: Any) -> Any:
+        values = h_raw(x)
+        return np.array(
+            [[np.broadcast_to(np.asarray(values[i][j], dtype=float), x.shape[1:]) for j in range(n)] for i in range(n)]
+        )
+
+    return g_fn, h_fn

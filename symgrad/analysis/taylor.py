@@ -1,0 +1,130 @@
+"""``--taylor N``: the Taylor polynomial of order N around a point.
+
+    T_N(x) = Σ_{|α| ≤ N} ∂^α f(a) / α! · (x − a)^α
+
+which for N = 2 is ``f(a) + ∇f(a)·(x−a) + ½ (x−a)ᵀ ∇²f(a) (x−a)``. The
+coefficients are exact at an exact point and floats at a decimal one.
+Parameters take their values from the point; the polynomial is in the
+variables.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+from itertools import combinations_with_replacement
+from typing import Any
+
+from ..errors import AnalysisError
+from ..results import Derivatives, Problem
+from ._values import PointSubstitution
+
+#: Highest order ``--taylor`` accepts.
+MAX_ORDER = 6
+#: Most partial derivatives a Taylor polynomial may need (variables and order).
+MAX_TERMS = 5_000
+
+
+@dataclass(frozen=True)
+class Taylor:
+    """A Taylor polynomial around ``at``.
+
+    ``coefficients`` maps each exponent tuple α (one exponent per variable)
+    to ∂^α f(a)/α!, every α with |α| ≤ ``order`` (zeros included), by degree.
+    """
+
+    order: int
+    variables: tuple[Any, ...]
+    at: tuple[tuple[Any, Any], ...]  # (symbol, value), variables then parameters
+    coefficients: tuple[tuple[tuple[int, ...], Any], ...]
+    problems: tuple[Problem, ...] = ()
+
+    @property
+    def center(self) -> tuple[Any, ...]:
+        values = dict(self.at)
+        return tuple(values[v] for v in self.variables)
+
+    def displacement(self) -> tuple[Any, ...]:
+        """``x − a`` for each variable, unevaluated so it prints as written."""
+        import sympy as sp
+
+        return tuple(
+            v if a == 0 else sp.Add(v, -a, evaluate=False) for v, a in zip(self.variables, self.center)
+        )
+
+    def degree_part(self, k: int) -> Any:
+        """The homogeneous part of degree ``k``, in powers of ``x − a`` (unevaluated)."""
+        import sympy as sp
+
+        d = self.displacement()
+        terms = []
+        for powers, c in self.coefficients:
+            if sum(powers) != k or c == 0:
+                continue
+            factors = [d[i] if e == 1 else sp.Pow(d[i], e, evaluate=False) for i, e in enumerate(powers) if e]
+            if c != 1 or not factors:
+                factors[:0] = c.args if isinstance(c, sp.Mul) else [c]
+            terms.append(factors[0] if len(factors) == 1 else sp.Mul(*factors, evaluate=False))
+        if not terms:
+            return sp.S.Zero
+        return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+    @property
+    def structured(self) -> Any:
+        """The polynomial by degree, in powers of ``x − a`` (print with ``order='none'``)."""
+        import sympy as sp
+
+        parts = [p for p in (self.degree_part(k) for k in range(self.order + 1)) if p != 0]
+        if not parts:
+            return sp.S.Zero
+        terms = [t for p in parts for t in (p.args if isinstance(p, sp.Add) else (p,))]
+        return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+
+    @property
+    def polynomial(self) -> Any:
+        """The polynomial expanded in the variables."""
+        import sympy as sp
+
+        return sp.expand(self.structured.doit())
+
+    def derivative_values(self, k: int) -> dict[tuple[int, ...], Any]:
+        """∂^α f(a) (not divided by α!) for |α| = k."""
+        return {
+            p: c * math.prod(math.factorial(e) for e in p) for p, c in self.coefficients if sum(p) == k
+        }
+
+
+def taylor(derivs: Derivatives, point: Mapping[str, Any], order: int) -> Taylor:
+    """The Taylor polynomial of a scalar function of order ``order`` (0..6) at ``point``.
+
+    >>> from symgrad import gradient
+    >>> t = taylor(gradient("exp(x)*y"), {"x": "0", "y": "1"}, 2)
+    >>> t.polynomial
+    x**2/2 + x*y + y
+    """
+    import sympy as sp
+
+    if derivs.is_vector:
+        raise AnalysisError("--taylor needs one formula (a scalar function), not a vector")
+    if not 0 <= order <= MAX_ORDER:
+        raise AnalysisError(f"--taylor: the order must be 0 to {MAX_ORDER}, not {order}")
+    n = len(derivs.variables)
+    if math.comb(n + order, order) > MAX_TERMS:
+        raise AnalysisError(
+            f"--taylor {order} of {n} variables needs {math.comb(n + order, order)} "
+            f"partial derivatives (limit: {MAX_TERMS})"
+        )
+    at = PointSubstitution(derivs, point)
+    names = [v.name for v in derivs.variables]
+    derivatives: dict[tuple[int, ...], Any] = {(): derivs.exprs[0]}
+    coefficients: list[tuple[tuple[int, ...], Any]] = []
+    for k in range(order + 1):
+        for combo in combinations_with_replacement(range(n), k):
+            if combo not in derivatives:
+                derivatives[combo] = sp.diff(derivatives[combo[:-1]], derivs.variables[combo[-1]])
+            powers = tuple(combo.count(i) for i in range(n))
+            entry = "f" if not combo else f"d{k}f/" + "".join(f"d{names[i]}" for i in combo)
+            value = at.value(derivatives[combo], f"taylor {entry}")
+            coefficients.append((powers, value / math.prod(math.factorial(e) for e in powers)))
+    return Taylor(order, derivs.variables, at.at, tuple(coefficients), tuple(at.problems))
