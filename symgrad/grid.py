@@ -72,6 +72,9 @@ def _axis(name: str, spec: str) -> Axis:
         values = np.linspace(float(start), float(stop), count)
         return Axis(name, values, spec)
     step = parse_value(third, f"the step of {name}")
+    # decimals as the exact decimals they are written as, so that
+    # 0:0.3:0.1 lands on 0.3 (binary doubles would fall just short)
+    start, stop, step = (_decimal_exact(v) for v in (start, stop, step))
     if step == 0:
         raise VariableError(f"--grid: {name}: the step must not be 0")
     span = (stop - start) / step
@@ -83,6 +86,13 @@ def _axis(name: str, spec: str) -> Axis:
     count = int(sp.floor(span)) + 1
     values = float(start) + np.arange(count) * float(step)
     return Axis(name, values, spec)
+
+
+def _decimal_exact(value: Any) -> Any:
+    """``value`` with each SymPy Float replaced by the decimal it prints as."""
+    import sympy as sp
+
+    return value.xreplace({f: sp.Rational(str(f)) for f in value.atoms(sp.Float)})
 
 
 def _split_colons(spec: str) -> list[str]:
