@@ -19,6 +19,7 @@ import click
 from .errors import ExitCode, ParseError, ResourceLimitError, SymgradError
 from .limits import DEFAULT_TIMEOUT, time_limit
 from .render import available_formats
+from .render.options import CODE_FORMATS, LATEX_ENVS, LATEX_STYLES
 
 EPILOG = """\b
 Examples:
@@ -29,6 +30,8 @@ Examples:
   symgrad "sin(x)*y" --at x=pi/4,y=2      exact inputs give exact results
   symgrad "-x^2+y" --json | jq .gradient  JSON for scripts
   symgrad "x^2*y" --latex                 LaTeX (amsmath align*) for papers
+  symgrad "x^2*y" -H --latex --standalone  a LaTeX document that pdflatex compiles
+  symgrad "x^2*y" -H -f c --name energy   C functions grad_energy and hess_energy
   cat formulas.txt | symgrad --json -     one job per line, JSON Lines out
 
 \b
@@ -111,6 +114,10 @@ def _formats() -> list[str]:
 @click.option("-f", "--format", "fmt", type=click.Choice(_formats()), default="auto", show_default=True, help="Output form; auto is pretty on a terminal, text when piped.")
 @click.option("--latex", "latex_flag", is_flag=True, help="Same as --format latex.")
 @click.option("--json", "json_flag", is_flag=True, help="Same as --format json.")
+@click.option("--latex-env", type=click.Choice(LATEX_ENVS), default=None, help="LaTeX: matrix environment (default bmatrix).")
+@click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None, help="LaTeX: whole vectors, one equation per entry, or values as a table (default vector).")
+@click.option("--standalone", is_flag=True, help="LaTeX: a complete document (amsmath only) that pdflatex compiles.")
+@click.option("--name", "func_name", metavar="NAME", default=None, help="The function's name in LaTeX and generated code (grad_NAME); default f.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
@@ -132,6 +139,10 @@ def main(
     fmt: str,
     latex_flag: bool,
     json_flag: bool,
+    latex_env: str | None,
+    latex_style: str | None,
+    standalone: bool,
+    func_name: str | None,
     symbols: str,
     complex_: bool,
     timeout: float,
@@ -159,7 +170,9 @@ def main(
     if len(set(chosen)) > 1:
         raise click.UsageError(f"choose one output format, not {' and '.join(sorted(set(chosen)))}")
     env = Environment()
-    output = _Output(resolve_format(chosen[0] if chosen else "auto", env), env)
+    fmt = resolve_format(chosen[0] if chosen else "auto", env)
+    settings = _render_settings(fmt, latex_env, latex_style, standalone, func_name)
+    output = _Output(fmt, env, settings)
 
     stdin = click.get_text_stream("stdin")
     stream_mode = exprs == ("-",) or (not exprs and not _isatty(stdin))
@@ -192,12 +205,38 @@ def main(
         if given:
             raise click.UsageError(f"{flag} works with --points or --grid")
 
+    if points and fmt in CODE_FORMATS:
+        raise click.UsageError(f"--at does not apply to --format {fmt}: generated code takes the point as arguments")
+    if stream_mode and standalone:
+        raise click.UsageError("--standalone makes one document: give the formulas as EXPR, not on stdin")
     if stream_mode:
         code, count = _run_stream(_stdin_jobs(stdin), spec, output, timeout, debug)
         if count == 0 and not exprs:
             raise click.UsageError("missing EXPR, and no formula on stdin")
         sys.exit(code)
     sys.exit(_run_job(exprs, spec, output, timeout, debug))
+
+
+def _render_settings(
+    fmt: str, latex_env: str | None, latex_style: str | None, standalone: bool, name: str | None
+) -> dict[str, Any]:
+    """LaTeX and code-generation settings; an option the format ignores is a usage error."""
+    from .render.options import NAME_PATTERN
+
+    latex = {"latex_env": latex_env, "latex_style": latex_style, "standalone": standalone or None}
+    if fmt != "latex":
+        for option, value in latex.items():
+            if value is not None:
+                raise click.UsageError(f"--{option.replace('_', '-')} works with --format latex")
+    if name is not None:
+        if fmt != "latex" and fmt not in CODE_FORMATS:
+            raise click.UsageError("--name works with --format latex and the code formats")
+        if not NAME_PATTERN.fullmatch(name):
+            raise click.UsageError(
+                f"--name {name!r}: use a letter followed by up to 31 letters, digits or underscores"
+            )
+    settings = {key: value for key, value in latex.items() if value is not None}
+    return settings | ({"name": name} if name is not None else {})
 
 
 def _isatty(stream: Any) -> bool:
@@ -248,7 +287,7 @@ def _error(message: str) -> None:
 class _Output:
     """Renders jobs in one format and writes them to stdout."""
 
-    def __init__(self, fmt: str, env: Any):
+    def __init__(self, fmt: str, env: Any, settings: dict[str, Any] | None = None):
         from .render import RenderOptions, get_renderer
 
         self.fmt = fmt
@@ -260,7 +299,7 @@ class _Output:
 
             self.console = make_console(env)
             width = max(self.console.width, 40)
-        self.options = RenderOptions(width=width)
+        self.options = RenderOptions(width=width, **(settings or {}))
         self.jobs = 0
 
     def render(self, job: Any) -> Any:

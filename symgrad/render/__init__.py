@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from typing import Any
 
-from .options import RenderOptions
+from .options import CODE_FORMATS, RenderOptions
 
 __all__ = ["RenderOptions", "Renderer", "available_formats", "get_renderer", "register"]
 
@@ -25,6 +25,8 @@ _LAZY: dict[str, str] = {
     "json": "symgrad.render.json_:render_json",
     "latex": "symgrad.render.latex:render_latex",
     "pretty": "symgrad.render.pretty:render_pretty",
+    # code generation (symgrad/codegen.py)
+    **{lang: f"symgrad.render.code:render_{lang}" for lang in CODE_FORMATS},
 }
 _LOADED: dict[str, Renderer] = {}
 

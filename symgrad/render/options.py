@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+#: ``--latex-env``: the amsmath matrix environment (``array`` is bracketed).
+LATEX_ENVS = ("bmatrix", "pmatrix", "vmatrix", "array")
+#: ``--latex-style``: whole vectors/matrices, one equation per entry, or
+#: entries as equations and values at points as a table.
+LATEX_STYLES = ("vector", "components", "table")
+#: ``--format`` names of the code generators (symgrad/codegen.py).
+CODE_FORMATS = ("python", "numpy", "c", "fortran", "julia", "rust", "js", "octave")
+#: ``--name``: an ASCII identifier, so that it can name generated functions.
+NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -11,7 +22,24 @@ class RenderOptions:
 
     #: Width to fold pretty output to (columns).
     width: int = 80
+    #: LaTeX matrix environment, one of :data:`LATEX_ENVS`.
+    latex_env: str = "bmatrix"
+    #: LaTeX layout, one of :data:`LATEX_STYLES`.
+    latex_style: str = "vector"
+    #: The function's name (LaTeX and generated code); None: ``f`` (``F`` for a
+    #: vector function in LaTeX).
+    name: str | None = None
+    #: LaTeX: a complete document (amsmath only) instead of a fragment.
+    standalone: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 20:
             raise ValueError("width must be at least 20 columns")
+        if self.latex_env not in LATEX_ENVS:
+            raise ValueError(f"latex_env must be one of {', '.join(LATEX_ENVS)}")
+        if self.latex_style not in LATEX_STYLES:
+            raise ValueError(f"latex_style must be one of {', '.join(LATEX_STYLES)}")
+        if self.name is not None and not NAME_PATTERN.fullmatch(self.name):
+            raise ValueError(
+                "name must be a letter followed by up to 31 letters, digits or underscores"
+            )

@@ -234,7 +234,7 @@ def test_latex_is_an_align_block(cli):
     out = ok(cli("x**2*y", "--latex"))
     assert out == (
         "\\begin{align*}\n"
-        "f &= x^{2} y \\\\\n"
+        "f(x, y) &= x^{2} y \\\\\n"
         "\\nabla f &= \\begin{bmatrix} 2 x y \\\\ x^{2} \\end{bmatrix}\n"
         "\\end{align*}\n"
     )

@@ -1,0 +1,150 @@
+"""symgrad's LaTeX compiles: every golden case, every environment and style,
+wide matrices, long entries, unusual names and every known function, each
+run through ``symgrad ... --latex --standalone`` and ``pdflatex -halt-on-error``.
+
+pdflatex comes from Debian's texlive-latex-base, which ``.ci/run`` installs.
+Without it these tests fail (they never skip): a LaTeX renderer that was
+never compiled is not tested.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.cli.test_golden import CASES
+
+PDFLATEX_MISSING = (
+    "pdflatex is not installed; .ci/run installs it "
+    "(apt-get install texlive-latex-base), or install it by hand"
+)
+
+WIDE = "*".join(f"x{i}" for i in range(1, 13))  # a 12x12 Hessian
+LONG = " + ".join(f"sin(x*y{i})*exp(y{i})" for i in range(10))
+FUNCTIONS = (
+    "sin(x) + cos(x) + tan(x) + cot(x) + sec(x) + csc(x) + asin(x/9) + acos(x/9) + atan(x) "
+    "+ sinh(x) + cosh(x) + tanh(x) + asinh(x) + acosh(x+2) + atanh(x/9) + exp(x) + log(x+5) "
+    "+ sqrt(x+5) + cbrt(x+5) + Abs(x) + sign(x) + erf(x) + erfc(x) + erfinv(x/9) + gamma(x+5) "
+    "+ loggamma(x+5) + Heaviside(x) + Max(x, y) + Min(x, y) + atan2(y, x) + log(x+5, 2) "
+    "+ binomial(x, 2) + factorial(x + 2) + sinc(x) + beta(x+1, 2) + digamma(x+3) + hypot(x, y)"
+)
+EXTRA: dict[str, list[str]] = {
+    "wide_bmatrix": [WIDE, "-H"],
+    "wide_pmatrix": [WIDE, "-H", "--latex-env", "pmatrix"],
+    "wide_vmatrix": [WIDE, "-H", "--latex-env", "vmatrix"],
+    "array": ["x**2*y", "x+y", "-H", "--latex-env", "array", "--at", "x=1,y=2"],
+    "long_vector": [LONG, "--wrt", "x,y0"],
+    "long_components": [LONG, "--wrt", "x,y0", "--latex-style", "components", "-H"],
+    "table": ["x**2*y", "-H", "--latex-style", "table", "--at", "x=1,y=2", "--at", "x=0.5,y=1e-30"],
+    "components_points": ["x*y", "x-y", "-H", "--latex-style", "components", "--at", "x=pi,y=1/3"],
+    "names": ["alpha*x_1 + sigma_k*x1**2 + lambda*Omega + α*Δx + é + xy", "-H", "--name", "phi"],
+    "one_variable": ["sin(x)*x", "-H", "--at", "x=pi/2", "--name", "g"],
+    "functions": [FUNCTIONS, "--wrt", "x", "-H", "--at", "x=1/2,y=3"],
+    "tiny_and_huge_floats": ["x*y", "--at", "x=1e-300,y=6.02e23"],
+}
+
+
+@pytest.fixture(scope="module")
+def pdflatex() -> str:
+    path = shutil.which("pdflatex")
+    if path is None:
+        pytest.fail(PDFLATEX_MISSING, pytrace=False)
+    return path
+
+
+def compile_tex(pdflatex: str, tex: str, directory: Path) -> tuple[subprocess.CompletedProcess, str]:
+    (directory / "doc.tex").write_text(tex, encoding="utf-8")
+    run = subprocess.run(
+        [pdflatex, "-halt-on-error", "-interaction=nonstopmode", "-no-shell-escape", "doc.tex"],
+        cwd=directory, capture_output=True, text=True, timeout=120,
+    )
+    log = (directory / "doc.log").read_text(encoding="latin-1") if (directory / "doc.log").exists() else ""
+    return run, log
+
+
+def standalone(cli, args: list[str]) -> str:
+    result = cli(*args, "--latex", "--standalone")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("\\documentclass{article}")
+    return result.stdout
+
+
+@pytest.mark.parametrize("case", sorted(CASES) + sorted(EXTRA))
+def test_latex_compiles(cli, pdflatex, tmp_path, case):
+    args = CASES.get(case) or EXTRA[case]
+    run, log = compile_tex(pdflatex, standalone(cli, args), tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert (tmp_path / "doc.pdf").stat().st_size > 1000
+    assert "Missing" not in log and "Undefined control sequence" not in log
+
+
+@pytest.mark.parametrize("style", ["vector", "components", "table"])
+@pytest.mark.parametrize("env", ["bmatrix", "pmatrix", "vmatrix", "array"])
+def test_every_env_and_style_compiles(cli, pdflatex, tmp_path, env, style):
+    args = ["x**2*y*z", "x+y", "-H", "--at", "x=1,y=2,z=3", "--latex-env", env, "--latex-style", style]
+    run, _ = compile_tex(pdflatex, standalone(cli, args), tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:]
+
+
+def test_long_entries_fit_the_page(cli, pdflatex, tmp_path):
+    """Split sums do not run off the page: no overfull box in the log."""
+    run, log = compile_tex(pdflatex, standalone(cli, EXTRA["long_components"]), tmp_path)
+    assert run.returncode == 0
+    assert "Overfull \\hbox" not in log, re.findall(r"Overfull \\hbox.*", log)[:3]
+
+
+def test_unsplit_long_entries_would_overflow(cli, pdflatex, tmp_path, monkeypatch):
+    """The check above can fail: with splitting off, the same document overflows."""
+    import symgrad.render.latex as latex
+
+    monkeypatch.setattr(latex, "LONG_ENTRY", 10**6)
+    run, log = compile_tex(pdflatex, standalone(cli, EXTRA["long_components"]), tmp_path)
+    assert run.returncode == 0
+    assert "Overfull \\hbox" in log
+
+
+def test_compiler_rejects_broken_latex(pdflatex, tmp_path):
+    """The compile check can fail: an unbalanced environment is an error."""
+    broken = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+    broken += "\\begin{align*} x &= \\begin{bmatrix} 1 \\end{align*}\n\\end{document}\n"
+    run, _ = compile_tex(pdflatex, broken, tmp_path)
+    assert run.returncode != 0
+
+
+def test_amsmath_matrix_limit_is_real(pdflatex, tmp_path):
+    """Why wide matrices become arrays: an 11-column bmatrix does not compile."""
+    row = " & ".join("1" for _ in range(11))
+    doc = "\\documentclass{article}\n\\usepackage{amsmath}\n\\begin{document}\n"
+    doc += f"\\[\\begin{{bmatrix}} {row} \\end{{bmatrix}}\\]\n\\end{{document}}\n"
+    run, _ = compile_tex(pdflatex, doc, tmp_path)
+    assert run.returncode != 0
+
+
+def test_readme_picture_script_makes_a_png_from_the_pdf(pdflatex, tmp_path):
+    """examples/latex_png.py (the README's picture) runs: pdflatex, pdftoppm, PNG."""
+    import struct
+    import sys
+    import zlib
+
+    if shutil.which("pdftoppm") is None:
+        pytest.fail("pdftoppm is not installed; .ci/run installs it (poppler-utils)", pytrace=False)
+    root = Path(__file__).resolve().parents[2]
+    out = tmp_path / "h.png"
+    run = subprocess.run(
+        [sys.executable, str(root / "examples" / "latex_png.py"), "--output", str(out), "x**2*y", "-H"],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    data = out.read_bytes()
+    assert data.startswith(b"\x89PNG\r\n\x1a\n")
+    width, height = struct.unpack(">II", data[16:24])
+    assert 100 < width < 2000 and 30 < height < 1000  # trimmed to the formula, not a page
+    (idat,) = [data[i + 8 : i + 8 + struct.unpack(">I", data[i : i + 4])[0]] for i in [data.index(b"IDAT") - 4]]
+    pixels = zlib.decompress(idat)
+    assert len(pixels) == height * (width + 1)
+    image = b"".join(pixels[r * (width + 1) + 1 : (r + 1) * (width + 1)] for r in range(height))
+    assert min(image) < 100 and max(image) == 255  # ink on white
