@@ -27,6 +27,8 @@ class JobSpec:
     points: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.engine).
     engine: str = "auto"
+    #: Analyses beyond the gradient (--check, --critical, ...): a symgrad.analysis.AnalysisSpec.
+    analysis: Any = None
 
 
 @dataclass(frozen=True)
@@ -35,14 +37,22 @@ class Job:
 
     derivatives: Derivatives
     points: tuple[PointValues, ...] = ()
+    #: What the analysis options computed (a symgrad.analysis.Analysis), if any.
+    analysis: Any = None
 
     @property
     def problems(self) -> tuple[Problem, ...]:
-        return tuple(p for values in self.points for p in values.problems)
+        extra = self.analysis.problems if self.analysis is not None else ()
+        return tuple(p for values in self.points for p in values.problems) + extra
 
 
 def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:
     """Parse, differentiate and evaluate one job."""
     parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
     derivs = differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
-    return Job(derivs, tuple(evaluate(derivs, point) for point in spec.points))
+    values = tuple(evaluate(derivs, point) for point in spec.points)
+    if spec.analysis is None or not spec.analysis.any:
+        return Job(derivs, values)
+    from .analysis import run_analysis
+
+    return Job(derivs, values, run_analysis(derivs, spec.analysis, spec.points))

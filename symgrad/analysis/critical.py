@@ -16,6 +16,7 @@ nothing).
 from __future__ import annotations
 
 import random
+from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +54,8 @@ class CriticalPoint:
     """One solution of ∇f = 0.
 
     ``at`` holds SymPy values: exact expressions when ``method`` is
-    ``"exact"``, Floats (50 digits, shown rounded) when it is ``"newton"``.
+    ``"exact"``, Floats (50 digits, shown rounded) when it is ``"newton"``
+    (or exact fractions, when a Newton point is proven to be one).
     A non-isolated solution (a curve of critical points) keeps free symbols.
     """
 
@@ -65,7 +67,10 @@ class CriticalPoint:
 
     @property
     def exact(self) -> bool:
-        return self.method == "exact"
+        """Whether the coordinates are exact (from ``solve``, or a Newton point proven rational)."""
+        import sympy as sp
+
+        return not any(isinstance(v, sp.Float) for _, v in self.at)
 
 
 @dataclass(frozen=True)
@@ -175,6 +180,9 @@ class _Search:
 
         if all(g == 0 for g in self.grad_exprs):
             return [{}], "complete"  # constant: every point is critical
+        job_left = _time_left()
+        if job_left:
+            budget = min(budget, job_left / 2)  # leave the numeric search half the job's time
         try:
             with time_limit(budget, error=_SolverTimeout):
                 solutions = sp.solve(list(self.grad_exprs), list(self.variables), dict=True)
@@ -218,12 +226,38 @@ class _Search:
         return tuple(sorted(mpmath.eigsy(matrix, eigvals_only=True)))
 
     def numeric_point(self, numbers: Sequence[Any]) -> CriticalPoint:
+        import mpmath
         import sympy as sp
 
-        at = tuple((v.name, sp.Float(x, 50)) for v, x in zip(self.variables, numbers))
         eigenvalues = self.eigenvalues(numbers)
         kind = classify(eigenvalues) if eigenvalues else DEGENERATE
-        return CriticalPoint(at, "newton", kind, eigenvalues, real_part(self.f(numbers)))
+        rational = self.rational(numbers)
+        if rational is not None:
+            at = tuple((v.name, r) for v, r in zip(self.variables, rational))
+            return CriticalPoint(at, "newton", kind, eigenvalues, real_part(self.f(numbers)))
+        at = tuple((v.name, sp.Float(x, 50)) for v, x in zip(self.variables, numbers))
+        value = real_part(self.f(numbers))
+        if abs(value) < mpmath.mpf(10) ** (15 - mpmath.mp.dps):
+            value = mpmath.mpf(0)  # below what the point's 50 digits can resolve
+        return CriticalPoint(at, "newton", kind, eigenvalues, value)
+
+    def rational(self, numbers: Sequence[Any]) -> tuple[Any, ...] | None:
+        """Simple fractions the point equals to 40 digits, if ∇f vanishes there exactly."""
+        import mpmath
+        import sympy as sp
+
+        guess = []
+        for x in numbers:
+            r = Fraction(mpmath.nstr(x, 45)).limit_denominator(1000)
+            if abs(x - mpmath.mpf(r.numerator) / r.denominator) > mpmath.mpf(10) ** -40 * max(1, abs(x)):
+                return None
+            guess.append(sp.Rational(r.numerator, r.denominator))
+        replace = dict(zip(self.variables, guess))
+        try:
+            exact = all(sp.sympify(g).xreplace(replace).is_zero is True for g in self.grad_exprs)
+        except (ValueError, ArithmeticError, TypeError):
+            return None
+        return tuple(guess) if exact else None
 
     def same(self, numbers: Sequence[Any], point: CriticalPoint) -> bool:
         if point.kind in (NON_ISOLATED, COMPLEX):
@@ -269,15 +303,17 @@ class _Search:
             try:
                 step = mpmath.lu_solve(mpmath.matrix([[real_part(e) for e in row] for row in h]),
                                        mpmath.matrix([real_part(v) for v in g]))
-            except ZeroDivisionError:
+            except (ZeroDivisionError, TypeError, ValueError):  # a singular Hessian
                 return None
             x = x - step
-            step_size = mpmath.norm(step)
+            previous, step_size = step_size, mpmath.norm(step)
             scale = max(1, mpmath.norm(x))
             if not mpmath.isfinite(step_size):
                 return None
             if step_size <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * scale:
                 break
+            if step_size <= mpmath.mpf(10) ** -15 * scale and step_size > previous * mpmath.mpf(10) ** -3:
+                break  # converging, but only linearly (a degenerate point): close enough
         point = [x[i] for i in range(n)]
         if step_size > mpmath.mpf(10) ** -15 * max(1, mpmath.norm(x)):
             return None
@@ -285,6 +321,15 @@ class _Search:
         if not all(lo <= v <= hi for v in point):
             return None  # Newton left the box searched
         return point
+
+
+def _time_left() -> float:
+    """Seconds left on the job's time limit (0 when there is none)."""
+    import signal
+
+    if not hasattr(signal, "getitimer"):
+        return 0.0
+    return float(signal.getitimer(signal.ITIMER_REAL)[0])
 
 
 def _close(a: Sequence[Any], b: Sequence[Any], tolerance: float = 1e-8) -> bool:

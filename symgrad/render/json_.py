@@ -7,6 +7,7 @@ from typing import Any
 
 from ..jobs import Job
 from ..results import plain
+from .analysis import extend_json
 from .common import symbolic_text
 from .options import RenderOptions
 
@@ -49,6 +50,7 @@ def job_document(job: Job) -> dict[str, Any]:
     doc["points"] = points
     if job.problems:
         doc["warnings"] = [f"{p.entry} = {p.value}: {p.reason}" for p in job.problems]
+    extend_json(job, doc)
     return doc
 
 

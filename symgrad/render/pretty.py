@@ -15,6 +15,7 @@ from rich.text import Text
 
 from ..jobs import Job
 from ..results import first_name, plain, second_name
+from .analysis import pretty_parts
 from .common import function_names, point_text
 from .options import RenderOptions
 
@@ -144,4 +145,5 @@ def render_pretty(job: Job, options: RenderOptions) -> RenderableType:
     for values in job.points:
         parts.append(Text(""))
         parts.append(_point_table(job, values, width))
+    parts += pretty_parts(job, width)
     return Group(*parts)

@@ -41,6 +41,8 @@ def test_himmelblau_has_four_minima_one_maximum_four_saddles():
                 assert abs(f(x, y)) < 1e-30  # the four minima are zeros of f
         # the one minimum known in closed form
         assert any(abs(x - 3) < 1e-30 and abs(y - 2) < 1e-30 for x, y in minima)
+    (exact,) = [p for p in report.points if p.exact]  # Newton's (3, 2), proven exactly
+    assert exact.method == "newton" and exact.at == (("x", 3), ("y", 2))
     (maximum,) = [p for p in report.points if p.kind == "local maximum"]
     x, y = (float(v) for _, v in maximum.at)
     assert (x, y) == pytest.approx((-0.270845, -0.923039), abs=1e-6)
