@@ -24,9 +24,10 @@ broadcast shape, so the result has shape ``(n, *shape)`` (``(m, n, *shape)``,
 
 from __future__ import annotations
 
+import importlib
 import re
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from math import prod
 from typing import Any
 
@@ -87,9 +88,13 @@ class _Language:
     reserved: frozenset[str]  # identifiers an argument must not take
     case_insensitive: bool = False
     one_based: bool = False
+    printer_class: str = ""  # "module:Class" of the SymPy code printer
+    settings: Mapping[str, Any] = field(default_factory=dict)
 
     def printer(self) -> Callable[[Any], str]:
-        raise NotImplementedError
+        module, name = self.printer_class.split(":")
+        cls = getattr(importlib.import_module(module), name)
+        return cls({"strict": True, **self.settings}).doprint  # type: ignore[no-any-return]
 
     def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
         raise NotImplementedError
@@ -106,6 +111,14 @@ def _index(f: Function, flat: int, one_based: bool) -> tuple[int, ...]:
     return tuple(reversed(index))
 
 
+def _assignments(f: Function, body: list[str], template: str) -> list[str]:
+    """One line per entry, ``template`` filled with its 1-based ``index`` and ``code``."""
+    return [
+        template.format(index=", ".join(str(i) for i in _index(f, k, True)), code=code)
+        for k, code in enumerate(body)
+    ]
+
+
 def _nested(f: Function, body: list[str], open_: str = "[", close: str = "]") -> str:
     """Row-major entries as nested literals: ``[[a, b], [c, d]]``."""
     items = list(body)
@@ -116,11 +129,6 @@ def _nested(f: Function, body: list[str], open_: str = "[", close: str = "]") ->
 
 class _Python(_Language):
     module_pattern = re.compile(r"\b(math|numpy|functools)\.")
-
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.pycode import PythonCodePrinter
-
-        return PythonCodePrinter({"standard": "python3", "strict": True}).doprint  # type: ignore[no-any-return]
 
     def preamble(self, code: str) -> str:
         modules = sorted(set(self.module_pattern.findall(code)))
@@ -137,14 +145,6 @@ class _Python(_Language):
 
 
 class _NumPy(_Python):
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.numpy import NumPyPrinter
-
-        # math.erf and friends take scalars only: vectorise them.
-        scalar_only = {"erf": "math.erf", "erfc": "math.erfc", "gamma": "math.gamma", "loggamma": "math.lgamma"}
-        user = {k: f"numpy.vectorize({v})" for k, v in scalar_only.items()}
-        return NumPyPrinter({"user_functions": user, "strict": True}).doprint  # type: ignore[no-any-return]
-
     def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
         lines = [f"def {f.name}({', '.join(args)}):"]
         lines += [f"    {t} = {code}" for t, code in temps]
@@ -162,11 +162,6 @@ class _NumPy(_Python):
 
 
 class _C(_Language):
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.c import C99CodePrinter
-
-        return C99CodePrinter({"strict": True}).doprint  # type: ignore[no-any-return]
-
     def preamble(self, code: str) -> str:
         from sympy.printing.c import get_math_macros
 
@@ -211,9 +206,7 @@ class _Fortran(_Language):
         lines.append(f"    real(8), intent(out) :: out({dims})")
         lines += [f"    real(8) :: {t}" for t, _ in temps]
         lines += [_fortran_wrap(f"    {t} = {code}") for t, code in temps]
-        for k, code in enumerate(body):
-            index = ", ".join(str(i) for i in _index(f, k, True))
-            lines.append(_fortran_wrap(f"    out({index}) = {code}"))
+        lines += [_fortran_wrap(line) for line in _assignments(f, body, "    out({index}) = {code}")]
         lines.append(f"end subroutine {f.name}")
         return "\n".join(lines)
 
@@ -259,19 +252,12 @@ def _fortran_wrap(line: str, width: int = 100) -> str:
 
 
 class _Julia(_Language):
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.julia import JuliaCodePrinter
-
-        return JuliaCodePrinter({"strict": True}).doprint  # type: ignore[no-any-return]
-
     def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
         dims = ", ".join(str(s) for s in f.shape)
         lines = [f"function {f.name}({', '.join(args)})"]
         lines += [f"    {t} = {code}" for t, code in temps]
         lines.append(f"    out = zeros(Float64, {dims})")
-        for k, code in enumerate(body):
-            index = ", ".join(str(i) for i in _index(f, k, True))
-            lines.append(f"    out[{index}] = {code}")
+        lines += _assignments(f, body, "    out[{index}] = {code}")
         lines += ["    return out", "end"]
         return "\n".join(lines)
 
@@ -315,11 +301,6 @@ class _Rust(_Language):
 
 
 class _JS(_Language):
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.jscode import JavascriptCodePrinter
-
-        return JavascriptCodePrinter({"strict": True}).doprint  # type: ignore[no-any-return]
-
     def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
         lines = [f"function {f.name}({', '.join(args)}) {{"]
         lines += [f"    const {t} = {code};" for t, code in temps]
@@ -328,19 +309,12 @@ class _JS(_Language):
 
 
 class _Octave(_Language):
-    def printer(self) -> Callable[[Any], str]:
-        from sympy.printing.octave import OctaveCodePrinter
-
-        return OctaveCodePrinter({"strict": True}).doprint  # type: ignore[no-any-return]
-
     def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
         dims = ", ".join(str(s) for s in (f.shape if len(f.shape) > 1 else (f.shape[0], 1)))
         lines = [f"function out = {f.name}({', '.join(args)})"]
         lines += [f"  {t} = {code};" for t, code in temps]
         lines.append(f"  out = zeros({dims});")
-        for k, code in enumerate(body):
-            index = ", ".join(str(i) for i in _index(f, k, True))
-            lines.append(f"  out({index}) = {code};")
+        lines += _assignments(f, body, "  out({index}) = {code};")
         lines.append("end")
         return "\n".join(lines)
 
@@ -360,9 +334,19 @@ _MATH_FUNCS = frozenset(
     "cbrt pow abs fabs erf erfc tgamma lgamma gamma fmax fmin max min sign hypot floor ceil".split()
 )
 _LANGUAGES: dict[str, _Language] = {
-    "python": _Python("#", _PY_WORDS),
-    "numpy": _NumPy("#", _PY_WORDS),
-    "c": _C("//", _C_WORDS | _MATH_FUNCS),
+    "python": _Python(
+        "#", _PY_WORDS, printer_class="sympy.printing.pycode:PythonCodePrinter",
+        settings={"standard": "python3"},
+    ),
+    "numpy": _NumPy(
+        "#", _PY_WORDS, printer_class="sympy.printing.numpy:NumPyPrinter",
+        # math.erf and friends take scalars only: vectorise them
+        settings={"user_functions": {
+            k: f"numpy.vectorize(math.{v})"
+            for k, v in {"erf": "erf", "erfc": "erfc", "gamma": "gamma", "loggamma": "lgamma"}.items()
+        }},
+    ),
+    "c": _C("//", _C_WORDS | _MATH_FUNCS, printer_class="sympy.printing.c:C99CodePrinter"),
     "fortran": _Fortran(
         "!",
         one_based=True,
@@ -376,6 +360,7 @@ _LANGUAGES: dict[str, _Language] = {
     "julia": _Julia(
         "#",
         one_based=True,
+        printer_class="sympy.printing.julia:JuliaCodePrinter",
         reserved=frozenset(
             "begin while if for try return break continue function macro quote let local global "
             "const do struct module baremodule using import export end else elseif catch finally "
@@ -385,7 +370,7 @@ _LANGUAGES: dict[str, _Language] = {
     ),
     "rust": _Rust(
         "//",
-        frozenset(
+        reserved=frozenset(
             "as break const continue crate else enum extern false fn for if impl in let loop match "
             "mod move mut pub ref return self Self static struct super trait true type unsafe use "
             "where while async await dyn abstract become box do final macro override priv typeof "
@@ -394,7 +379,8 @@ _LANGUAGES: dict[str, _Language] = {
     ),
     "js": _JS(
         "//",
-        frozenset(
+        printer_class="sympy.printing.jscode:JavascriptCodePrinter",
+        reserved=frozenset(
             "break case catch class const continue debugger default delete do else export extends "
             "false finally for function if import in instanceof new null return super switch this "
             "throw true try typeof var void while with yield let static enum await implements "
@@ -405,6 +391,7 @@ _LANGUAGES: dict[str, _Language] = {
     "octave": _Octave(
         "%",
         one_based=True,
+        printer_class="sympy.printing.octave:OctaveCodePrinter",
         reserved=frozenset(
             "break case catch continue do else elseif end end_try_catch endfor endfunction endif "
             "endwhile for function global if otherwise persistent return switch try until while "
@@ -444,6 +431,8 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
     symbols = list(derivs.variables) + list(derivs.parameters)
     if not derivs.variables:
         raise CodegenError("there is no variable to differentiate by")
+    if not derivs.parsed.real:
+        raise CodegenError("generated code takes real numbers: drop --complex")
     args = _argument_names(symbols, lang)
     renamed = {s: sp.Symbol(a, real=True) for s, a in zip(symbols, args)}
     print_ = lang.printer()
@@ -497,8 +486,14 @@ def _header(derivs: Derivatives, f: Function, args: Sequence[str], lang: _Langua
     if renamed:
         lines.append(f"{c} renamed: {', '.join(renamed)}")
     shape = "x".join(str(s) for s in f.shape)
+    layout = f.layout
+    if lang.one_based:  # out(i, j) in Fortran and Octave, out[i, j] in Julia, from 1
+        index = re.match(r"(\[\w\])+", layout).group(0)  # type: ignore[union-attr]
+        inner = ", ".join(re.findall(r"\w", index))
+        brackets = "[]" if isinstance(lang, _Julia) else "()"
+        layout = f"{brackets[0]}{inner}{brackets[1]}" + layout[len(index):]
     base = ", indices from 1" if lang.one_based else ""
-    lines.append(f"{c} result {shape}{base}: out{f.layout}, x_i the variables in order")
+    lines.append(f"{c} result {shape}{base}: out{layout}, x_i the variables in order")
     if isinstance(lang, _C) and len(f.shape) > 1:
         lines.append(f"{c} out: {prod(f.shape)} doubles, row-major (out[i*n + j] is [i][j])")
     lines.append(f"{c} generated by symgrad")

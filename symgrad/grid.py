@@ -174,10 +174,10 @@ class GridNpyWriter(PointsWriter):
         self.path = path
         self.shape = tuple(len(a.values) for a in axes)
         self.count = len(entries)
+        self.out = NpyStream(path)  # first: an unwritable path leaves no temporary folder
         self.folder = tempfile.mkdtemp(prefix="symgrad-")
         self.parts = [open(os.path.join(self.folder, f"{i}.bin"), "wb")  # noqa: SIM115
                       for i in range(self.count)]
-        self.out = NpyStream(path)
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
         import numpy as np

@@ -308,13 +308,14 @@ class _DelimitedReader(_TextReader):
         return PointsError(f"--points: cannot read the rows from line {numbers[0]} on")
 
 
-def _check_finite(values: np.ndarray, numbers: Sequence[int], symbols: Sequence[str]) -> None:
+def _check_finite(values: np.ndarray, numbers: Sequence[int], symbols: Sequence[str],
+                  where: str = "line") -> None:
     import numpy as np
 
     finite = np.isfinite(values)
     if not finite.all():
         row, column = np.argwhere(~finite)[0]
-        raise PointsError(f"--points: line {numbers[row]}: value of {symbols[column]} is not a "
+        raise PointsError(f"--points: {where} {numbers[row]}: value of {symbols[column]} is not a "
                           f"finite real number: {float(values[row, column])!r}")
 
 
@@ -431,7 +432,7 @@ class _BinaryReader(PointsReader):
             # a copy: memory-mapped input is read-only, and the chunk is small
             values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
             numbers = np.arange(start + 1, start + 1 + values.shape[0])
-            _check_finite(values, numbers, self.symbols)
+            _check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
 
     def progress(self) -> tuple[int, int] | None:
@@ -483,7 +484,10 @@ def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: Poi
     if kind in ("csv", "tsv", "jsonl"):
         if stream is None:
             assert path is not None
-            stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            try:
+                stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            except OSError as err:
+                raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
             owned = True
         else:
             owned = False

@@ -1,47 +1,29 @@
 """Code formats (``--format python|numpy|c|fortran|julia|rust|js|octave``).
 
-Each renderer writes the job's functions with :func:`symgrad.codegen.generate`;
-the function name comes from ``--name`` (default ``f``).
+``render_<language>`` writes the job's functions with
+:func:`symgrad.codegen.generate`; the function name comes from ``--name``
+(default ``f``). The renderers are made on first use, one per language.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..codegen import generate
 from ..jobs import Job
-from .options import RenderOptions
+from .options import CODE_FORMATS, RenderOptions
 
 
-def _render(job: Job, options: RenderOptions, language: str) -> str:
-    return generate(job.derivatives, language, options.name or "f")
+def _renderer(language: str) -> Callable[[Job, RenderOptions], str]:
+    def render(job: Job, options: RenderOptions) -> str:
+        return generate(job.derivatives, language, options.name or "f")
+
+    render.__name__ = f"render_{language}"
+    return render
 
 
-def render_python(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "python")
-
-
-def render_numpy(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "numpy")
-
-
-def render_c(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "c")
-
-
-def render_fortran(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "fortran")
-
-
-def render_julia(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "julia")
-
-
-def render_rust(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "rust")
-
-
-def render_js(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "js")
-
-
-def render_octave(job: Job, options: RenderOptions) -> str:
-    return _render(job, options, "octave")
+def __getattr__(name: str) -> Callable[[Job, RenderOptions], str]:
+    language = name.removeprefix("render_")
+    if name.startswith("render_") and language in CODE_FORMATS:
+        return _renderer(language)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

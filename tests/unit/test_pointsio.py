@@ -408,7 +408,7 @@ def test_npy_non_finite_rows_are_named():
     data = np.ones((10, 2))
     data[7, 1] = np.nan
     message = error_of(npy_bytes(data), ["x", "y"], chunk_rows=3)
-    assert "line 8: value of y is not a finite real number: nan" in message
+    assert "row 8: value of y is not a finite real number: nan" in message
 
 
 def test_corrupt_npy():

@@ -1,0 +1,784 @@
+"""``--points`` and ``--grid`` on the command line (in-process).
+
+Expected values are derived by hand (the derivative written out in NumPy),
+from numpy.gradient, or from symgrad's exact ``--at`` evaluation, never
+copied from the bulk output itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import sys
+
+import numpy as np
+import pytest
+
+# f = x**2*y + sin(z)*x and its derivatives, written out by hand
+F = "x**2*y + sin(z)*x"
+ENTRIES = ["df/dx", "df/dy", "df/dz"]
+HESSIAN = ["d2f/dx^2", "d2f/dxdy", "d2f/dxdz", "d2f/dy^2", "d2f/dydz", "d2f/dz^2"]
+
+
+def hand(x, y, z):
+    grad = [2 * x * y + np.sin(z), x**2, x * np.cos(z)]
+    hess = [2 * y, 2 * x, np.cos(z), 0 * x, 0 * x, -x * np.sin(z)]
+    return grad, hess
+
+
+def sample(rows=10, seed=1):
+    return np.random.default_rng(seed).uniform(-3, 3, size=(rows, 3))
+
+
+def csv_text(points, order=("x", "y", "z"), extra=True) -> str:
+    head = ["id", *order, "note"] if extra else list(order)
+    lines = [",".join(head)]
+    for k, (x, y, z) in enumerate(points.tolist()):
+        value = {"x": x, "y": y, "z": z}
+        fields = [repr(value[name]) for name in order]
+        lines.append(",".join([f"p{k}", *fields, f'"n {k}, ok"'] if extra else fields))
+    return "\n".join(lines) + "\n"
+
+
+def parse_csv(text: str, delimiter=","):
+    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    return rows[0], rows[1:]
+
+
+def check_one_error_line(result, *needles):
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    lines = result.stderr.strip("\n").split("\n")
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Error: "), result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    for needle in needles:
+        assert needle in lines[0], (needle, lines[0])
+    return lines[0]
+
+
+# ---------------------------------------------------------------------------
+# CSV in, CSV out
+
+
+def test_csv_pass_through_and_values(cli):
+    points = sample()
+    text = csv_text(points, order=("z", "x", "y"))
+    result = cli(F, "-H", "--points", "-", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    out_lines = result.stdout.splitlines()
+    in_lines = text.splitlines()
+    assert len(out_lines) == len(in_lines)
+    assert out_lines[0] == in_lines[0] + "," + ",".join(ENTRIES + HESSIAN)
+    for line_in, line_out, (x, y, z) in zip(in_lines[1:], out_lines[1:], points):
+        # the input line is repeated byte for byte, then the values
+        assert line_out.startswith(line_in + ",")
+        values = [float(v) for v in line_out[len(line_in) + 1:].split(",")]
+        grad, hess = hand(x, y, z)
+        np.testing.assert_allclose(values, grad + hess, rtol=1e-13, atol=1e-15)
+
+
+def test_pass_through_keeps_spacing_quotes_and_number_spelling(cli):
+    text = 'x , label,y\n 1.50 ,"a ""quoted"", b",2e0\n-0,x,+3\n'
+    result = cli("x*y", "--points", "-", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [
+        "x , label,y,df/dx,df/dy",
+        ' 1.50 ,"a ""quoted"", b",2e0,2,1.5',
+        "-0,x,+3,3,-0",
+    ]
+
+
+def test_header_only_input_gives_the_header(cli):
+    result = cli("x*y", "--points", "-", input="y,x\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "y,x,df/dx,df/dy\n"
+
+
+def test_values_read_back_as_the_same_doubles(cli):
+    # 17 significant digits: the CSV holds exactly what was computed
+    points = np.random.default_rng(2).uniform(-1e5, 1e5, size=(30, 2))
+    text = "x,y\n" + "".join(f"{a!r},{b!r}\n" for a, b in points.tolist())
+    result = cli("x*y", "--points", "-", input=text)
+    _, rows = parse_csv(result.stdout)
+    got = np.array([[float(v) for v in row[2:]] for row in rows])
+    assert np.array_equal(got, points[:, ::-1])  # df/dx = y, df/dy = x, exactly
+
+
+def test_tsv_in_tsv_out(cli):
+    text = "y\tx\tlabel\n2\t3\ta, b\n"
+    result = cli("x**2*y", "--points", "-", input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "y\tx\tlabel\tdf/dx\tdf/dy\n2\t3\ta, b\t12\t9\n"
+
+
+def test_blank_lines_are_skipped(cli):
+    result = cli("x*y", "--points", "-", input="\nx,y\n\n1,2\n   \n\r\n3,4\n\n")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2,1\n3,4,4,3\n"
+
+
+def test_crlf_input(cli):
+    result = cli("x*y", "--points", "-", input="x,y\r\n1,2\r\n")
+    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2,1\n"
+
+
+def test_vector_function_column_names_and_values(cli):
+    result = cli("x*y", "x+y**3", "-H", "--points", "-", input="x,y\n2,3\n")
+    assert result.exit_code == 0, result.stderr
+    head, rows = parse_csv(result.stdout)
+    assert head == ["x", "y", "df1/dx", "df1/dy", "df2/dx", "df2/dy",
+                    "d2f1/dx^2", "d2f1/dxdy", "d2f1/dy^2", "d2f2/dx^2", "d2f2/dxdy", "d2f2/dy^2"]
+    # J = [[y, x], [1, 3y^2]]; H1 = [[0,1],[1,0]]; H2 = [[0,0],[0,6y]]
+    assert [float(v) for v in rows[0][2:]] == [3, 2, 1, 27, 0, 1, 0, 0, 0, 18]
+
+
+def test_constant_entries_fill_their_columns(cli):
+    result = cli("3*x + y**2", "--points", "-", input="x,y\n1,1\n2,5\n7,-2\n")
+    _, rows = parse_csv(result.stdout)
+    assert [row[2] for row in rows] == ["3", "3", "3"]
+    assert [float(row[3]) for row in rows] == [2, 10, -4]
+
+
+# ---------------------------------------------------------------------------
+# Other input formats
+
+
+def test_json_lines_in_csv_out(cli):
+    text = '{"y": 2, "x": 1, "tag": "a"}\n\n{"x": 3, "y": 4}\n'
+    result = cli("x**2*y", "--points", "-", input=text)
+    assert result.exit_code == 0, result.stderr
+    # no header line to repeat: the symbols, then the entries
+    assert result.stdout == "x,y,df/dx,df/dy\n1,2,4,1\n3,4,24,9\n"
+
+
+def test_json_lines_in_json_lines_out(cli):
+    text = '{"y": 2, "x": 1, "tag": "a"}\n{"x": 3, "y": 4}\n'
+    result = cli("x**2*y", "-H", "--points", "-", "--json", input=text)
+    assert result.exit_code == 0, result.stderr
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert docs == [
+        {"at": {"x": 1, "y": 2}, "gradient": [4, 1], "hessian": [[4, 2], [2, 0]],
+         "extra": {"tag": "a"}},
+        {"at": {"x": 3, "y": 4}, "gradient": [24, 9], "hessian": [[8, 6], [6, 0]]},
+    ]
+
+
+def test_json_output_layout_matches_the_at_json(cli):
+    # the same point through --at --json and --points --json: same layout and values
+    args = ["x*y", "sin(x)+y", "-H", "--json"]
+    exact = cli(*args, "--at", "x=0.5,y=-2")
+    assert exact.exit_code == 0, exact.stderr
+    (point,) = json.loads(exact.stdout)["points"]
+    bulk = cli(*args, "--points", "-", input="x,y\n0.5,-2\n")
+    assert bulk.exit_code == 0, bulk.stderr
+    (doc,) = [json.loads(line) for line in bulk.stdout.splitlines()]
+    assert set(doc) == set(point)
+    assert doc["at"] == point["at"]
+    np.testing.assert_allclose(np.array(doc["jacobian"]), np.array(point["jacobian"]), rtol=1e-15)
+    np.testing.assert_allclose(np.array(doc["hessian"]), np.array(point["hessian"]), rtol=1e-15)
+
+
+def npy_bytes(array) -> bytes:
+    out = io.BytesIO()
+    np.save(out, array)
+    return out.getvalue()
+
+
+def npz_bytes(*args, **kwargs) -> bytes:
+    out = io.BytesIO()
+    np.savez(out, *args, **kwargs)
+    return out.getvalue()
+
+
+GRID_XY = np.array([[1.0, 2.0], [3.0, 4.0], [-0.5, 8.0]])
+EXPECTED_XY = "x,y,df/dx,df/dy\n1,2,4,1\n3,4,24,9\n-0.5,8,-8,0.25\n"  # x**2*y by hand
+
+
+@pytest.mark.parametrize("layout", ["npy", "npz-names", "npz-matrix"])
+@pytest.mark.parametrize("via", ["file", "stdin"])
+def test_binary_inputs(cli, tmp_path, layout, via):
+    if layout == "npy":
+        data = npy_bytes(GRID_XY)
+    elif layout == "npz-names":
+        data = npz_bytes(y=GRID_XY[:, 1], x=GRID_XY[:, 0], unused=np.zeros(7))
+    else:
+        data = npz_bytes(GRID_XY)
+    if via == "file":
+        path = tmp_path / ("p." + layout[:3])
+        path.write_bytes(data)
+        result = cli("x**2*y", "--points", str(path))
+    else:
+        result = cli("x**2*y", "--points", "-", input=data)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == EXPECTED_XY
+
+
+def test_npy_columns_follow_wrt_then_parameters(cli, tmp_path):
+    path = tmp_path / "p.npy"
+    np.save(path, np.array([[2.0, 3.0, 10.0]]))  # columns: y, x (--wrt order), then a
+    result = cli("a*x + y**2", "--wrt", "y,x", "--points", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "y,x,a,df/dy,df/dx\n2,3,10,4,10\n"
+
+
+@pytest.mark.parametrize(
+    "data, name",
+    [
+        ("x,y\n1,2\n", "csv"),
+        ("x\ty\n1\t2\n", "tsv"),
+        ('{"x": 1, "y": 2}\n', "jsonl"),
+        (npy_bytes(np.array([[1.0, 2.0]])), "npy"),
+        (npz_bytes(x=np.array([1.0]), y=np.array([2.0])), "npz"),
+    ],
+)
+def test_stdin_format_is_sniffed(cli, data, name):
+    result = cli("x**2*y", "--points", "-", input=data)
+    assert result.exit_code == 0, (name, result.stderr)
+    head, rows = parse_csv(result.stdout, "\t" if name == "tsv" else ",")
+    assert head[-2:] == ["df/dx", "df/dy"]
+    assert [float(v) for v in rows[0][-2:]] == [4, 1]
+
+
+def test_file_suffix_decides_the_format(cli, tmp_path):
+    path = tmp_path / "points.jsonl"
+    path.write_text('{"x": 2, "y": 1}\n')
+    assert cli("x*y", "--points", str(path)).stdout == "x,y,df/dx,df/dy\n2,1,1,2\n"
+
+
+# ---------------------------------------------------------------------------
+# --output files
+
+
+def run_to(cli, tmp_path, suffix, text="id,x,y\na,1,2\nb,3,4\n", *extra):
+    path = tmp_path / f"out{suffix}"
+    result = cli("x**2*y", "-H", "--points", "-", "-o", str(path), *extra, input=text)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert result.stderr == ""
+    return path
+
+
+# x**2*y at (1,2) and (3,4): grad (2xy, x^2), Hessian (2y, 2x, 0)
+EXPECTED_ROWS = [[4, 1, 4, 2, 0], [24, 9, 8, 6, 0]]
+NAMES = ["df/dx", "df/dy", "d2f/dx^2", "d2f/dxdy", "d2f/dy^2"]
+
+
+def test_output_csv(cli, tmp_path):
+    path = run_to(cli, tmp_path, ".csv")
+    head, rows = parse_csv(path.read_text())
+    assert head == ["id", "x", "y", *NAMES]
+    assert [r[:3] for r in rows] == [["a", "1", "2"], ["b", "3", "4"]]
+    assert [[float(v) for v in r[3:]] for r in rows] == EXPECTED_ROWS
+
+
+def test_output_tsv_from_csv_input_is_tab_separated(cli, tmp_path):
+    path = run_to(cli, tmp_path, ".tsv", 'id,x,y\n"a,1",1,2\nb,3,4\n')
+    head, rows = parse_csv(path.read_text(), "\t")
+    assert head == ["id", "x", "y", *NAMES]
+    assert [r[:3] for r in rows] == [["a,1", "1", "2"], ["b", "3", "4"]]
+    assert [[float(v) for v in r[3:]] for r in rows] == EXPECTED_ROWS
+
+
+def test_output_jsonl(cli, tmp_path):
+    path = run_to(cli, tmp_path, ".jsonl")
+    docs = [json.loads(line) for line in path.read_text().splitlines()]
+    assert [d["at"] for d in docs] == [{"x": 1, "y": 2}, {"x": 3, "y": 4}]
+    assert [d["gradient"] for d in docs] == [[4, 1], [24, 9]]
+    assert [d["hessian"] for d in docs] == [[[4, 2], [2, 0]], [[8, 6], [6, 0]]]
+
+
+def test_output_npy(cli, tmp_path):
+    saved = np.load(run_to(cli, tmp_path, ".npy"))
+    assert saved.shape == (2, 5) and saved.dtype == np.float64
+    assert saved.tolist() == EXPECTED_ROWS
+
+
+def test_output_npz(cli, tmp_path):
+    with np.load(run_to(cli, tmp_path, ".npz")) as saved:
+        assert sorted(saved.files) == sorted(["x", "y", *NAMES])
+        assert saved["x"].tolist() == [1, 3] and saved["y"].tolist() == [2, 4]
+        assert [saved[name].tolist() for name in NAMES] == [list(c) for c in zip(*EXPECTED_ROWS)]
+
+
+def test_output_parquet(cli, tmp_path):
+    import pyarrow.parquet as pq  # in the test extra: this test must run, not skip
+
+    table = pq.read_table(run_to(cli, tmp_path, ".parquet")).to_pydict()
+    assert list(table) == ["x", "y", *NAMES]
+    assert table["x"] == [1, 3]
+    assert [table[name] for name in NAMES] == [list(c) for c in zip(*EXPECTED_ROWS)]
+
+
+def test_output_parquet_without_pyarrow(cli, tmp_path, monkeypatch):
+    for name in [m for m in sys.modules if m == "pyarrow" or m.startswith("pyarrow.")]:
+        monkeypatch.setitem(sys.modules, name, None)
+    monkeypatch.setitem(sys.modules, "pyarrow", None)
+    path = tmp_path / "out.parquet"
+    result = cli("x*y", "--points", "-", "-o", str(path), input="x,y\n1,2\n")
+    check_one_error_line(result, "pyarrow", "pip install")
+    assert result.stdout == ""
+
+
+def test_output_unknown_suffix(cli, tmp_path):
+    result = cli("x*y", "--points", "-", "-o", str(tmp_path / "out.xlsx"), input="x,y\n1,2\n")
+    check_one_error_line(result, "out.xlsx")
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".tsv", ".jsonl", ".npy", ".npz", ".parquet"])
+@pytest.mark.parametrize("source", ["--points", "--grid"])
+def test_output_into_a_missing_folder(cli, tmp_path, monkeypatch, suffix, source):
+    import tempfile
+
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    args = ["--points", "-"] if source == "--points" else ["--grid", "x=0:1:1,y=0:1:1"]
+    result = cli("x*y", *args, "-o", str(tmp_path / "no" / f"o{suffix}"), input="x,y\n1,2\n")
+    check_one_error_line(result, "cannot write")
+    assert list(scratch.iterdir()) == []  # no temporary files left behind
+
+
+# ---------------------------------------------------------------------------
+# A rich table on a terminal, for small inputs
+
+
+def test_small_input_is_a_table_when_pretty(cli):
+    result = cli("x**2*y", "--points", "-", "-f", "pretty", input="x,y\n1,2\n3,4\n")
+    assert result.exit_code == 0, result.stderr
+    rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
+    assert rows[0] == ["x", "y", "df/dx", "df/dy"]
+    assert ["1", "2", "4", "1"] in rows and ["3", "4", "24", "9"] in rows
+    assert "," not in result.stdout
+
+
+def test_large_input_streams_csv_even_when_pretty(cli):
+    text = "x,y\n" + "".join(f"{i},1\n" for i in range(150))
+    result = cli("x**2*y", "--points", "-", "-f", "pretty", input=text)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "x,y,df/dx,df/dy"
+    assert lines[1:] == [f"{i},1,{2 * i},{i * i}" for i in range(150)]
+
+
+# ---------------------------------------------------------------------------
+# --at supplies the symbols the points do not
+
+
+def test_at_gives_parameters_with_points(cli):
+    result = cli("a*x**2 + b*y", "--wrt", "x,y", "--at", "a=3,b=pi/2", "--points", "-",
+                 input="x,y\n1,0\n2,5\n")
+    assert result.exit_code == 0, result.stderr
+    head, rows = parse_csv(result.stdout)
+    assert head == ["x", "y", "df/dx", "df/dy"]
+    assert [[float(v) for v in r[2:]] for r in rows] == [[6, math.pi / 2], [12, math.pi / 2]]
+
+
+def test_at_gives_parameters_with_points_json(cli):
+    result = cli("a*x", "--wrt", "x", "--at", "a=2", "--points", "-", "--json", input="x\n5\n")
+    assert json.loads(result.stdout) == {"at": {"x": 5, "a": 2}, "gradient": [2]}
+
+
+def test_at_gives_parameters_to_binary_points(cli, tmp_path):
+    path = tmp_path / "p.npy"
+    np.save(path, np.array([[1.0], [2.0]]))
+    result = cli("k*x**3", "--wrt", "x", "--at", "k=1/3", "--points", str(path))
+    assert result.exit_code == 0, result.stderr
+    # df/dx = 3 k x^2 = x^2
+    assert [float(line.split(",")[-1]) for line in result.stdout.splitlines()[1:]] == \
+        pytest.approx([1.0, 4.0], rel=1e-15)
+
+
+def test_at_gives_parameters_with_grid(cli):
+    result = cli("a*x*y", "--wrt", "x,y", "--grid", "x=0:1:1,y=2:2:1", "--at", "a=5")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "x,y,a,df/dx,df/dy\n0,2,5,10,0\n1,2,5,10,5\n"
+
+
+def test_missing_parameter_column_is_named(cli):
+    result = cli("a*x", "--wrt", "x", "--points", "-", input="x\n1\n")
+    check_one_error_line(result, "missing column a")
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: --at x=3 silently overrides the file's x column "
+                   "(the output row still shows x=1); --grid refuses the same clash")
+def test_at_and_points_giving_the_same_symbol_is_refused(cli):
+    result = cli("a*x", "--wrt", "x", "--at", "a=2,x=3", "--points", "-", input="x\n1\n")
+    check_one_error_line(result, "x")
+
+
+# ---------------------------------------------------------------------------
+# Errors: one Error: line, exit code 2, never a traceback
+
+
+@pytest.mark.parametrize(
+    "text, needles",
+    [
+        ("a,b\n1,2\n", ["missing columns x, y", "a, b"]),
+        ("x,b\n1,2\n", ["missing column y"]),
+        ("x,y,x\n1,2,3\n", ["column x appears 2 times"]),
+        ("x,y\n1,2\n\n3,zwei\n", ["line 4", "value of y is not a number", "zwei"]),
+        ("x,y\n1,2\nnan,3\n", ["line 3", "x", "not a finite real number"]),
+        ("x,y\n1,inf\n", ["line 2", "y", "not a finite real number"]),
+        ("x,y\n1,1e400\n", ["line 2", "y", "not a finite real number"]),
+        ("x,y\n1,2\n3\n", ["line 3", "expected 2 columns, found 1"]),
+        ("x,y,n\n1,2,a\n3,4\n", ["line 3", "expected 3 columns, found 2"]),
+        ("x,y\n1,2,3\n", ["line 2", "expected 2 columns, found 3"]),
+        ("", ["empty"]),
+        ('{"x": 1, "y": 2}\n{"x": 1}\n', ["line 2", "no value for y"]),
+        ('{"x": 1, "y": "2"}\n', ["line 1", "value of y is not a number"]),
+        ('{"x": 1, "y": 2}\nnot json\n', ["line 2"]),
+        ('{"x": 1, "y": Infinity}\n', ["line 1", "not a finite real number"]),
+    ],
+)
+def test_bad_points_input(cli, text, needles):
+    check_one_error_line(cli("x*y", "--points", "-", input=text), *needles)
+
+
+@pytest.mark.parametrize(
+    "array, needles",
+    [
+        (np.zeros((2, 3)), ["shape (2, 3)", "x, y"]),
+        (np.array([[1.0, np.nan]]), ["row 1", "y", "not a finite real number"]),
+        (np.zeros((2, 2), dtype=complex), ["not real numbers"]),
+    ],
+)
+def test_bad_binary_input(cli, array, needles):
+    check_one_error_line(cli("x*y", "--points", "-", input=npy_bytes(array)), *needles)
+
+
+def test_bad_input_not_utf8(cli):
+    check_one_error_line(cli("x*y", "--points", "-", input=b"x,y\n1,\xff\xfe\n"))
+
+
+def test_missing_file(cli, tmp_path):
+    check_one_error_line(cli("x*y", "--points", str(tmp_path / "nope.csv")), "nope.csv")
+
+
+@pytest.mark.parametrize(
+    "args, needle",
+    [
+        (["x*y", "--points", "-", "--grid", "x=0:1:1,y=0:1:1"], "--points or --grid"),
+        (["-", "--points", "-"], "EXPR"),
+        (["x*y", "--points", "-", "--at", "x=1", "--at", "y=2"], "--at"),
+        (["x*y", "--points", "-", "--latex"], "latex"),
+        (["x*y", "--points", "-", "--at", "q=1"], "q"),
+        (["x*y", "--points", "-", "--complex"], "complex"),
+        (["x*y", "--points", "-", "--chunk-rows", "0"], "chunk-rows"),
+        (["x*y", "--points", "-", "--backend", "gpu"], "backend"),
+        (["Heaviside(x)*y", "--points", "-", "--backend", "symengine"], "symengine"),
+        (["x*y", "--grid", "x=0:1:1", "--at", "y=1,x=2"], "both"),
+        (["x*y", "--strict"], "--strict"),
+        (["x*y", "-o", "out.csv"], "--output"),
+    ],
+)
+def test_usage_errors(cli, args, needle):
+    result = cli(*args, input="x,y\n1,2\n")
+    assert result.exit_code == 2, (result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    error_lines = [line for line in result.stderr.splitlines() if line.startswith("Error")]
+    assert len(error_lines) == 1, result.stderr
+    assert needle.lower() in error_lines[0].lower(), error_lines[0]
+
+
+def test_error_after_some_rows_keeps_stdout_consistent(cli):
+    # streaming: rows before the bad chunk are already written; the error is still one line
+    text = "x,y\n" + "".join(f"{i},1\n" for i in range(10)) + "oops,1\n"
+    result = cli("x*y", "--points", "-", "--chunk-rows", "4", input=text)
+    check_one_error_line(result, "line 12")
+    lines = result.stdout.splitlines()
+    assert lines[0] == "x,y,df/dx,df/dy"
+    assert lines[1:] == [f"{i},1,1,{i}" for i in range(8)]
+
+
+# ---------------------------------------------------------------------------
+# Undefined values: nan/inf in the output, a count on stderr, --strict
+
+
+def test_undefined_entries_are_reported(cli):
+    text = "x,y\n1,4\n0,4\n2,-1\n0,9\n"
+    result = cli("1/x + sqrt(y)", "--points", "-", input=text)
+    assert result.exit_code == 0
+    _, rows = parse_csv(result.stdout)
+    dx = [float(r[2]) for r in rows]
+    dy = [float(r[3]) for r in rows]
+    assert dx[0] == -1 and math.isinf(dx[1]) and dx[2] == -0.25 and math.isinf(dx[3])
+    assert dy[0] == 0.25 and math.isnan(dy[2]) and dy[3] == pytest.approx(1 / 6)
+    messages = result.stderr.splitlines()
+    assert len(messages) == 2
+    by_entry = {m.split()[1]: m for m in messages}
+    assert set(by_entry) == {"df/dx", "df/dy"}
+    assert all(m.startswith("Warning: ") for m in messages)
+    assert "2 of 4 rows" in by_entry["df/dx"] and "line 3" in by_entry["df/dx"]
+    assert "x=0.0" in by_entry["df/dx"]
+    assert "1 of 4 rows" in by_entry["df/dy"] and "line 4" in by_entry["df/dy"]
+
+
+def test_strict_makes_undefined_values_exit_1(cli):
+    text = "x\n1\n\n0\n"
+    result = cli("log(x)", "--points", "-", "--strict", input=text)
+    assert result.exit_code == 1
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("Error: df/dx")
+    assert "1 of 2 rows" in line and "line 4" in line
+    # the values are still written
+    assert result.stdout.splitlines()[-1].split(",")[-1] == "inf"
+
+
+def test_strict_without_problems_exits_0(cli):
+    result = cli("log(x)", "--points", "-", "--strict", input="x\n1\n2\n")
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_binary_and_grid_problems_name_the_row(cli):
+    result = cli("1/x", "--grid", "x=-1:1:0.5")
+    assert result.exit_code == 0
+    assert "1 of 5 rows" in result.stderr and "row 3" in result.stderr
+
+
+def test_undefined_values_in_json_lines(cli):
+    result = cli("sqrt(x)", "--points", "-", "--json", input="x\n4\n-1\n")
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert docs[0]["gradient"] == [0.25]
+    assert docs[1]["gradient"] == ["nan"]
+
+
+def test_overflow_is_inf_not_an_error(cli):
+    result = cli("exp(x)", "--points", "-", input="x\n1000\n")
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[1] == "1000,inf"
+    assert "1 of 1 rows" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Chunking: the same output whatever the chunk size
+
+
+def chunk_input():
+    rng = np.random.default_rng(9)
+    lines = ["label,x,y,z"]
+    for k, (x, y, z) in enumerate(rng.uniform(-2, 2, size=(40, 3)).tolist()):
+        lines.append(f"r{k},{x!r},{y!r},{z!r}")
+        if k % 6 == 0:
+            lines.append("")
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("fmt", [[], ["--json"]])
+def test_chunk_size_does_not_change_the_output(cli, fmt):
+    text = chunk_input()
+    outputs = []
+    for rows in (None, "1", "7"):
+        args = [F, "-H", "--points", "-", *fmt] + (["--chunk-rows", rows] if rows else [])
+        result = cli(*args, input=text)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(result.stdout)
+    assert outputs[0] == outputs[1] == outputs[2]
+    assert len(outputs[0].splitlines()) == 40 + (0 if fmt else 1)
+
+
+@pytest.mark.parametrize("rows", ["1", "3", "7", "65536"])
+def test_chunk_size_and_binary_outputs(cli, tmp_path, rows):
+    text = chunk_input()
+    path = tmp_path / "o.npy"
+    result = cli(F, "--points", "-", "-o", str(path), "--chunk-rows", rows, input=text)
+    assert result.exit_code == 0, result.stderr
+    points = np.array([[float(v) for v in line.split(",")[1:]]
+                       for line in text.splitlines()[1:] if line])
+    grad, _ = hand(*points.T)
+    np.testing.assert_allclose(np.load(path), np.column_stack(grad), rtol=1e-13, atol=1e-15)
+
+
+@pytest.mark.parametrize("rows", ["1", "2", "3", "5", "1000"])
+def test_line_numbers_in_errors_across_chunks(cli, rows):
+    lines = ["x,y"] + [f"{i},1" for i in range(12)]
+    lines.insert(5, "")          # a blank line shifts the numbering
+    lines[10] = "7,seven"       # line 11 of the file
+    result = cli("x*y", "--points", "-", "--chunk-rows", rows, input="\n".join(lines) + "\n")
+    check_one_error_line(result, "line 11", "seven")
+
+
+@pytest.mark.parametrize("rows", ["1", "4", "1000"])
+def test_line_numbers_of_undefined_values_across_chunks(cli, rows):
+    text = "x\n" + "\n".join(["1", "2", "", "3", "0", "5", "0"]) + "\n"
+    result = cli("1/x", "--points", "-", "--chunk-rows", rows, input=text)
+    assert "2 of 6 rows" in result.stderr and "line 6" in result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Agreement with exact --at evaluation, through the CLI
+
+
+@pytest.mark.parametrize(
+    "formulas",
+    [("x**2*y + sin(z)*x",), ("exp(-x**2)*atan2(y, z + 5)",), ("x*y*z", "log(1 + x**2)*y")],
+)
+def test_points_agree_with_at(cli, formulas):
+    points = np.random.default_rng(4).uniform(-2, 2, size=(5, 3))
+    text = "x,y,z\n" + "".join(f"{a!r},{b!r},{c!r}\n" for a, b, c in points.tolist())
+    bulk = cli(*formulas, "-H", "--json", "--points", "-", input=text)
+    assert bulk.exit_code == 0, bulk.stderr
+    docs = [json.loads(line) for line in bulk.stdout.splitlines()]
+    for doc, (a, b, c) in zip(docs, points.tolist()):
+        exact = cli(*formulas, "-H", "--json", "--at", f"x={a!r},y={b!r},z={c!r}")
+        assert exact.exit_code == 0, exact.stderr
+        (point,) = json.loads(exact.stdout)["points"]
+        for key in ("gradient", "jacobian", "hessian"):
+            if key in point:
+                np.testing.assert_allclose(np.array(doc[key], dtype=float),
+                                           np.array(point[key], dtype=float),
+                                           rtol=1e-12, atol=1e-300)
+
+
+@pytest.mark.parametrize("backend", ["numpy", "symengine", "auto"])
+def test_backends_give_the_same_csv(cli, backend):
+    text = chunk_input()
+    ref = cli(F, "-H", "--points", "-", "--backend", "numpy", input=text)
+    got = cli(F, "-H", "--points", "-", "--backend", backend, input=text)
+    assert got.exit_code == 0, got.stderr
+    _, rows_ref = parse_csv(ref.stdout)
+    _, rows = parse_csv(got.stdout)
+    np.testing.assert_allclose(np.array([r[1:] for r in rows], dtype=float),
+                               np.array([r[1:] for r in rows_ref], dtype=float),
+                               rtol=1e-13, atol=1e-15)
+
+
+# ---------------------------------------------------------------------------
+# --grid
+
+
+SEED = "2*x**2 + 3*y**2 - 4*z"
+SEED_GRID = "x=-100:100:25,y=-100:100:25,z=-100:100:25"
+
+
+def test_seed_grid_npz_matches_numpy_gradient(cli, tmp_path):
+    path = tmp_path / "out.npz"
+    result = cli(SEED, "--grid", SEED_GRID, "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == "" and result.stderr == ""
+
+    x, y, z = np.mgrid[-100:101:25.0, -100:101:25.0, -100:101:25.0]
+    V = 2 * x**2 + 3 * y**2 - 4 * z
+    numpy_unit = np.gradient(V)
+    h = 25.0
+    numpy_spaced = np.gradient(V, h)
+    with np.load(path) as saved:
+        exact = [saved["df/dx"], saved["df/dy"], saved["df/dz"]]
+        assert sorted(saved.files) == ["df/dx", "df/dy", "df/dz", "x", "y", "z"]
+        assert saved["x"].tolist() == np.mgrid[-100:101:25.0].tolist()
+    # exactly the shapes numpy.gradient returns
+    assert [e.shape for e in exact] == [g.shape for g in numpy_unit] == [(9, 9, 9)] * 3
+    assert all(e.dtype == np.float64 for e in exact)
+    # exact values: 4x, 6y and -4 broadcast over the whole mesh
+    assert np.array_equal(exact[0], 4 * x)
+    assert np.array_equal(exact[1], 6 * y)
+    assert np.array_equal(exact[2], np.full((9, 9, 9), -4.0))
+
+    inner = (slice(1, -1),) * 3
+    for e, g in zip(exact, numpy_spaced):
+        # central differences are exact for a quadratic: the interiors agree
+        assert np.array_equal(e[inner], g[inner])
+    # without the spacing (taken as 1) numpy's interior values are h = 25
+    # times too large: differences per index, not per unit of x
+    for e, g in zip(exact, numpy_unit):
+        assert np.array_equal(g[inner], h * e[inner])
+    # at the edges numpy.gradient's one-sided first-order differences are off
+    # by a*h for a*x**2 (2*25 = 50 for x, 3*25 = 75 for y), 0 for the linear z
+    assert np.abs(numpy_spaced[0] - exact[0]).max() == 2 * h
+    assert np.abs(numpy_spaced[1] - exact[1]).max() == 3 * h
+    assert np.abs(numpy_spaced[2] - exact[2]).max() == 0
+    assert np.array_equal((numpy_spaced[0] - exact[0])[0], np.full((9, 9), 2 * h))
+    assert np.array_equal((numpy_spaced[0] - exact[0])[-1], np.full((9, 9), -2 * h))
+    # second-order edges are exact for a quadratic
+    for e, g in zip(exact, np.gradient(V, h, edge_order=2)):
+        np.testing.assert_array_equal(e, g)
+
+
+def test_seed_grid_npy_is_entries_by_mesh(cli, tmp_path):
+    path = tmp_path / "out.npy"
+    result = cli(SEED, "--grid", SEED_GRID, "-o", str(path), "--chunk-rows", "100")
+    assert result.exit_code == 0, result.stderr
+    saved = np.load(path)
+    x, y, z = np.mgrid[-100:101:25.0, -100:101:25.0, -100:101:25.0]
+    V = 2 * x**2 + 3 * y**2 - 4 * z
+    assert saved.shape == np.array(np.gradient(V)).shape == (3, 9, 9, 9)
+    assert np.array_equal(saved, np.array([4 * x, 6 * y, np.full_like(z, -4)]))
+
+
+def test_grid_with_hessian_npz(cli, tmp_path):
+    path = tmp_path / "h.npz"
+    result = cli("x**2*y", "-H", "--grid", "x=0:2:1,y=-1:1:n=3", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    x, y = np.mgrid[0:2:3j, -1:1:3j]
+    with np.load(path) as saved:
+        for name, want in [("df/dx", 2 * x * y), ("df/dy", x**2), ("d2f/dx^2", 2 * y),
+                           ("d2f/dxdy", 2 * x), ("d2f/dy^2", 0 * x)]:
+            assert saved[name].shape == (3, 3)
+            assert np.array_equal(saved[name], want), name
+
+
+def test_grid_axis_order_follows_the_grid_option(cli, tmp_path):
+    path = tmp_path / "g.npz"
+    result = cli("x*y**2", "--grid", "y=0:1:1,x=0:2:1", "-o", str(path))
+    assert result.exit_code == 0, result.stderr
+    with np.load(path) as saved:
+        # axis 0 is y (2 values), axis 1 is x (3 values)
+        assert saved["df/dx"].shape == (2, 3)
+        yy, xx = np.meshgrid([0.0, 1.0], [0.0, 1.0, 2.0], indexing="ij")
+        assert np.array_equal(saved["df/dx"], yy**2)
+        assert np.array_equal(saved["df/dy"], 2 * xx * yy)
+
+
+def test_grid_streams_csv_without_output(cli):
+    result = cli("x*y", "--grid", "x=0:1:0.5,y=1:2:1")
+    assert result.exit_code == 0, result.stderr
+    expected = ["x,y,df/dx,df/dy"] + [
+        f"{x:g},{y:g},{y:g},{x:g}" for x in (0, 0.5, 1) for y in (1, 2)]
+    assert result.stdout.splitlines() == expected
+
+
+def test_grid_streams_json_lines(cli):
+    result = cli("x*y", "--grid", "x=0:1:n=2,y=3:3:1", "--json")
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert docs == [{"at": {"x": 0, "y": 3}, "gradient": [3, 0]},
+                    {"at": {"x": 1, "y": 3}, "gradient": [3, 1]}]
+
+
+def test_grid_to_csv_and_parquet_files(cli, tmp_path):
+    import pyarrow.parquet as pq
+
+    for suffix in (".csv", ".parquet"):
+        path = tmp_path / f"g{suffix}"
+        result = cli("x*y", "--grid", "x=0:1:1,y=0:2:2", "-o", str(path))
+        assert result.exit_code == 0, result.stderr
+    assert (tmp_path / "g.csv").read_text().splitlines() == [
+        "x,y,df/dx,df/dy", "0,0,0,0", "0,2,2,0", "1,0,0,1", "1,2,2,1"]
+    assert pq.read_table(tmp_path / "g.parquet").to_pydict()["df/dy"] == [0, 0, 1, 1]
+
+
+def test_grid_exact_bounds(cli):
+    result = cli("sin(x)", "--grid", "x=-pi:pi:pi/2")
+    _, rows = parse_csv(result.stdout)
+    xs = [float(r[0]) for r in rows]
+    assert len(xs) == 5 and xs[0] == -math.pi and xs[-1] == pytest.approx(math.pi, abs=1e-15)
+    np.testing.assert_allclose([float(r[1]) for r in rows], np.cos(xs), atol=1e-15)
+
+
+@pytest.mark.parametrize(
+    "grid, needles",
+    [
+        ("x=0:1:0,y=0:1:1", ["step must not be 0"]),
+        ("x=0:1:-1,y=0:1:1", ["never gets from 0 to 1"]),
+        ("x=0:1,y=0:1:1", ["expected start:stop:step"]),
+        ("x=0:1:n=0,y=0:1:1", ["n must be a positive whole number"]),
+        ("x=0:1:1e-5,y=0:1:1e-5", ["more than the limit"]),
+        ("x=0:1:1,y=0:1:1,w=0:1:1", ["w does not occur"]),
+        ("x=0:1:1", ["no values for y"]),
+        ("x=0:1:1,y=0:abc:1", ["abc"]),
+    ],
+)
+def test_grid_errors(cli, grid, needles):
+    check_one_error_line(cli("x*y", "--grid", grid), *needles)
