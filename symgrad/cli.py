@@ -17,6 +17,7 @@ from typing import Any
 import click
 
 from .errors import ExitCode, ParseError, ResourceLimitError, SymgradError
+from .cli_analysis import analysis_options
 from .limits import DEFAULT_TIMEOUT, time_limit
 from .render import available_formats
 from .render.options import CODE_FORMATS, LATEX_ENVS, LATEX_STYLES
@@ -33,6 +34,11 @@ Examples:
   symgrad "x^2*y" -H --latex --standalone  a LaTeX document that pdflatex compiles
   symgrad "x^2*y" -H -f c --name energy   C functions grad_energy and hess_energy
   cat formulas.txt | symgrad --json -     one job per line, JSON Lines out
+  symgrad "x^3*y" -H --check              verify the derivatives numerically
+  symgrad "(x^2+y-11)^2+(x+y^2-7)^2" --critical   minima, maxima, saddles
+  symgrad "exp(x)*y" --taylor 2 --at x=0,y=1      Taylor polynomial of order 2
+  symgrad "x*y" "y*z" "z*x" --divergence --curl   vector calculus (also --laplacian)
+  symgrad "x^2*y" --along 1,1 --diff x,y,y        directional derivative, one mixed partial
 
 \b
 Names: pi, E (Euler's number), I and oo are constants (--symbols E,I makes
@@ -130,6 +136,7 @@ def _formats() -> list[str]:
 @click.option("--strict", is_flag=True, help="With --points/--grid: exit 1 if any value is nan or inf.")
 @click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="With --points/--grid: compiled evaluator.")
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="With --points/--grid: rows evaluated per chunk.")
+@analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
 @click.version_option(package_name="symgrad", prog_name="symgrad")
 def main(
     exprs: tuple[str, ...],
@@ -154,6 +161,7 @@ def main(
     strict: bool,
     backend: str,
     chunk_rows: int,
+    analysis: Any,
 ) -> None:
     """Exact gradient, Hessian and Jacobian of EXPR, and their values at points.
 
@@ -192,6 +200,7 @@ def main(
             hessian=hessian,
             points=tuple(parse_point(p) for p in points),
             engine=engine,
+            analysis=analysis.spec(),
         )
     if status.code:
         sys.exit(status.code)

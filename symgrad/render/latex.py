@@ -37,6 +37,7 @@ import re
 from typing import Any
 
 from ..jobs import Job
+from .analysis import latex_lines
 from .names import ascii_name
 from .options import RenderOptions
 
@@ -265,6 +266,7 @@ class _Tex:
         if style != "table":
             for values in self.job.points:
                 lines += body(values.gradient, values.jacobian, values.hessians, self.at(values))
+        lines += latex_lines(self.job)
         text = "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
         if style == "table" and self.job.points:
             text += "\n" + self.table()
