@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import functools
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -57,6 +58,8 @@ class AnalysisOptions:
         for option, needs in (("box", ("check", "critical")), ("seed", ("check", "critical"))):
             if v[option] is not None and v[option] != 0 and not any(v[n] for n in needs):
                 raise AnalysisError(f"--{option} works with --check or --critical")
+        if not math.isfinite(v["tol"]):
+            raise AnalysisError(f"--tol must be a finite positive number, not {v['tol']}")
         if v["tol"] != DEFAULT_TOL and not v["check"]:
             raise AnalysisError("--tol works with --check")
         spec = AnalysisSpec(

@@ -42,7 +42,7 @@ DEFAULT_SAMPLES = 3
 #: Default ``--box``.
 DEFAULT_BOX = (-2.0, 2.0)
 
-_LEVELS = 10  # step halvings in the Richardson table
+_LEVELS = 20  # most step halvings in the Richardson table (it stops once converged)
 _RETRIES = 4  # times the first step shrinks when it leaves the domain
 
 

@@ -9,6 +9,7 @@ nothing extra for a job without analysis. Rich is imported only by
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from ..results import plain
@@ -26,8 +27,15 @@ def _where(at: Any, sep: str = ",") -> str:
 
 
 def _number(value: Any) -> str:
-    """An mpmath number as a short, round-trip-safe decimal (``repr`` of the float)."""
-    return repr(float(value)) if value == value else "nan"
+    """An mpmath number as a round-trip-safe decimal (``repr`` of the float when it fits one)."""
+    import mpmath
+
+    if value != value:
+        return "nan"
+    as_float = float(value)
+    if math.isinf(as_float) and mpmath.isfinite(value) or (as_float == 0 and value != 0):
+        return mpmath.nstr(value, 17)  # beyond the double range
+    return repr(as_float)
 
 
 def _field_items(field: Any, names: list[str]) -> list[tuple[str, Any, tuple[Any, ...]]]:
@@ -387,12 +395,14 @@ def pretty_parts(job: Any, width: int) -> list[Any]:
     return parts
 
 
-def _drawn(label: str, value: Any, width: int) -> Any:
+def _drawn(label: str, value: Any, width: int, order: str | None = None) -> Any:
+    """``label = value`` drawn by SymPy; ``order="none"`` keeps an unevaluated sum's order."""
     import sympy as sp
     from rich.text import Text
 
     rhs = sp.Matrix(value) if isinstance(value, tuple) else value
-    drawing = sp.pretty(sp.Eq(sp.Symbol(label), rhs, evaluate=False), use_unicode=True, num_columns=width, order="none")
+    equation = sp.Eq(sp.Symbol(label), rhs, evaluate=False)
+    drawing = sp.pretty(equation, use_unicode=True, num_columns=width, order=order)
     return Text(str(drawing), no_wrap=True, overflow="fold")
 
 
@@ -437,7 +447,7 @@ def _pretty_taylor(t: Any, width: int) -> list[Any]:
             tuple(second[tuple((i == r) + (i == c) for i in range(n))] for c in range(n)) for r in range(n)
         )
         parts.append(_drawn("∇²f(a)", rows, width))
-    parts.append(_drawn(f"T{subscript}({args})", t.structured, width))
+    parts.append(_drawn(f"T{subscript}({args})", t.structured, width, order="none"))
     parts.append(_drawn(" " * (len(args) + 4 + len(subscript)), t.polynomial, width))
     return parts
 
