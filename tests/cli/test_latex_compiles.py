@@ -66,9 +66,9 @@ def compile_tex(pdflatex: str, tex: str, directory: Path) -> tuple[subprocess.Co
     return run, log
 
 
-def standalone(cli, args: list[str]) -> str:
+def standalone(cli, args: list[str], exit_code: int = 0) -> str:
     result = cli(*args, "--latex", "--standalone")
-    assert result.exit_code == 0, result.stderr
+    assert result.exit_code == exit_code, result.stderr
     assert result.stdout.startswith("\\documentclass{article}")
     return result.stdout
 
@@ -80,6 +80,21 @@ def test_latex_compiles(cli, pdflatex, tmp_path, case):
     assert run.returncode == 0, run.stdout[-3000:]
     assert (tmp_path / "doc.pdf").stat().st_size > 1000
     assert "Missing" not in log and "Undefined control sequence" not in log
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["1/x + y", "--at", "x=0,y=1"],  # zoo (complex infinity)
+        ["sqrt(x)*y", "--at", "x=-1,y=2"],  # complex value
+        ["log(x)*y", "--at", "x=0.0,y=1", "--latex-style", "table"],  # -inf, nan
+        ["x*y + I*x", "--complex", "--at", "x=1,y=2"],
+    ],
+)
+def test_values_that_are_not_finite_reals_compile(cli, pdflatex, tmp_path, args):
+    tex = standalone(cli, args, exit_code=1)  # stderr names the entry; the LaTeX is still printed
+    run, _ = compile_tex(pdflatex, tex, tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:]
 
 
 @pytest.mark.parametrize("style", ["vector", "components", "table"])
