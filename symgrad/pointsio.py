@@ -100,7 +100,7 @@ def detect_kind(path: str, head: bytes) -> str:
         return "npy"
     if head.startswith(_ZIP_MAGIC):
         return "npz"
-    text = head.lstrip()
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     if text.startswith(b"{"):
         return "jsonl"
     first = text.split(b"\n", 1)[0]
@@ -142,7 +142,8 @@ def open_points(
         raise PointsError(f"unknown points format {kind!r}; choose one of {', '.join(INPUT_KINDS)}")
     if kind in ("npy", "npz"):
         return _BinaryReader(buffered, source, kind, symbols, chunk_rows)
-    text = io.TextIOWrapper(buffered, encoding="utf-8", newline="")
+    # utf-8-sig: a byte order mark (spreadsheets write one) is not part of the first name
+    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
     if kind == "jsonl":
         return _JsonLinesReader(text, symbols, chunk_rows, size, buffered)
     return _DelimitedReader(text, kind, symbols, chunk_rows, size, buffered)

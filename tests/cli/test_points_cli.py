@@ -782,3 +782,49 @@ def test_grid_exact_bounds(cli):
 )
 def test_grid_errors(cli, grid, needles):
     check_one_error_line(cli("x*y", "--grid", grid), *needles)
+
+
+# ---------------------------------------------------------------------------
+# -f csv for --at points (render/csv_.py): the --points columns, one row per point
+
+
+def test_csv_format_at_points(cli):
+    result = cli("x**2*y", "-H", "-f", "csv", "--at", "x=1,y=2", "--at", "x=pi/4,y=0.5")
+    assert result.exit_code == 0, result.stderr
+    head, rows = parse_csv(result.stdout)
+    assert head == ["x", "y", *NAMES]
+    # grad (2xy, x^2), Hessian (2y, 2x, 0), by hand
+    assert [float(v) for v in rows[0]] == [1, 2, 4, 1, 4, 2, 0]
+    x, y = math.pi / 4, 0.5
+    np.testing.assert_allclose([float(v) for v in rows[1]],
+                               [x, y, 2 * x * y, x * x, 2 * y, 2 * x, 0], rtol=1e-15)
+
+
+def test_csv_format_has_the_same_columns_as_points(cli):
+    args = ["a*x*y", "x+y**2", "-H", "--wrt", "x,y"]
+    at = cli(*args, "-f", "csv", "--at", "x=1,y=2,a=3")
+    bulk = cli(*args, "--at", "a=3", "--points", "-", input="x,y\n1,2\n")
+    at_head, at_rows = parse_csv(at.stdout)
+    bulk_head, bulk_rows = parse_csv(bulk.stdout)
+    assert at_head == ["x", "y", "a", *bulk_head[2:]]
+    assert [float(v) for v in at_rows[0][3:]] == [float(v) for v in bulk_rows[0][2:]]
+
+
+def test_csv_format_without_points_is_symbolic(cli):
+    result = cli("x**2*y", "-f", "csv")
+    assert result.exit_code == 0, result.stderr
+    head, rows = parse_csv(result.stdout)
+    assert head == ["x", "y", "df/dx", "df/dy"]
+    assert rows == [["", "", "2*x*y", "x**2"]]
+
+
+def test_csv_format_undefined_value(cli):
+    result = cli("1/x", "-f", "csv", "--at", "x=0")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: df/dx")
+    value = result.stdout.splitlines()[1].split(",")[1]
+    try:
+        number = float(value)
+    except ValueError:  # "zoo": complex infinity
+        number = math.nan
+    assert not math.isfinite(number)

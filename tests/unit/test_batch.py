@@ -376,3 +376,146 @@ def test_batch_values_agree_with_mpmath_differences(formula, f, variables, box, 
         for got, want in zip(row.tolist(), expected):
             # differences at 50 digits: the oracle is good to far below 1e-12
             assert math.isclose(got, want, rel_tol=RTOL, abs_tol=1e-12), (formula, point)
+
+
+# ---------------------------------------------------------------------------
+# run_bulk and json_layout (symgrad.bulk)
+
+from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk  # noqa: E402
+from symgrad.pointsio import Chunk, PointsError  # noqa: E402
+
+
+class ListReader:
+    """Chunks from a list of arrays; optionally fails after them."""
+
+    kind = "test"
+    header = None
+    delimiter = ","
+
+    def __init__(self, blocks, fail=False):
+        self.blocks = blocks
+        self.fail = fail
+        self.closed = False
+
+    def chunks(self):
+        line = 1
+        for block in blocks_as_arrays(self.blocks):
+            yield Chunk(block, np.arange(line, line + len(block)) * 10)
+            line += len(block)
+        if self.fail:
+            raise PointsError("--points: line 99: broken")
+
+    def close(self):
+        self.closed = True
+
+
+def blocks_as_arrays(blocks):
+    return [np.asarray(b, dtype=float).reshape(len(b), -1) for b in blocks]
+
+
+class Recorder:
+    def __init__(self):
+        self.points, self.values = [], []
+        self.closed = self.aborted = False
+
+    def write(self, chunk, values):
+        self.points += chunk.values.tolist()
+        self.values += values.tolist()
+
+    def close(self):
+        self.closed = True
+
+    def abort(self):
+        self.aborted = True
+
+
+def test_run_bulk_counts_rows_and_bad_entries():
+    compiled = CompiledEntries(symgrad.gradient("log(x) + y**2"), "numpy")
+    reader = ListReader([[[1, 1], [0, 2]], [[-1, 3]], [[2, 0], [0, 1]]])
+    writer = Recorder()
+    report = run_bulk(compiled, reader, writer)
+    assert report.rows == 5
+    assert writer.closed and not writer.aborted
+    assert writer.points == [[1, 1], [0, 2], [-1, 3], [2, 0], [0, 1]]
+    # df/dx = 1/x: inf at x=0 (twice), finite at x=-1; df/dy = 2y always finite
+    assert [v[1] for v in writer.values] == [2, 4, 6, 0, 2]
+    (bad,) = report.bad
+    assert bad == BadEntry("df/dx", 2, 20, {"x": 0.0, "y": 2.0})
+    assert report.messages() == [
+        "df/dx is not finite (nan or inf) at 2 of 5 rows (first: line 20, x=0.0, y=2.0)"]
+    assert report.messages("row")[0].endswith("(first: row 20, x=0.0, y=2.0)")
+
+
+def test_run_bulk_fills_fixed_symbols_in_symbol_order():
+    compiled = CompiledEntries(symgrad.gradient("a*x**2 + b*y", wrt="x,y"), "numpy")
+    assert [s.name for s in compiled.symbols] == ["x", "y", "a", "b"]
+    # the reader gives x and y; a and b come from --at
+    writer = Recorder()
+    run_bulk(compiled, ListReader([[[1, 5], [2, 6]]]), writer, {"a": 3.0, "b": -1.0})
+    assert writer.points == [[1, 5, 3, -1], [2, 6, 3, -1]]
+    assert writer.values == [[6, -1], [12, -1]]
+
+
+def test_run_bulk_fixed_symbol_in_the_middle():
+    compiled = CompiledEntries(symgrad.gradient("x*y*z"), "numpy")
+    writer = Recorder()
+    run_bulk(compiled, ListReader([[[2, 5]]]), writer, {"y": 3.0})
+    assert writer.points == [[2, 3, 5]]
+    assert writer.values == [[15, 10, 6]]
+
+
+def test_run_bulk_aborts_the_writer_on_error():
+    compiled = CompiledEntries(symgrad.gradient("x"), "numpy")
+    reader = ListReader([[[1], [2]]], fail=True)
+    writer = Recorder()
+    with pytest.raises(PointsError):
+        run_bulk(compiled, reader, writer)
+    assert writer.aborted and not writer.closed
+    assert writer.points == [[1], [2]]  # what came before was written
+
+
+def test_run_bulk_reports_progress_per_chunk():
+    compiled = CompiledEntries(symgrad.gradient("x"), "numpy")
+    seen = []
+    run_bulk(compiled, ListReader([[[1]], [[2]], [[3]]]), Recorder(), progress=seen.append)
+    assert len(seen) == 3
+
+
+def test_empty_report():
+    assert BulkReport().messages() == []
+
+
+def test_json_layout_scalar_with_hessian():
+    derivs = symgrad.hessian("x**2*y*z")
+    layout = json_layout(derivs)
+    # gradient (3), then the upper triangle xx, xy, xz, yy, yz, zz
+    row = [1, 2, 3, 11, 12, 13, 22, 23, 33]
+    assert layout(row) == {
+        "gradient": [1, 2, 3],
+        "hessian": [[11, 12, 13], [12, 22, 23], [13, 23, 33]],
+    }
+
+
+def test_json_layout_vector_with_hessians():
+    derivs = symgrad.jacobian("x*y", "x+y", "x", hessian=True)
+    layout = json_layout(derivs)
+    row = list(range(6)) + [10, 11, 12] + [20, 21, 22] + [30, 31, 32]
+    assert layout(row) == {
+        "jacobian": [[0, 1], [2, 3], [4, 5]],
+        "hessian": [[[10, 11], [11, 12]], [[20, 21], [21, 22]], [[30, 31], [31, 32]]],
+    }
+
+
+def test_json_layout_without_hessian():
+    assert json_layout(symgrad.gradient("x*y"))([5, 6]) == {"gradient": [5, 6]}
+    assert json_layout(symgrad.jacobian("x", "y"))([1, 0, 0, 1]) == {"jacobian": [[1, 0], [0, 1]]}
+
+
+def test_json_layout_agrees_with_named_entries():
+    # each name's position in the flat row is where json_layout reads it
+    derivs = symgrad.jacobian("x*y*z", "x+z", hessian=True)
+    names = [name for name, _ in named_entries(derivs)]
+    doc = json_layout(derivs)(names)
+    assert doc["jacobian"][1][2] == "df2/dz"
+    assert doc["hessian"][0][2][1] == "d2f1/dydz"
+    assert doc["hessian"][1][0][0] == "d2f2/dx^2"

@@ -214,6 +214,19 @@ def test_no_symbol_from_the_file_still_counts_rows():
     assert lines == [2, 4]
 
 
+@pytest.mark.parametrize(
+    "data, kind",
+    [(b"x,y\n1,2\n", "csv"), (b"x\ty\n1\t2\n", "tsv"), (b'{"x": 1, "y": 2}\n', "jsonl")],
+)
+def test_byte_order_mark_is_not_part_of_the_first_name(data, kind):
+    # spreadsheets save "UTF-8 CSV" with a byte order mark
+    reader = open_points("-", ["x", "y"], stdin=io.BytesIO(b"\xef\xbb\xbf" + data))
+    assert reader.kind == kind
+    assert [c.values.tolist() for c in reader.chunks()] == [[[1.0, 2.0]]]
+    if kind != "jsonl":
+        assert reader.header == data.decode().splitlines()[0]
+
+
 def test_not_utf8_is_a_clear_error():
     message = error_of(b"x,y\n1,\xff\n", ["x", "y"])
     assert message.startswith("--points")
