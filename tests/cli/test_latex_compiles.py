@@ -16,7 +16,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.cli.test_golden import CASES
+
+def _golden_cases() -> dict[str, list[str]]:
+    """test_golden.CASES, loaded by path (works however pytest is started)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("_golden_cases", Path(__file__).with_name("test_golden.py"))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module.CASES
+
+
+CASES = _golden_cases()
 
 PDFLATEX_MISSING = (
     "pdflatex is not installed; .ci/run installs it "
