@@ -129,6 +129,7 @@ def _formats() -> list[str]:
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
+@click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")
 # -- many points (symgrad/bulk.py) --
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
@@ -155,6 +156,7 @@ def main(
     timeout: float,
     debug: bool,
     engine: str,
+    full: bool,
     points_file: str | None,
     grid: str | None,
     output_file: str | None,
@@ -180,7 +182,7 @@ def main(
     env = Environment()
     fmt = resolve_format(chosen[0] if chosen else "auto", env)
     settings = _render_settings(fmt, latex_env, latex_style, standalone, func_name)
-    output = _Output(fmt, env, settings)
+    output = _Output(fmt, env, settings | ({"full": True} if full else {}))
 
     stdin = click.get_text_stream("stdin")
     stream_mode = exprs == ("-",) or (not exprs and not _isatty(stdin))
@@ -199,7 +201,8 @@ def main(
             real=not complex_,
             hessian=hessian,
             points=tuple(parse_point(p) for p in points),
-            engine=engine,
+            # stdin mode: many jobs share symengine's import, so it pays off
+            engine="symengine" if stream_mode and engine == "auto" else engine,
             analysis=analysis.spec(),
         )
     if status.code:

@@ -15,11 +15,12 @@ with a ``Derivative`` or ``Subs`` in it is recomputed with SymPy too.
 Results are converted back to SymPy with the job's own (real) symbols, so
 SymPy's automatic evaluation applies to them as to any other expression.
 
-Engines: ``"sympy"``, ``"symengine"`` and ``"auto"`` (the default), which
-uses symengine for formulas of :data:`AUTO_MIN_NODES` tree nodes or more and
-SymPy below: for a small formula SymPy is as fast, and not importing
-symengine saves about a tenth of a second of start-up. When symengine cannot
-be imported symgrad says so once on stderr and uses SymPy.
+Engines: ``"sympy"``, ``"symengine"`` and ``"auto"`` (the default). symengine
+is faster on every formula once imported, but its import costs 0.05-0.09 s,
+more than SymPy needs for a small formula; so ``"auto"`` uses symengine for
+big jobs (:data:`AUTO_MIN_WORK`) and SymPy for small ones. (The command
+line's stdin mode, where many jobs share the import, asks for symengine.) When symengine cannot be imported symgrad says so once
+on stderr and uses SymPy.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 __all__ = [
-    "AUTO_MIN_NODES",
+    "AUTO_MIN_WORK",
     "ENGINES",
     "available",
     "choose",
@@ -40,11 +41,15 @@ __all__ = [
 #: The engine names a job may ask for.
 ENGINES = ("auto", "sympy", "symengine")
 
-#: With ``engine="auto"``, formulas with at least this many tree nodes (all
-#: formulas of a job together) are differentiated by symengine. Measured on
-#: ``benchmarks/bench_symbolic.py``-style formulas: below about a hundred
-#: nodes SymPy alone is as fast once symengine's import is counted.
-AUTO_MIN_NODES = 150
+#: With ``engine="auto"`` a job is differentiated by symengine when its
+#: formulas' tree nodes, times one plus the number of variables if a Hessian
+#: is asked for, reach this. Below it
+#: SymPy finishes before symengine would be imported (about 0.05-0.09 s):
+#: measured with ``benchmarks/bench_symbolic.py``-style formulas, SymPy
+#: needs 0.02-0.03 s for a 91-node Rosenbrock Hessian in 6 variables and
+#: 0.05-0.08 s for a 72-node log-sum-exp Hessian in 10 variables, where
+#: symengine takes under 0.005 s once imported.
+AUTO_MIN_WORK = 800
 
 _MODULE: Any = None
 _MISSING = False
@@ -65,7 +70,7 @@ def _load() -> Any:
 
 
 def available() -> bool:
-    """Whether symengine can be imported."""
+    """Whether symengine can be imported (it is imported if so)."""
     return _load() is not None
 
 
@@ -91,19 +96,23 @@ def _node_count(exprs: Iterable[Any], limit: int) -> int:
     return count
 
 
-def choose(engine: str, exprs: Sequence[Any]) -> str:
+def choose(engine: str, exprs: Sequence[Any], *, variables: int = 0, hessian: bool = False) -> str:
     """The engine that will run: ``"sympy"`` or ``"symengine"``.
 
-    ``"auto"`` picks symengine for big formulas. Asking for symengine (or
-    ``"auto"`` on a big formula) without symengine installed gives SymPy and
-    a one-line notice on stderr, once per process.
+    ``"auto"`` picks symengine when the job is big enough
+    (:data:`AUTO_MIN_WORK`). Asking for symengine (or ``"auto"`` on a big
+    job) without symengine installed gives SymPy and a one-line notice on
+    stderr, once per process.
     """
     if engine not in ENGINES:
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if engine == "sympy":
         return "sympy"
-    if engine == "auto" and _node_count(exprs, AUTO_MIN_NODES) < AUTO_MIN_NODES:
-        return "sympy"
+    if engine == "auto":
+        per_node = variables + 1 if hessian else 1
+        limit = -(-AUTO_MIN_WORK // per_node)
+        if _node_count(exprs, limit) < limit:
+            return "sympy"
     if available():
         return "symengine"
     _notice_missing()
@@ -336,8 +345,11 @@ def derivatives(
             return sympy_gradient(of, (var,))[0]
 
     grad_safe = [convert(g, safe_expr, v) for g, v in zip(se_grad, variables)]
-    grad_unsafe = sympy_gradient(unsafe_expr, variables) if unsafe else (sp.S.Zero,) * n
-    gradient = tuple(a + b for a, b in zip(grad_safe, grad_unsafe))
+    if unsafe:
+        grad_unsafe = sympy_gradient(unsafe_expr, variables)
+        gradient = tuple(a + b if b != 0 else a for a, b in zip(grad_safe, grad_unsafe))
+    else:
+        grad_unsafe, gradient = (sp.S.Zero,) * n, tuple(grad_safe)
     if not hessian:
         return gradient, None
 

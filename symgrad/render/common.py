@@ -37,10 +37,14 @@ def second_entries(job: Job, hessians: Any) -> Iterator[tuple[str, Any]]:
 
 
 def symbolic_text(expr: Any) -> str:
-    """SymPy's string form, as ``parse_expr`` reads it back (short floats)."""
-    import sympy as sp
+    """SymPy's string form, as ``parse_expr`` reads it back (short floats).
 
-    return sp.sstr(expr, full_prec=False)
+    Printed by :func:`symgrad.render.memo.sstr`, which prints a subexpression
+    shared by many entries (or jobs) once; the text is ``sympy.sstr``'s.
+    """
+    from .memo import sstr
+
+    return sstr(expr)
 
 
 def value_text(value: Any) -> str:

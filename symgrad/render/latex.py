@@ -38,6 +38,7 @@ from typing import Any
 
 from ..jobs import Job
 from .analysis import latex_lines
+from .memo import MemoPrinter
 from .names import ascii_name
 from .options import RenderOptions
 
@@ -55,7 +56,7 @@ STANDALONE_TAIL = "\n\\end{document}"
 def _printer_class() -> Any:
     from sympy.printing.latex import LatexPrinter
 
-    class Printer(LatexPrinter):  # type: ignore[misc]
+    class Printer(MemoPrinter, LatexPrinter):  # type: ignore[misc]
         """SymPy's LaTeX printer with round-trip floats."""
 
         def _print_Float(self, expr: Any) -> str:

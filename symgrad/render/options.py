@@ -31,6 +31,8 @@ class RenderOptions:
     name: str | None = None
     #: LaTeX: a complete document (amsmath only) instead of a fragment.
     standalone: bool = False
+    #: Pretty: draw every entry of big results instead of folding them.
+    full: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 20:

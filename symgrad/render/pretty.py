@@ -3,6 +3,15 @@
 Formulas and matrices are drawn by SymPy's unicode pretty printer, folded to
 the terminal width; values at points go into one table per point, exact
 values with a decimal beside them.
+
+Big results are folded so that the terminal shows what matters and the
+output stays quick (``--full`` draws everything): a vector or matrix with
+more than :data:`MAX_DRAWN_SIDE` rows or columns is listed entry by entry,
+its nonzero entries only (a Hessian's upper triangle), at most
+:data:`MAX_LISTED` of them; a formula or entry longer than
+:data:`MAX_DRAWN_CHARS` characters of text is shown as shortened text; a
+table of values at a point keeps its first :data:`MAX_TABLE_ROWS` rows. Each
+fold ends with a note saying what was left out.
 """
 
 from __future__ import annotations
@@ -16,7 +25,7 @@ from rich.text import Text
 from ..jobs import Job
 from ..results import first_name, plain, second_name
 from .analysis import pretty_parts
-from .common import function_names, point_text
+from .common import function_names, point_text, symbolic_text
 from .options import RenderOptions
 
 _CONSTANT_MEANING = {
@@ -27,6 +36,17 @@ _CONSTANT_MEANING = {
 }
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+#: A vector or matrix with more rows or columns than this is listed, not drawn.
+MAX_DRAWN_SIDE = 12
+#: Most entries listed for a folded vector or matrix.
+MAX_LISTED = 40
+#: A formula or entry with longer text than this is shown as shortened text.
+MAX_DRAWN_CHARS = 2_000
+#: Most rows of a table of values at a point.
+MAX_TABLE_ROWS = 60
+
+_FULL_HINT = "--full shows everything; --format text or json lists every entry"
 
 
 def _pretty(expr: Any, width: int) -> str:
@@ -43,6 +63,77 @@ def _equation(label: str, value: Any, width: int) -> Text:
     text = Text(drawn, no_wrap=True, overflow="fold")
     text.highlight_regex(rf"^\s*{label.replace('(', '[(]').replace(')', '[)]')}", "bold cyan")
     return text
+
+
+def _note(message: str) -> Text:
+    return Text(f"… {message}", style="dim yellow")
+
+
+def _shortened(label: str, text: str) -> Text:
+    """``label = text``, cut to :data:`MAX_DRAWN_CHARS` characters with a note."""
+    shown = Text(f"{label} = ", style="bold cyan")
+    shown.append(text[:MAX_DRAWN_CHARS])
+    if len(text) > MAX_DRAWN_CHARS:
+        shown.append(f" … ({len(text) - MAX_DRAWN_CHARS:,} more characters; {_FULL_HINT})", "dim yellow")
+    return shown
+
+
+def _scalar(label: str, value: Any, width: int, full: bool) -> Text:
+    """A formula drawn by SymPy, or as shortened text when it is long."""
+    if full:
+        return _equation(label, value, width)
+    text = symbolic_text(value)
+    if len(text) > MAX_DRAWN_CHARS:
+        return _shortened(label, text)
+    return _equation(label, value, width)
+
+
+def _too_big(rows: Any) -> bool:
+    """Whether a vector (a tuple of entries) or matrix is too big to draw or too long."""
+    matrix = rows and isinstance(rows[0], tuple)
+    sides = (len(rows), len(rows[0])) if matrix else (len(rows),)
+    if max(sides, default=0) > MAX_DRAWN_SIDE:
+        return True
+    entries = [e for row in rows for e in row] if matrix else list(rows)
+    return sum(len(symbolic_text(e)) for e in entries) > MAX_DRAWN_CHARS
+
+
+def _listing(label: str, rows: Any, entry_label: Any, symmetric: bool) -> RenderableType:
+    """A big vector or matrix as a list of its nonzero entries, with notes."""
+    matrix = rows and isinstance(rows[0], tuple)
+    cells = (
+        [(i, j, rows[i][j]) for i in range(len(rows)) for j in range(i if symmetric else 0, len(rows[i]))]
+        if matrix
+        else [(i, None, v) for i, v in enumerate(rows)]
+    )
+    nonzero = [c for c in cells if c[2] != 0]
+    shape = f"{len(rows)}×{len(rows[0])}" if matrix else f"{len(rows)} entries"
+    where = " in the upper triangle (symmetric)" if symmetric else ""
+    head = Text(f"{label}: ", style="bold cyan")
+    head.append(f"{shape}; {len(nonzero):,} nonzero entries{where}, {len(cells) - len(nonzero):,} zeros")
+    lines: list[RenderableType] = [head]
+    shortened = False
+    for i, j, value in nonzero[:MAX_LISTED]:
+        text = symbolic_text(value)
+        if len(text) > MAX_DRAWN_CHARS:
+            shortened = True
+            text = f"{text[:MAX_DRAWN_CHARS]} … ({len(text) - MAX_DRAWN_CHARS:,} more characters)"
+        line = Text(f"  {entry_label(i, j)} = ", style="cyan")
+        line.append(text)
+        lines.append(line)
+    if len(nonzero) > MAX_LISTED:
+        lines.append(_note(f"{len(nonzero) - MAX_LISTED:,} more nonzero entries not shown; {_FULL_HINT}"))
+    elif shortened:
+        lines.append(_note(f"entries over {MAX_DRAWN_CHARS:,} characters are shortened; {_FULL_HINT}"))
+    return Group(*lines)
+
+
+def _matrix_part(
+    label: str, rows: Any, width: int, full: bool, entry_label: Any, symmetric: bool = False
+) -> RenderableType:
+    if full or not _too_big(rows):
+        return _equation(label, rows, width)
+    return _listing(label, rows, entry_label, symmetric)
 
 
 def _names(job: Job) -> list[str]:
@@ -103,11 +194,21 @@ def _decimal(value: Any) -> str:
     return f"≈ {p:.12g}"
 
 
-def _point_table(job: Job, values: Any, width: int) -> Table:
+def _point_table(job: Job, values: Any, width: int, full: bool = False) -> RenderableType:
+    table = _table(job, values, width, full)
+    left_out = len(_entry_rows(job, values)) - MAX_TABLE_ROWS
+    if full or left_out <= 0:
+        return table
+    return Group(table, _note(f"{left_out:,} more entries not shown; {_FULL_HINT}"))
+
+
+def _table(job: Job, values: Any, width: int, full: bool) -> Table:
     import sympy as sp
 
     table = Table(title=f"at {point_text(values, ', ')}", title_justify="left", title_style="bold")
     rows = _entry_rows(job, values)
+    if not full:
+        rows = rows[:MAX_TABLE_ROWS]
     decimals = [_decimal(value) for _, _, value in rows]
     table.add_column("entry", style="cyan", no_wrap=True)
     table.add_column("value", overflow="fold")
@@ -125,25 +226,34 @@ def _point_table(job: Job, values: Any, width: int) -> Table:
 def render_pretty(job: Job, options: RenderOptions) -> RenderableType:
     d = job.derivatives
     width = options.width
+    full = options.full
     names = _names(job)
-    args = ", ".join(v.name for v in d.variables)
+    variables = [v.name for v in d.variables]
+    shown = variables if full or len(variables) <= MAX_DRAWN_SIDE else [variables[0], "…", variables[-1]]
+    args = ", ".join(shown)
     parts: list[RenderableType] = []
     if d.is_vector:
-        parts.append(_equation(f"F({args})", d.exprs, width))
+        parts.append(_matrix_part(f"F({args})", d.exprs, width, full, lambda i, _: names[i]))
     else:
-        parts.append(_equation(f"f({args})", d.exprs[0], width))
+        parts.append(_scalar(f"f({args})", d.exprs[0], width, full))
     parts += _header(job)
     parts.append(Text(""))
     if d.is_vector:
-        parts.append(_equation("J_F", d.jacobian, width))
+        label = lambda i, j: f"∂{names[i]}/∂{variables[j]}"  # noqa: E731
+        parts.append(_matrix_part("J_F", d.jacobian, width, full, label))
     else:
-        parts.append(_equation("∇f", d.gradient, width))
+        parts.append(_matrix_part("∇f", d.gradient, width, full, lambda i, _: f"∂f/∂{variables[i]}"))
     if d.hessians is not None:
         for f, h in zip(names, d.hessians):
+
+            def second(i: int, j: int, f: str = f) -> str:
+                a, b = variables[i], variables[j]
+                return f"∂²{f}/∂{a}²" if i == j else f"∂²{f}/∂{a}∂{b}"
+
             parts.append(Text(""))
-            parts.append(_equation(f"∇²{f}", h, width))
+            parts.append(_matrix_part(f"∇²{f}", h, width, full, second, symmetric=True))
     for values in job.points:
         parts.append(Text(""))
-        parts.append(_point_table(job, values, width))
+        parts.append(_point_table(job, values, width, full))
     parts += pretty_parts(job, width)
     return Group(*parts)

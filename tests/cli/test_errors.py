@@ -286,7 +286,8 @@ def test_timeout_is_exit_1_with_one_error_line(tmp_path):
     exe = shutil.which("symgrad")
     assert exe is not None
     proc = subprocess.run(
-        [exe, slow_formula(), "-H", "--timeout", "0.5"],
+        # SymPy is what is slow on this formula; symengine may finish in time
+        [exe, slow_formula(), "-H", "--timeout", "0.5", "--engine", "sympy"],
         capture_output=True, text=True, timeout=60, cwd=tmp_path, env=clean_env(),
     )
     assert proc.returncode == 1
@@ -296,7 +297,7 @@ def test_timeout_is_exit_1_with_one_error_line(tmp_path):
 
 def test_timeout_applies_per_stdin_line(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "symgrad", "--timeout", "0.5", "-"],
+        [sys.executable, "-m", "symgrad", "--timeout", "0.5", "--engine", "sympy", "-"],
         input=f"x**2\n{slow_formula()}\ny**3\n",
         capture_output=True, text=True, timeout=60, cwd=tmp_path, env=clean_env(),
     )

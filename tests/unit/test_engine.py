@@ -182,11 +182,18 @@ def test_what_symengine_may_differentiate(text):
     assert engine.supported(parse(text).exprs[0]) is True
 
 
-def test_auto_uses_symengine_only_for_big_formulas():
+def test_auto_uses_symengine_only_for_big_jobs():
     small = parse("x**2*sin(y) + z")
-    big = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(60)))
-    assert engine.choose("auto", small.exprs) == "sympy"
-    assert engine.choose("auto", big.exprs) == "symengine"
+    medium = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(60)))  # ~400 nodes
+    big = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(300)))
+
+    def auto(p, hessian):
+        return engine.choose("auto", p.exprs, variables=len(p.variables), hessian=hessian)
+
+    assert auto(small, False) == auto(small, True) == "sympy"
+    assert auto(medium, False) == "sympy"
+    assert auto(medium, True) == "symengine"  # 61 variables: a Hessian is big work
+    assert auto(big, False) == "symengine"
     assert engine.choose("symengine", small.exprs) == "symengine"
     assert engine.choose("sympy", big.exprs) == "sympy"
     with pytest.raises(ValueError, match="unknown engine"):
