@@ -202,13 +202,18 @@ def partial(derivs: Derivatives, wrt: Sequence[Any]) -> Any:
     return expr
 
 
+def runs(wrt: Sequence[Any]) -> list[tuple[Any, int]]:
+    """Consecutive repeats counted: (x, y, y) -> [(x, 1), (y, 2)]."""
+    counted: list[tuple[Any, int]] = []
+    for v in wrt:
+        if counted and counted[-1][0] == v:
+            counted[-1] = (v, counted[-1][1] + 1)
+        else:
+            counted.append((v, 1))
+    return counted
+
+
 def partial_name(wrt: Sequence[Any], f: str = "f") -> str:
     """``d3f/dxdy^2`` for (x, y, y): consecutive repeats as powers."""
-    parts: list[tuple[str, int]] = []
-    for v in wrt:
-        if parts and parts[-1][0] == v.name:
-            parts[-1] = (v.name, parts[-1][1] + 1)
-        else:
-            parts.append((v.name, 1))
-    tail = "".join(f"d{n}" if k == 1 else f"d{n}^{k}" for n, k in parts)
+    tail = "".join(f"d{v.name}" if k == 1 else f"d{v.name}^{k}" for v, k in runs(wrt))
     return f"d{len(wrt)}{f}/{tail}" if len(wrt) > 1 else f"d{f}/{tail}"

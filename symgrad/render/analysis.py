@@ -228,12 +228,24 @@ def extend_json(job: Any, doc: dict[str, Any]) -> None:
         }
 
 
+def _real_number(value: Any) -> Any:
+    """A coordinate as a plain number: a real one whose exact form holds ``I``
+    (three real roots of a cubic) loses the rounding noise of its imaginary part."""
+    from ..analysis._numeric import is_finite_real, real_part, to_mp, working_precision
+
+    with working_precision():
+        number = to_mp(value)
+        if is_finite_real(number):
+            return plain(float(real_part(number)))
+    return plain(value)
+
+
 def _json_critical(p: Any) -> dict[str, Any]:
     import sympy as sp
 
     isolated = all(not getattr(v, "free_symbols", None) for _, v in p.at)
     doc: dict[str, Any] = {
-        "at": {name: plain(v) if isolated else symbolic_text(v) for name, v in p.at},
+        "at": {name: _real_number(v) if isolated else symbolic_text(v) for name, v in p.at},
         "exact": {name: symbolic_text(v) for name, v in p.at} if p.exact else None,
         "kind": p.kind,
         "method": p.method,
@@ -278,14 +290,10 @@ def _latex_field_label(field: Any, job: Any) -> str:
         return r"\Delta f"
     if field.key == "directional":
         return r"D_{\hat{u}} f"
-    counts: list[tuple[Any, int]] = []
-    for v in _analysis(job).diff:
-        if counts and counts[-1][0] == v:
-            counts[-1] = (v, counts[-1][1] + 1)
-        else:
-            counts.append((v, 1))
+    from ..analysis.vector import runs
+
     below = r" ".join(
-        rf"\partial {sp.latex(v)}" + (f"^{{{k}}}" if k > 1 else "") for v, k in counts
+        rf"\partial {sp.latex(v)}" + (f"^{{{k}}}" if k > 1 else "") for v, k in runs(_analysis(job).diff)
     )
     order = len(_analysis(job).diff)
     top = r"\partial" + (f"^{{{order}}}" if order > 1 else "")
@@ -409,9 +417,9 @@ def _drawn(label: str, value: Any, width: int, order: str | None = None) -> Any:
 def _pretty_field(a: Any, field: Any, names: list[str], width: int) -> list[Any]:
     from rich.text import Text
 
-    label = {"divergence": "∇·F", "curl": "∇×F", "laplacian": "Δf", "directional": "D_u f"}.get(
-        field.key, field.label.replace("d", "∂").replace("/", "/")
-    )
+    label = {"divergence": "∇·F", "curl": "∇×F", "laplacian": "Δf", "directional": "D_u f"}.get(field.key)
+    if label is None:
+        label = _pretty_partial(a.diff)
     parts: list[Any] = []
     if field.key == "directional":
         parts.append(Text("directional derivative along u = v/|v| (normalised), D_u f = ∇f·u", style="dim"))
@@ -420,6 +428,17 @@ def _pretty_field(a: Any, field: Any, names: list[str], width: int) -> list[Any]
     for at, value in zip(a.points, field.points):
         parts.append(_drawn(f"{label} at {_where(at, ', ')}", value, width))
     return parts
+
+
+_SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def _pretty_partial(wrt: Any) -> str:
+    """``∂³f/∂x∂y²`` for (x, y, y)."""
+    from ..analysis.vector import runs
+
+    power = lambda k: str(k).translate(_SUPERSCRIPTS) if k > 1 else ""  # noqa: E731
+    return f"∂{power(len(wrt))}f/" + "".join(f"∂{v.name}{power(k)}" for v, k in runs(wrt))
 
 
 def _pretty_taylor(t: Any, width: int) -> list[Any]:
@@ -474,7 +493,7 @@ def _pretty_critical(report: Any, names: list[str]) -> list[Any]:
 
 def _pretty_coordinate(value: Any, exact: bool) -> str:
     text = _coordinate(value, exact)
-    decimal = plain(value) if exact else None
+    decimal = _real_number(value) if exact else None
     if isinstance(decimal, float) and text != repr(decimal):
         return f"{text} ≈ {decimal:.12g}"
     return text

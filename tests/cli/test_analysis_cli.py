@@ -297,3 +297,47 @@ def test_help_documents_every_analysis_option(cli):
                    "--curl", "--laplacian", "--along", "--diff"):
         assert option in out
     assert 'symgrad "(x^2+y-11)^2+(x+y^2-7)^2" --critical' in out
+
+
+def test_check_far_from_the_origin(cli):
+    # relative steps: exp(x) near x = 750 is beyond the double range, and still checked
+    result = cli("exp(x)", "--check", "--box", "700:800")
+    assert result.exit_code == 0, result.stderr
+    lines = [line for line in result.stdout.splitlines() if line.startswith("check.df/dx")]
+    assert len(lines) == 3
+    for line in lines:
+        symbolic, numeric = line.split(" = ", 1)[1].split(" (")[0].split(" ~ ")
+        assert symbolic == numeric and "e+3" in symbolic
+        assert line.endswith(" ok")
+
+
+def test_check_latex_and_pretty(cli, monkeypatch):
+    latex = cli("x^2*y", "--check", "--at", "x=1,y=2", "--latex").stdout
+    assert r"&\text{check: passed (tolerance 1e-08)}" in latex
+    assert r"\text{df/dx}\big|_{x=1,\ y=2} &= 4.0 \approx 4.0" in latex
+    pretty = cli("x^2*y", "--check", "--at", "x=1,y=2", "-f", "pretty", env={"COLUMNS": "100"}).stdout
+    assert "check at x=1, y=2" in pretty
+    assert "check passed: all 2 entries within --tol 1e-08" in pretty
+
+
+def test_critical_real_roots_written_with_i(cli):
+    # f' = x^3 - 3x + 1 has three real roots 2cos(2πk/9), k = 1, 2, 4 (casus irreducibilis:
+    # SymPy writes them with I); f'' = 3x^2 - 3 decides: |x| > 1 minimum, else maximum
+    import math
+
+    data = doc(cli("x^4/4 - 3x^2/2 + x", "--critical", "--json"))
+    found = sorted((p["at"]["x"], p["kind"]) for p in data["critical_points"])
+    roots = sorted(2 * math.cos(2 * math.pi * k / 9) for k in (1, 2, 4))
+    assert [x for x, _ in found] == pytest.approx(roots, abs=1e-14)
+    assert [kind for _, kind in found] == ["local minimum", "local maximum", "local minimum"]
+    assert all(isinstance(p["at"]["x"], float) and "I" in p["exact"]["x"] for p in data["critical_points"])
+
+
+def test_mixed_partial_labels_in_every_form(cli):
+    # ∂³(x² y³)/∂x∂y² = 2x · 6y = 12xy = 24 at (1, 2)
+    args = ("x^2*y^3", "--diff", "x,y,y", "--at", "x=1,y=2")
+    assert "d3f/dxdy^2(x=1,y=2) = 24" in cli(*args).stdout.splitlines()
+    latex = cli(*args, "--latex").stdout
+    assert r"\frac{\partial^{3} f}{\partial x \partial y^{2}} &= 12 x y" in latex
+    pretty = cli(*args, "-f", "pretty", env={"COLUMNS": "100"}).stdout
+    assert "∂³f/∂x∂y² = 12⋅x⋅y" in pretty and "∂³f/∂x∂y² at x=1, y=2 = 24" in pretty
