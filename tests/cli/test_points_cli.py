@@ -828,3 +828,121 @@ def test_csv_format_undefined_value(cli):
     except ValueError:  # "zoo": complex infinity
         number = math.nan
     assert not math.isfinite(number)
+
+
+# ---------------------------------------------------------------------------
+# Progress bar: only for a big file with stderr on a terminal
+
+
+def big_file(tmp_path, rows=2000):
+    path = tmp_path / "big.csv"
+    path.write_text("x,y\n" + "".join(f"{i},{i % 7}\n" for i in range(rows)))
+    return path
+
+
+def test_no_progress_bar_when_stderr_is_piped(cli, tmp_path, monkeypatch):
+    import symgrad.cli_bulk
+
+    monkeypatch.setattr(symgrad.cli_bulk, "PROGRESS_BYTES", 10)  # the file is "large"
+    result = cli("x*y", "--points", str(big_file(tmp_path)), "-o", str(tmp_path / "o.npy"))
+    assert result.exit_code == 0
+    assert result.stderr == ""
+
+
+def test_progress_bar_on_a_terminal_leaves_the_output_alone(cli, tmp_path, monkeypatch):
+    import symgrad.cli
+    import symgrad.cli_bulk
+
+    started = []
+    real = symgrad.cli_bulk._Progress
+
+    class Spy(real):
+        def __init__(self, total):
+            started.append(total)
+            super().__init__(total)
+
+    monkeypatch.setattr(symgrad.cli_bulk, "PROGRESS_BYTES", 10)
+    monkeypatch.setattr(symgrad.cli_bulk, "_Progress", Spy)
+    monkeypatch.setattr(symgrad.cli, "_isatty", lambda stream: True)
+    path = big_file(tmp_path)
+    out = tmp_path / "o.npy"
+    result = cli("x*y", "--points", str(path), "--chunk-rows", "100", "-o", str(out))
+    assert result.exit_code == 0, result.stderr
+    assert started == [path.stat().st_size]
+    saved = np.load(out)
+    i = np.arange(2000.0)
+    assert np.array_equal(saved, np.column_stack([i % 7, i]))
+
+
+def test_no_progress_bar_for_a_small_file(cli, tmp_path, monkeypatch):
+    import symgrad.cli
+    import symgrad.cli_bulk
+
+    monkeypatch.setattr(symgrad.cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(symgrad.cli_bulk, "_Progress", None)  # would fail if used
+    result = cli("x*y", "--points", str(big_file(tmp_path, 10)), "-o", str(tmp_path / "o.npy"))
+    assert result.exit_code == 0, result.stderr
+
+
+# ---------------------------------------------------------------------------
+# Grids in chunks: the same arrays whatever the chunk size
+
+
+@pytest.mark.parametrize("suffix", [".npz", ".npy", ".csv"])
+def test_grid_chunk_size_does_not_change_the_arrays(cli, tmp_path, suffix):
+    outputs = []
+    for rows in (None, "1", "7"):
+        path = tmp_path / f"g{rows}{suffix}"
+        args = ["x*exp(y)", "x*y", "-H", "--grid", "x=-1:1:0.25,y=0:1:n=6", "-o", str(path)]
+        result = cli(*args, *(["--chunk-rows", rows] if rows else []))
+        assert result.exit_code == 0, result.stderr
+        if suffix == ".npz":
+            with np.load(path) as saved:
+                outputs.append({k: saved[k] for k in saved.files})
+        elif suffix == ".npy":
+            outputs.append({"all": np.load(path)})
+        else:
+            outputs.append({"text": path.read_text()})
+    for other in outputs[1:]:
+        assert other.keys() == outputs[0].keys()
+        for key in other:
+            assert np.array_equal(other[key], outputs[0][key]), key
+    if suffix == ".npz":
+        x, y = np.meshgrid(np.arange(-1, 1.01, 0.25), np.linspace(0, 1, 6), indexing="ij")
+        got = outputs[0]
+        assert got["df1/dx"].shape == (9, 6)
+        np.testing.assert_allclose(got["df1/dy"], x * np.exp(y), rtol=1e-15)
+        assert np.array_equal(got["df2/dx"], y) and np.array_equal(got["d2f2/dxdy"], np.ones((9, 6)))
+    if suffix == ".npy":
+        assert outputs[0]["all"].shape == (4 + 6, 9, 6)
+
+
+# ---------------------------------------------------------------------------
+# Values at kinks and other special points: batch and --at agree
+
+
+@pytest.mark.parametrize(
+    "formula, at, expected",
+    [
+        ("Abs(x)*y", "x=0,y=2", ["0", "0"]),           # sign(0) = 0
+        ("Max(x, y)", "x=1,y=1", ["0.5", "0.5"]),       # Heaviside(0) = 1/2
+        ("Min(x, y)", "x=1,y=1", ["0.5", "0.5"]),
+        ("Heaviside(x)*y", "x=0,y=2", ["nan", "0.5"]),  # DiracDelta(0) is undefined
+        ("sqrt(x)*y", "x=0,y=1", ["inf", "0"]),
+        ("log(x)", "x=-1", ["-1"]),                    # 1/x, real for x < 0
+    ],
+)
+def test_special_points_agree_with_at(cli, formula, at, expected):
+    names = [part.split("=")[0] for part in at.split(",")]
+    values = [part.split("=")[1] for part in at.split(",")]
+    bulk = cli(formula, "--points", "-", input=",".join(names) + "\n" + ",".join(values) + "\n")
+    got = bulk.stdout.splitlines()[1].split(",")[len(names):]
+    assert [float(v) for v in got] == pytest.approx([float(v) for v in expected], nan_ok=True)
+    exact = cli(formula, "--json", "--at", at)
+    (point,) = json.loads(exact.stdout)["points"]
+    plain = [v if isinstance(v, str) else float(v) for v in point["gradient"]]
+    for g, e in zip(plain, expected):
+        if e in ("nan", "inf"):
+            assert isinstance(g, str)  # not a finite real, on both sides
+        else:
+            assert g == float(e)

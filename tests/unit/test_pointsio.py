@@ -759,3 +759,51 @@ def test_first_rows_writer_abort():
     writer = FirstRowsWriter(5, large, lambda held: None)
     writer.abort()
     assert large.aborted
+
+
+# ---------------------------------------------------------------------------
+# A property: any column order, extra columns, blank lines and chunk size
+
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@st.composite
+def tables(draw):
+    symbols = ["x", "y", "z"][: draw(st.integers(1, 3))]
+    extras = draw(st.lists(st.sampled_from(["id", "note", "w"]), unique=True, max_size=3))
+    order = draw(st.permutations(symbols + extras))
+    rows = draw(st.lists(st.tuples(*[finite] * len(symbols)), max_size=30))
+    blanks = draw(st.lists(st.booleans(), min_size=len(rows) + 1, max_size=len(rows) + 1))
+    chunk_rows = draw(st.integers(1, 8))
+    delimiter = draw(st.sampled_from([",", "\t"]))
+    return symbols, order, rows, blanks, chunk_rows, delimiter
+
+
+@settings(max_examples=80, deadline=None)
+@given(tables())
+def test_any_layout_reads_the_same_points(table):
+    symbols, order, rows, blanks, chunk_rows, delimiter = table
+    lines = [delimiter.join(order)]
+    numbers = []
+    for k, row in enumerate(rows):
+        if blanks[k]:
+            lines.append("   " if k % 2 else "")
+        value = dict(zip(symbols, row))
+        lines.append(delimiter.join(repr(value[c]) if c in value else f"{c}{k}" for c in order))
+        numbers.append(len(lines))
+    if blanks[-1]:
+        lines.append("")
+    text = "\n".join(lines) + "\n"
+    # the reader is asked for the symbols in a different order than the file's
+    wanted = list(reversed(symbols))
+    values, got_lines, chunks = read(text, wanted, chunk_rows=chunk_rows)
+    expected = [[dict(zip(symbols, row))[s] for s in wanted] for row in rows]
+    assert values.reshape(-1, len(wanted)).tolist() == expected
+    assert got_lines == numbers
+    assert all(0 < len(c.values) <= chunk_rows for c in chunks)
+    # the raw lines are the input's own lines, in order
+    assert [r for c in chunks for r in c.raw] == [lines[n - 1] for n in numbers]
