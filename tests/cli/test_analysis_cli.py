@@ -341,3 +341,23 @@ def test_mixed_partial_labels_in_every_form(cli):
     assert r"\frac{\partial^{3} f}{\partial x \partial y^{2}} &= 12 x y" in latex
     pretty = cli(*args, "-f", "pretty", env={"COLUMNS": "100"}).stdout
     assert "∂³f/∂x∂y² = 12⋅x⋅y" in pretty and "∂³f/∂x∂y² at x=1, y=2 = 24" in pretty
+
+
+def test_readme_analysis_snippet_is_true():
+    """The README's "From Python" block: each commented line evaluates to its comment."""
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    (block,) = [b for b in re.findall(r"^```python\n(.*?)^```", readme, re.M | re.S) if "symgrad.analysis" in b]
+    namespace: dict = {}
+    checked = 0
+    for line in block.splitlines():
+        statement, _, comment = line.partition("  #")
+        if not statement.strip():
+            continue
+        if comment:
+            assert str(eval(statement.strip(), namespace)) == comment.strip(), line  # the README's own code
+            checked += 1
+        else:
+            exec(statement, namespace)
+    assert checked == 4
