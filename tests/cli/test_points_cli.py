@@ -946,3 +946,24 @@ def test_special_points_agree_with_at(cli, formula, at, expected):
             assert isinstance(g, str)  # not a finite real, on both sides
         else:
             assert g == float(e)
+
+
+@pytest.mark.xfail(strict=True, reason="BUG: -o naming the --points file truncates the input "
+                   "while it is being read: data loss for CSV, a crash (SIGBUS on the memory-mapped "
+                   ".npy) for npy; it should be refused before anything is written")
+@pytest.mark.parametrize("suffix", [".csv", ".npy"])
+def test_output_onto_the_input_file_is_refused(tmp_path, suffix):
+    import subprocess
+
+    path = tmp_path / f"points{suffix}"
+    if suffix == ".csv":
+        path.write_text("x,y\n" + "".join(f"{i},{i}\n" for i in range(20_000)))
+    else:
+        np.save(path, np.ones((20_000, 2)))
+    before = path.read_bytes()
+    # in a child process: the .npy case kills the process that runs it
+    proc = subprocess.run([sys.executable, "-m", "symgrad", "x*y", "--points", str(path),
+                           "-o", str(path)], capture_output=True, text=True, timeout=120)
+    assert path.read_bytes() == before
+    assert proc.returncode == 2
+    assert proc.stderr.startswith("Error: ") and str(path) in proc.stderr
