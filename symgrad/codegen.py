@@ -415,7 +415,7 @@ def _argument_names(symbols: Sequence[Any], language: _Language) -> list[str]:
         if not name[0].isalpha():
             name = "v" + name
         while key(name) in taken or key(name) in {key(r) for r in language.reserved} or re.fullmatch(
-            r"t\d+", name
+            r"t\d+", key(name)
         ):
             name += "_"
         taken.add(key(name))

@@ -41,7 +41,7 @@ FORMULAS: dict[str, tuple[list[str], str | None]] = {
     "powers": (["x**(1/3)*y**2.5 + 1/(x*y) + 2**x"], None),
     "kinks": (["Abs(x)*sign(y) + Max(x, y)**2"], None),
     "one_variable": (["x**3 - 2*x + 1/x"], None),
-    "awkward_names": (["lambda*out**2 + sin*y + alpha_1*y**2"], "out,y"),
+    "awkward_names": (["lambda*out**2 + sin*y + alpha_1*y**2 + X*x*y + T1*t0*out + exp(out*y)*cos(out*y)"], "out,y"),
     "rationals": (["x**2/3 + 5*y/7 - 1/2"], None),
     "fifty": ([FIFTY], None),
 }
