@@ -98,11 +98,11 @@ def relative_error(symbolic: Any, numeric: Any, floor: Any = 0) -> float:
     return float(abs(symbolic - numeric) / scale)
 
 
-def richardson(estimate: Callable[[Any], Any], h0: Any) -> tuple[Any, Any]:
+def richardson(estimate: Callable[[Any], Any], h0: Any, real: bool = True) -> tuple[Any, Any]:
     """Extrapolate ``estimate(h)`` (an even series in ``h``) to ``h = 0``.
 
     Returns (value, error estimate); the value is nan if the estimates are
-    not finite reals.
+    not finite reals (not finite, with ``real=False``).
     """
     import mpmath
 
@@ -110,9 +110,9 @@ def richardson(estimate: Callable[[Any], Any], h0: Any) -> tuple[Any, Any]:
     best, best_err = mpmath.nan, mpmath.inf
     for k in range(_LEVELS):
         d = estimate(h0 / 2**k)
-        if not is_finite_real(d):
+        if not _finite(d, real):
             return mpmath.nan, mpmath.inf
-        row = [real_part(d)]
+        row = [real_part(d) if real else d]
         for m in range(1, k + 1):
             row.append(row[m - 1] + (row[m - 1] - rows[k - 1][m - 1]) / (4**m - 1))
         rows.append(row)
@@ -131,7 +131,15 @@ def _steps(at: Sequence[Any]) -> list[Any]:
     return [max(abs(a), mpmath.mpf(2) ** -20) / 16 for a in at]
 
 
-def numeric_derivative(f: Callable[[Sequence[Any]], Any], at: Sequence[Any], wrt: Sequence[int]) -> tuple[Any, Any]:
+def _finite(value: Any, real: bool) -> bool:
+    import mpmath
+
+    return is_finite_real(value) if real else bool(mpmath.isfinite(value))
+
+
+def numeric_derivative(
+    f: Callable[[Sequence[Any]], Any], at: Sequence[Any], wrt: Sequence[int], real: bool = True
+) -> tuple[Any, Any]:
     """Estimate a first (``wrt=(i,)``) or second (``(i, j)``) partial derivative of ``f`` at ``at``.
 
     Returns (estimate, floor): ``floor`` is the size of ``f`` near the point
@@ -150,11 +158,11 @@ def numeric_derivative(f: Callable[[Sequence[Any]], Any], at: Sequence[Any], wrt
             for index, amount in shift.items():
                 point[index] += amount
             value = f(point)
-            sizes.append(abs(value) if is_finite_real(value) else mpmath.mpf(0))
+            sizes.append(abs(value) if _finite(value, real) else mpmath.mpf(0))
             return value
 
         estimate = _stencil(f_at, wrt, scale)
-        value, _ = richardson(estimate, mpmath.mpf(1))
+        value, _ = richardson(estimate, mpmath.mpf(1), real)
         if mpmath.isfinite(value):
             steps = 1
             for i in wrt:
@@ -236,11 +244,12 @@ class _Checker:
         self.functions = [mp_function(e, symbols) for e in derivs.exprs]
         self.symbolic = [mp_function(e.expr, symbols) for e in self.entries]
         self.n = len(derivs.variables)
+        self.real = derivs.parsed.real  # with --complex, values may be complex
 
     def defined(self, values: Sequence[Any]) -> bool:
         """Whether the formulas and every symbolic entry are finite reals here."""
-        return all(is_finite_real(f(values)) for f in self.functions) and all(
-            is_finite_real(s(values)) for s in self.symbolic
+        return all(_finite(f(values), self.real) for f in self.functions) and all(
+            _finite(s(values), self.real) for s in self.symbolic
         )
 
     def at(self, at: tuple[tuple[str, Any], ...], random_point: bool) -> CheckPoint:
@@ -256,8 +265,11 @@ class _Checker:
             def of_variables(point: Sequence[Any], f: Any = f, rest: Any = rest) -> Any:
                 return f(list(point[: self.n]) + list(rest))
 
-            numeric, floor = numeric_derivative(of_variables, values[: self.n], entry.wrt)
-            exact_value = real_part(exact) if is_finite_real(exact) else mpmath.nan
+            numeric, floor = numeric_derivative(of_variables, values[: self.n], entry.wrt, self.real)
+            if not _finite(exact, self.real):
+                exact_value = mpmath.nan
+            else:
+                exact_value = real_part(exact) if self.real else exact
             error = relative_error(exact_value, numeric, floor)
             results.append(CheckEntry(entry.name, exact_value, numeric, error, error <= self.tolerance))
         return CheckPoint(at, random_point, tuple(results))

@@ -15,7 +15,15 @@ from typing import Any
 from ..results import plain
 from .common import symbolic_text, value_text
 
-_PLURAL = {"local minimum": "local minima", "local maximum": "local maxima"}
+#: How the summary counts each kind: (one, several).
+_COUNTED = {
+    "local minimum": ("local minimum", "local minima"),
+    "local maximum": ("local maximum", "local maxima"),
+    "saddle": ("saddle", "saddles"),
+    "degenerate": ("degenerate point", "degenerate points"),
+    "non-isolated (degenerate)": ("non-isolated solution (a curve or surface)", "non-isolated solutions"),
+    "complex (not classified)": ("complex point", "complex points"),
+}
 
 
 def _analysis(job: Any) -> Any:
@@ -32,6 +40,8 @@ def _number(value: Any) -> str:
 
     if value != value:
         return "nan"
+    if isinstance(value, mpmath.mpc):
+        return mpmath.nstr(value, 17)
     as_float = float(value)
     if math.isinf(as_float) and mpmath.isfinite(value) or (as_float == 0 and value != 0):
         return mpmath.nstr(value, 17)  # beyond the double range
@@ -50,10 +60,7 @@ def _field_items(field: Any, names: list[str]) -> list[tuple[str, Any, tuple[Any
 
 def _critical_summary(report: Any) -> str:
     counts = report.counts
-    parts = [
-        f"{n} {(_PLURAL.get(kind, kind + 's') if n != 1 else kind)}"
-        for kind, n in counts.items()
-    ]
+    parts = [f"{n} {_COUNTED[kind][n != 1]}" for kind, n in counts.items()]
     found = ", ".join(parts) if parts else "no critical points found"
     how = {
         "complete": "exact: SymPy solved the system",

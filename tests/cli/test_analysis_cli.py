@@ -361,3 +361,20 @@ def test_readme_analysis_snippet_is_true():
         else:
             exec(statement, namespace)
     assert checked == 4
+
+
+@pytest.mark.parametrize(
+    ("args", "summary"),
+    [
+        # x^4 + y^4: H = 0 at the origin
+        (["x^4+y^4"], "1 degenerate point (exact: SymPy solved the system)"),
+        # f' = x^2 + 1 = 0 at ±i: only with --complex
+        (["x^3/3+x", "--complex"], "2 complex points (exact: SymPy solved the system)"),
+        (["x^3/3+x"], "no critical points found (exact: SymPy solved the system)"),
+        # the line x = y
+        (["(x-y)^2"], "1 non-isolated solution (a curve or surface) (exact: SymPy solved the system)"),
+    ],
+)
+def test_critical_summaries(cli, args, summary):
+    lines = cli(*args, "--critical").stdout.splitlines()
+    assert f"critical.summary = {summary}" in lines

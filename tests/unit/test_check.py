@@ -122,3 +122,15 @@ def test_functions_mpmath_lacks_fall_back_to_evalf():
     with working_precision():
         f = mp_function(sp.DiracDelta(x - 5) + x**2, [x])
         assert f([mpmath.mpf(3)]) == 9
+
+
+def test_complex_variables_check_complex_values():
+    # f = e^{ix} y: df/dx = i e^{ix} y = 2i e^{i} at (1, 2)
+    report = check(symgrad.gradient("exp(I*x)*y", real=False), [{"x": "1", "y": "2"}])
+    got = entries(report)
+    expected = 2j * complex(mpmath.exp(1j))
+    assert complex(got["df/dx"].numeric) == pytest.approx(expected, rel=1e-14)
+    assert got["df/dx"].relative_error < 1e-30 and report.passed
+    # with real variables the same formula has no real value to check
+    with pytest.raises(EvaluationError):
+        check(symgrad.gradient("exp(I*x)*y"))
