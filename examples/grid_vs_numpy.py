@@ -18,9 +18,9 @@ GRID = "x=-100:100:25,y=-100:100:25,z=-100:100:25"
 
 with tempfile.TemporaryDirectory() as folder:
     path = os.path.join(folder, "grad.npz")
-    subprocess.run(["symgrad", FORMULA, "--grid", GRID, "-o", path], check=True)
+    subprocess.run(["symgrad", FORMULA, "--grid", GRID, "--name", "V", "-o", path], check=True)
     with np.load(path) as saved:
-        exact = [saved["df/dx"], saved["df/dy"], saved["df/dz"]]
+        exact = [saved["dV/dx"], saved["dV/dy"], saved["dV/dz"]]
 
 x, y, z = np.mgrid[-100:101:25.0, -100:101:25.0, -100:101:25.0]
 V = 2 * x**2 + 3 * y**2 - 4 * z

@@ -181,7 +181,8 @@ def main(
         raise click.UsageError(f"choose one output format, not {' and '.join(sorted(set(chosen)))}")
     env = Environment()
     fmt = resolve_format(chosen[0] if chosen else "auto", env)
-    settings = _render_settings(fmt, latex_env, latex_style, standalone, func_name)
+    bulk_mode = points_file is not None or grid is not None
+    settings = _render_settings(fmt, latex_env, latex_style, standalone, None if bulk_mode else func_name)
     output = _Output(fmt, env, settings | ({"full": True} if full else {}))
 
     stdin = click.get_text_stream("stdin")
@@ -208,10 +209,10 @@ def main(
     if status.code:
         sys.exit(status.code)
 
-    if points_file is not None or grid is not None:
+    if bulk_mode:
         from .cli_bulk import BulkOptions, run_bulk_command
 
-        bulk = BulkOptions(points_file, grid, output_file, strict, backend, chunk_rows)
+        bulk = BulkOptions(points_file, grid, output_file, strict, backend, chunk_rows, func_name or "f")
         sys.exit(run_bulk_command(exprs, spec, bulk, output.fmt, timeout, debug))
     for flag, given in (("--output", output_file), ("--strict", strict)):
         if given:

@@ -31,13 +31,20 @@ class BulkOptions:
     strict: bool
     backend: str
     chunk_rows: int
+    #: The function's name in the entry names (``--name V``: ``dV/dx``).
+    name: str = "f"
 
 
 def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt: str,
                      timeout: float, debug: bool) -> ExitCode:
     """Run one ``--points``/``--grid`` job; returns the exit code."""
     from .cli import _error, _reported
+    from .render.options import NAME_PATTERN
 
+    if not NAME_PATTERN.fullmatch(options.name):
+        raise click.UsageError(
+            f"--name {options.name!r}: use a letter followed by up to 31 letters, digits or underscores"
+        )
     if options.points is not None and options.grid is not None:
         raise click.UsageError("use --points or --grid, not both")
     if not exprs or "-" in exprs:
@@ -50,7 +57,7 @@ def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt:
     report = None
     with _reported(debug) as status:
         with time_limit(timeout):
-            compiled, names, fixed = _prepare(exprs, spec, options.backend)
+            compiled, names, fixed = _prepare(exprs, spec, options)
         reader = _reader(options, names, fixed)
         writer = _writer(options, fmt, reader, compiled)
         report = _run(compiled, reader, writer, fixed)
@@ -65,7 +72,7 @@ def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt:
     return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
 
 
-def _prepare(exprs: Sequence[str], spec: Any, backend: str) -> tuple[Any, list[str], dict[str, float]]:
+def _prepare(exprs: Sequence[str], spec: Any, options: BulkOptions) -> tuple[Any, list[str], dict[str, float]]:
     """Parse, differentiate and compile; the ``--at`` values as doubles."""
     from .batch import CompiledEntries
     from .calculus import differentiate
@@ -73,7 +80,7 @@ def _prepare(exprs: Sequence[str], spec: Any, backend: str) -> tuple[Any, list[s
 
     parsed = parse(*exprs, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
     derivs = differentiate(parsed, hessian=spec.hessian)
-    compiled = CompiledEntries(derivs, backend)
+    compiled = CompiledEntries(derivs, options.backend, options.name)
     names = [s.name for s in compiled.symbols]
     fixed: dict[str, float] = {}
     for name, text in (spec.points[0] if spec.points else {}).items():

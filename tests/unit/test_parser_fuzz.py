@@ -139,6 +139,9 @@ def _extend(inner: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 formulas = st.recursive(_leaf(), _extend, max_leaves=8)
 
 #: Objects whose printed names the parser would read as something else.
+# zoo and nan print as names parse_expression does not read; an infinite
+# exponent is kept unevaluated by SymPy (pi**(-oo)) but its printed form
+# 1/pi**oo evaluates (to 0), so such expressions cannot round-trip.
 _UNPRINTABLE = (sp.zoo, sp.nan, sp.EulerGamma, sp.Catalan, sp.GoldenRatio, sp.AccumBounds)
 
 
@@ -149,6 +152,7 @@ def test_sstr_round_trip(text):
     assume(expr is not None)
     assume(not expr.has(*_UNPRINTABLE))
     assume(not expr.atoms(sp.polygamma, sp.loggamma, sp.LambertW))
+    assume(not any(p.exp.has(sp.oo, -sp.oo) for p in expr.atoms(sp.Pow)))
     printed = sp.sstr(expr)
     again = parse_expression(printed)
     assert again == expr, (text, printed)
