@@ -358,3 +358,29 @@ def test_cli_code_formats(cli):
     assert unsupported.stderr.splitlines()[0] == "Error: cannot write gamma in fortran code"
     assert "Traceback" not in unsupported.output
 
+
+
+# -- golden files: reviewers see every change of the generated code ------------
+
+GOLDEN_ARGS = ["(1-x)**2 + 100*(y-x**2)**2", "-H"]  # Rosenbrock, as in test_golden.py
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_golden_code(cli, golden, language):
+    result = cli(*GOLDEN_ARGS, "--format", language)
+    assert result.exit_code == 0, result.stderr
+    golden.check(f"rosenbrock.{language}", result.stdout)
+
+
+@pytest.mark.parametrize(
+    ("name", "args"),
+    [
+        ("rosenbrock_components.latex", [*GOLDEN_ARGS, "--latex-style", "components", "--at", "x=1,y=1"]),
+        ("rosenbrock_table.latex", [*GOLDEN_ARGS, "--latex-style", "table", "--at", "x=1,y=1", "--at", "x=0.5,y=0.25"]),
+        ("vector_pmatrix.latex", ["x**2*y", "x+y**3", "-H", "--latex-env", "pmatrix", "--name", "g"]),
+    ],
+)
+def test_golden_latex_options(cli, golden, name, args):
+    result = cli(*args, "--format", "latex")
+    assert result.exit_code == 0, result.stderr
+    golden.check(name, result.stdout)
