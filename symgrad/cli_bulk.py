@@ -7,6 +7,7 @@ reader and writer from the options and reports what happened on stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -91,7 +92,7 @@ def _prepare(exprs: Sequence[str], spec: Any, options: BulkOptions) -> tuple[Any
 
 
 def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> Any:
-    from .pointsio import open_points
+    from .pointsio import PointsError, open_points
 
     wanted = [n for n in names if n not in fixed]
     if options.grid is not None:
@@ -109,7 +110,16 @@ def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> 
             raise VariableError(f"--grid: no values for {', '.join(missing)}; add them to --grid or give them with --at")
         return GridReader(axes, wanted, options.chunk_rows)
     stdin = click.get_binary_stream("stdin")
-    return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows)
+    if options.output is not None and options.points != "-" and _same_file(options.points, options.output):
+        raise PointsError(f"--output {options.output} is the --points file: it would be overwritten while read")
+    return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows, given=fixed)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
 
 
 def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:

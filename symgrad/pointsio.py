@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
@@ -77,6 +77,10 @@ class PointsReader:
     delimiter: str = ","
     #: Total number of rows when known in advance (binary inputs).
     rows: int | None = None
+    #: The input's column names, where it names them.
+    names: Sequence[str] = ()
+    #: Symbols given elsewhere (``--at``), which rows must not hold too.
+    given: frozenset[str] = frozenset()
 
     def chunks(self) -> Iterator[Chunk]:
         raise NotImplementedError
@@ -116,9 +120,12 @@ def open_points(
     stdin: IO[bytes] | None = None,
     chunk_rows: int = DEFAULT_CHUNK_ROWS,
     kind: str | None = None,
+    given: Collection[str] = (),
 ) -> PointsReader:
     """Open ``source`` (a path, or ``-`` for ``stdin``) as points for ``symbols``.
 
+    ``given`` names symbols whose values come from elsewhere (``--at``): an
+    input that has them too is an error rather than silently overridden.
     Raises :class:`PointsError` for a missing file, an unreadable header or
     missing columns (named).
     """
@@ -141,12 +148,24 @@ def open_points(
     if kind not in INPUT_KINDS:
         raise PointsError(f"unknown points format {kind!r}; choose one of {', '.join(INPUT_KINDS)}")
     if kind in ("npy", "npz"):
-        return _BinaryReader(buffered, source, kind, symbols, chunk_rows)
-    # utf-8-sig: a byte order mark (spreadsheets write one) is not part of the first name
-    text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
-    if kind == "jsonl":
-        return _JsonLinesReader(text, symbols, chunk_rows, size, buffered)
-    return _DelimitedReader(text, kind, symbols, chunk_rows, size, buffered)
+        reader: PointsReader = _BinaryReader(buffered, source, kind, symbols, chunk_rows)
+    else:
+        # utf-8-sig: a byte order mark (spreadsheets write one) is not part of the first name
+        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
+        if kind == "jsonl":
+            reader = _JsonLinesReader(text, symbols, chunk_rows, size, buffered)
+        else:
+            reader = _DelimitedReader(text, kind, symbols, chunk_rows, size, buffered)
+    reader.given = frozenset(given)
+    clash = sorted(reader.given.intersection(reader.names))
+    if clash:
+        reader.close()
+        raise _given_twice(clash[0], "a column of the input")
+    return reader
+
+
+def _given_twice(name: str, where: str) -> PointsError:
+    return PointsError(f"--points: {name} is given by both --at and {where}")
 
 
 def _missing(symbols: Sequence[str], have: Sequence[str]) -> PointsError:
@@ -237,6 +256,7 @@ class _DelimitedReader(_TextReader):
             raise PointsError("--points: the input is empty (expected a header row naming the columns)")
         self.header = header[0]
         self.columns = [name.strip() for name in next(csv.reader([self.header], delimiter=self.delimiter))]
+        self.names = self.columns
         self.width = len(self.columns)
         self.usecols = []
         for name in symbols:
@@ -360,6 +380,9 @@ class _JsonLinesReader(_TextReader):
                         values[row, k] = value
                     except OverflowError:
                         values[row, k] = math.inf
+                if self.given and not self.given.isdisjoint(record):
+                    clash = sorted(self.given.intersection(record))[0]
+                    raise _given_twice(clash, f"line {number} of the input")
                 extra.append({key: v for key, v in record.items() if key not in wanted})
             _check_finite(values, numbers, self.symbols)
             yield Chunk(values, numbers, extra=extra)
@@ -399,6 +422,7 @@ class _BinaryReader(PointsReader):
 
         with archive:
             names = list(archive.files)
+            self.names = names
             if all(name in names for name in self.symbols) and self.symbols:
                 columns = [np.asarray(archive[name], dtype=float) for name in self.symbols]
                 lengths = {c.shape for c in columns}

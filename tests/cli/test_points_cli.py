@@ -403,8 +403,6 @@ def test_missing_parameter_column_is_named(cli):
     check_one_error_line(result, "missing column a")
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: --at x=3 silently overrides the file's x column "
-                   "(the output row still shows x=1); --grid refuses the same clash")
 def test_at_and_points_giving_the_same_symbol_is_refused(cli):
     result = cli("a*x", "--wrt", "x", "--at", "a=2,x=3", "--points", "-", input="x\n1\n")
     check_one_error_line(result, "x")
@@ -948,9 +946,6 @@ def test_special_points_agree_with_at(cli, formula, at, expected):
             assert g == float(e)
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: -o naming the --points file truncates the input "
-                   "while it is being read: data loss for CSV, a crash (SIGBUS on the memory-mapped "
-                   ".npy) for npy; it should be refused before anything is written")
 @pytest.mark.parametrize("suffix", [".csv", ".npy"])
 def test_output_onto_the_input_file_is_refused(tmp_path, suffix):
     import subprocess
@@ -967,3 +962,25 @@ def test_output_onto_the_input_file_is_refused(tmp_path, suffix):
     assert path.read_bytes() == before
     assert proc.returncode == 2
     assert proc.stderr.startswith("Error: ") and str(path) in proc.stderr
+
+
+@pytest.mark.parametrize("rows, table", [(100, True), (101, False)])
+def test_table_limit_is_100_rows(cli, rows, table):
+    text = "x\n" + "".join(f"{i}\n" for i in range(rows))
+    result = cli("x**2", "--points", "-", "-f", "pretty", "--chunk-rows", "7", input=text)
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    if table:
+        assert "," not in result.stdout
+        assert sum(1 for line in lines if line.split()[:1] and line.split()[0].isdigit()) == rows
+    else:
+        assert lines == ["x,df/dx"] + [f"{i},{2 * i}" for i in range(rows)]
+
+
+def test_strict_with_an_output_file_still_writes_it(cli, tmp_path):
+    path = tmp_path / "o.npy"
+    result = cli("1/x", "--points", "-", "--strict", "-o", str(path), input="x\n2\n0\n")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: df/dx") and "line 3" in result.stderr
+    saved = np.load(path)
+    assert saved[0, 0] == -0.25 and np.isinf(saved[1, 0])
