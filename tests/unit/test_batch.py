@@ -11,6 +11,7 @@ derivative that both evaluators share would still be caught.
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass
 
 import mpmath
@@ -519,3 +520,51 @@ def test_json_layout_agrees_with_named_entries():
     assert doc["jacobian"][1][2] == "df2/dz"
     assert doc["hessian"][0][2][1] == "d2f1/dydz"
     assert doc["hessian"][1][0][0] == "d2f2/dx^2"
+
+
+# ---------------------------------------------------------------------------
+# SciPy is optional: without it NumPy's missing special functions still work
+
+
+SPECIAL = [
+    ("gamma(x)*y", {"x": POS, "y": ANY}),
+    ("erf(x*y) + erfc(x)", {"x": ANY, "y": SMALL}),
+    ("loggamma(x) + y", {"x": POS, "y": ANY}),
+    ("digamma(x)*y", {"x": POS, "y": ANY}),
+    ("beta(x, y)", {"x": POS, "y": POS}),
+    ("factorial(x)", {"x": POS}),
+]
+
+
+@pytest.mark.parametrize("scipy", ["with", "without"])
+@pytest.mark.parametrize("formula, box", SPECIAL, ids=[s[0] for s in SPECIAL])
+def test_special_functions_with_and_without_scipy(formula, box, scipy, monkeypatch):
+    if scipy == "without":
+        for name in [m for m in sys.modules if m == "scipy" or m.startswith("scipy.")]:
+            monkeypatch.setitem(sys.modules, name, None)
+        monkeypatch.setitem(sys.modules, "scipy", None)
+    case = Case((formula,), box)
+    derivs = derivatives(case)
+    from symgrad.batch import _numpy_modules
+
+    # the path under test is the one taken
+    assert ("scipy" in _numpy_modules([e for _, e in named_entries(derivs)])) == (scipy == "with")
+    compiled = CompiledEntries(derivs, "numpy")
+    symbols = [s.name for s in compiled.symbols]
+    points = random_points(case, symbols, 5, seed=7)
+    values = compiled(points).values
+    for row, point in zip(values, points):
+        expected = exact_row(derivs, dict(zip(symbols, point.tolist())))
+        for got, want in zip(row.tolist(), expected):
+            assert math.isclose(got, want, rel_tol=RTOL, abs_tol=1e-300), (formula, point)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_one_varying_entry_and_few_rows(backend, rows):
+    compiled = CompiledEntries(symgrad.hessian("x**3"), backend)
+    x = np.arange(1.0, rows + 1).reshape(rows, 1)
+    values = compiled(x).values
+    assert values.shape == (rows, 2)
+    assert values[:, 0].tolist() == (3 * x[:, 0] ** 2).tolist()
+    assert values[:, 1].tolist() == (6 * x[:, 0]).tolist()
