@@ -167,9 +167,10 @@ class _Search:
         if outcome == "complete" and not polynomial:
             outcome = "partial"
         if newton:
-            for candidate in self.newton_candidates():
-                if not any(self.same(candidate, p) for p in points):
-                    points.append(self.numeric_point(candidate))
+            exact_keys = {_key(self.coordinates(p)) for p in points if p.kind not in (NON_ISOLATED, COMPLEX)}
+            points += [
+                self.numeric_point(c) for c in self.newton_candidates() if _key(c) not in exact_keys
+            ]
         points.sort(key=_sort_key)
         return CriticalReport(tuple(points), outcome, newton, self.box)
 
@@ -259,11 +260,8 @@ class _Search:
             return None
         return tuple(guess) if exact else None
 
-    def same(self, numbers: Sequence[Any], point: CriticalPoint) -> bool:
-        if point.kind in (NON_ISOLATED, COMPLEX):
-            return False
-        other = [real_part(to_mp(v)) for _, v in point.at]
-        return _close(numbers, other)
+    def coordinates(self, point: CriticalPoint) -> list[Any]:
+        return [real_part(to_mp(v)) for _, v in point.at]
 
     def starts(self) -> list[list[float]]:
         rng = random.Random(self.seed)
@@ -274,12 +272,12 @@ class _Search:
 
     def newton_candidates(self) -> list[list[Any]]:
         """Distinct real points where Newton's method, polished in mpmath, makes ∇f vanish."""
-        found: list[list[Any]] = []
+        found: dict[tuple[float, ...], list[Any]] = {}
         for guess in _float_newton(self.grad_exprs, self.hess_exprs, self.variables, self.starts()):
             polished = self.polish(guess)
-            if polished is not None and not any(_close(polished, f) for f in found):
-                found.append(polished)
-        return found
+            if polished is not None:
+                found.setdefault(_key(polished), polished)
+        return list(found.values())
 
     def polish(self, guess: Sequence[float]) -> list[Any] | None:
         """Newton in mpmath from ``guess``; the point if the steps shrink to nothing.
@@ -330,6 +328,16 @@ def _time_left() -> float:
     if not hasattr(signal, "getitimer"):
         return 0.0
     return float(signal.getitimer(signal.ITIMER_REAL)[0])
+
+
+def _key(numbers: Sequence[Any]) -> tuple[float, ...]:
+    """Coordinates rounded to 9 decimals: points with the same key are one point.
+
+    Polished points are accurate to far more digits, so two Newton runs that
+    reach the same point agree here; distinct critical points closer than
+    1e-9 are merged.
+    """
+    return tuple(round(float(v), 9) + 0.0 for v in numbers)  # + 0.0: -0.0 is 0.0
 
 
 def _close(a: Sequence[Any], b: Sequence[Any], tolerance: float = 1e-8) -> bool:
