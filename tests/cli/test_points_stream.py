@@ -54,7 +54,8 @@ def run_stream(rows: int, sample_every: int = 997) -> tuple[int, dict[int, list[
             block = 10_000
             for start in range(0, rows, block):
                 text = "".join(
-                    "r%d,%r,%r,%r\n" % (i, *point(i)) for i in range(start, min(rows, start + block))
+                    "r{},{!r},{!r},{!r}\n".format(i, *point(i))
+                    for i in range(start, min(rows, start + block))
                 )
                 proc.stdin.write(text.encode())
         except BrokenPipeError:

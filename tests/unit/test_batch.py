@@ -21,6 +21,8 @@ import sympy as sp
 
 import symgrad
 from symgrad.batch import BatchError, Block, CompiledEntries, named_entries
+from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk
+from symgrad.pointsio import Chunk, PointsError
 from symgrad.results import plain
 
 RTOL = 1e-12
@@ -382,8 +384,6 @@ def test_batch_values_agree_with_mpmath_differences(formula, f, variables, box, 
 # ---------------------------------------------------------------------------
 # run_bulk and json_layout (symgrad.bulk)
 
-from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk  # noqa: E402
-from symgrad.pointsio import Chunk, PointsError  # noqa: E402
 
 
 class ListReader:

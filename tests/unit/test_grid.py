@@ -213,7 +213,7 @@ def run_on_grid(formula, grid, writer_class, path, chunk_rows=7, fixed=None, **k
 
 def test_grid_npz_writer_shapes_and_values(tmp_path):
     path = tmp_path / "g.npz"
-    axes, compiled, report = run_on_grid("x**2*y + sin(z)", "x=-1:1:0.5,y=0:3:1,z=0:1:n=3",
+    axes, _, report = run_on_grid("x**2*y + sin(z)", "x=-1:1:0.5,y=0:3:1,z=0:1:n=3",
                                          GridNpzWriter, path)
     assert report.rows == 5 * 4 * 3 and report.bad == []
     x, y, z = np.meshgrid(*(a.values for a in axes), indexing="ij")
@@ -230,7 +230,7 @@ def test_grid_npz_writer_shapes_and_values(tmp_path):
 
 def test_grid_npy_writer_stacks_entries(tmp_path):
     path = tmp_path / "g.npy"
-    axes, compiled, _ = run_on_grid("x*y**2", "x=0:4:1,y=-1:1:n=4", GridNpyWriter, path,
+    axes, _, _ = run_on_grid("x*y**2", "x=0:4:1,y=-1:1:n=4", GridNpyWriter, path,
                                     chunk_rows=3, hessian=True)
     saved = np.load(path)
     # df/dx, df/dy, d2f/dx^2, d2f/dxdy, d2f/dy^2

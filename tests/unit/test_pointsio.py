@@ -16,6 +16,8 @@ import zipfile
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symgrad.pointsio import (
     Chunk,
@@ -153,7 +155,7 @@ def test_empty_input_is_an_error(text):
 
 
 def test_header_only_gives_no_rows():
-    values, lines, chunks = read("x,y\n", ["x", "y"])
+    _, lines, chunks = read("x,y\n", ["x", "y"])
     assert chunks == [] and lines == []
 
 
@@ -765,8 +767,6 @@ def test_first_rows_writer_abort():
 # A property: any column order, extra columns, blank lines and chunk size
 
 
-from hypothesis import given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
 
 finite = st.floats(allow_nan=False, allow_infinity=False, width=64)
 
