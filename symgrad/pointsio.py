@@ -143,7 +143,13 @@ def open_points(
             raise PointsError(f"--points: cannot read {source}: {err.strerror}") from None
         size = os.fstat(stream.fileno()).st_size
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
-    head = buffered.peek(512)[:512]
+    if source == "-":
+        # a pipe may deliver its first line in pieces: read up to the first
+        # newline (or 512 bytes) to tell the format, then put it back
+        head = _read_head(buffered)
+        buffered = io.BufferedReader(_Prefixed(head, buffered))
+    else:
+        head = buffered.peek(512)[:512]
     kind = kind or detect_kind(source, head)
     if kind not in INPUT_KINDS:
         raise PointsError(f"unknown points format {kind!r}; choose one of {', '.join(INPUT_KINDS)}")
@@ -162,6 +168,36 @@ def open_points(
         reader.close()
         raise _given_twice(clash[0], "a column of the input")
     return reader
+
+
+def _read_head(stream: IO[bytes], limit: int = 512) -> bytes:
+    """The first line of ``stream`` (at most ``limit`` bytes), however slowly it arrives."""
+    head = b""
+    while len(head) < limit and b"\n" not in head:
+        more = stream.read1(limit - len(head))  # type: ignore[attr-defined]
+        if not more:
+            break
+        head += more
+    return head
+
+
+class _Prefixed(io.RawIOBase):
+    """``head`` followed by the rest of ``stream``: bytes read ahead, put back."""
+
+    def __init__(self, head: bytes, stream: IO[bytes]):
+        self.head = memoryview(head)
+        self.stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head.nbytes:
+            count = min(len(buffer), self.head.nbytes)
+            buffer[:count] = self.head[:count]
+            self.head = self.head[count:]
+            return count
+        return self.stream.readinto(buffer)  # type: ignore[attr-defined]
 
 
 def _given_twice(name: str, where: str) -> PointsError:

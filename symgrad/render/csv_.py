@@ -1,10 +1,11 @@
 """CSV: the columns of ``--points`` output, for the points of ``--at``.
 
 The header names the symbols (variables, then parameters) and then each
-entry (``df/dx``, …, ``d2f/dxdy``, …); each ``--at`` point is one row of
-decimals (``nan``/``inf`` where a value is not a finite real; a complex
-value is written as Python writes it). Without ``--at`` the one row holds
-the symbolic entries and leaves the symbol columns empty.
+entry (``df/dx``, …, ``d2f/dxdy``, …); each ``--at`` point is one row:
+exact integers as integers, other values as decimals, and a value that is
+not a finite real as the JSON output writes it (``nan``, ``inf``, ``-inf``,
+``zoo``, or a complex such as ``0.0-0.5j``). Without ``--at`` the one row
+holds the symbolic entries and leaves the symbol columns empty.
 """
 
 from __future__ import annotations

@@ -837,9 +837,6 @@ def test_slow_pipe_text(data):
     assert np.concatenate([c.values for c in reader.chunks()]).tolist() == [[1, 2], [3, 4]]
 
 
-@pytest.mark.xfail(strict=True, reason="BUG: stdin format sniffing uses one peek(); a pipe whose "
-                   "first write is shorter than the first line (or the .npy magic) is misread "
-                   "(TSV as CSV, .npy as text)")
 @pytest.mark.parametrize("data", [b"x\ty\n1\t2\n", npy_bytes(np.array([[1.0, 2.0]]))],
                          ids=["tsv", "npy"])
 def test_slow_pipe_sniffing(data):
