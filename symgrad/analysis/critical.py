@@ -161,7 +161,9 @@ class _Search:
         import sympy as sp
 
         solutions, outcome = self.solve_exact(budget)
-        points = [p for p in (self.exact_point(s) for s in solutions) if p is not None]
+        # solve may list a solution twice (sqrt(x**2 + 1) + x*y**2 gives (0, 0) twice)
+        unique = {tuple(s.get(v, v) for v in self.variables): s for s in solutions}
+        points = [p for p in (self.exact_point(s) for s in unique.values()) if p is not None]
         polynomial = all(sp.sympify(g).is_polynomial(*self.variables) for g in self.grad_exprs)
         newton = outcome != "complete" or not polynomial
         if outcome == "complete" and not polynomial:
@@ -169,7 +171,9 @@ class _Search:
         if newton:
             exact_keys = {_key(self.coordinates(p)) for p in points if p.kind not in (NON_ISOLATED, COMPLEX)}
             points += [
-                self.numeric_point(c) for c in self.newton_candidates() if _key(c) not in exact_keys
+                self.numeric_point(c, linear)
+                for c, linear in self.newton_candidates()
+                if _key(c) not in exact_keys
             ]
         points.sort(key=_sort_key)
         return CriticalReport(tuple(points), outcome, newton, self.box)
@@ -226,13 +230,21 @@ class _Search:
             return ()
         return tuple(sorted(mpmath.eigsy(matrix, eigvals_only=True)))
 
-    def numeric_point(self, numbers: Sequence[Any]) -> CriticalPoint:
+    def numeric_point(self, numbers: Sequence[Any], linear: bool = False) -> CriticalPoint:
+        """A Newton point; ``linear`` when Newton converged only linearly there."""
         import mpmath
         import sympy as sp
 
-        eigenvalues = self.eigenvalues(numbers)
-        kind = classify(eigenvalues) if eigenvalues else DEGENERATE
         rational = self.rational(numbers)
+        if rational is not None:
+            numbers = [to_mp(r) for r in rational]
+        eigenvalues = self.eigenvalues(numbers)
+        if linear and rational is None and eigenvalues:
+            # Linear convergence means the Hessian is singular at the limit: the
+            # smallest eigenvalue is zero, only the point's inexactness hides it.
+            k = min(range(len(eigenvalues)), key=lambda i: abs(eigenvalues[i]))
+            eigenvalues = (*eigenvalues[:k], mpmath.mpf(0), *eigenvalues[k + 1 :])
+        kind = classify(eigenvalues) if eigenvalues else DEGENERATE
         if rational is not None:
             at = tuple((v.name, r) for v, r in zip(self.variables, rational))
             return CriticalPoint(at, "newton", kind, eigenvalues, real_part(self.f(numbers)))
@@ -243,14 +255,15 @@ class _Search:
         return CriticalPoint(at, "newton", kind, eigenvalues, value)
 
     def rational(self, numbers: Sequence[Any]) -> tuple[Any, ...] | None:
-        """Simple fractions the point equals to 40 digits, if ∇f vanishes there exactly."""
+        """Simple fractions within 1e-10 of the point, if ∇f vanishes there exactly."""
         import mpmath
         import sympy as sp
 
         guess = []
         for x in numbers:
             r = Fraction(mpmath.nstr(x, 45)).limit_denominator(1000)
-            if abs(x - mpmath.mpf(r.numerator) / r.denominator) > mpmath.mpf(10) ** -40 * max(1, abs(x)):
+            # loose, since ∇f is then checked exactly (degenerate points are found less precisely)
+            if abs(x - mpmath.mpf(r.numerator) / r.denominator) > mpmath.mpf(10) ** -10 * max(1, abs(x)):
                 return None
             guess.append(sp.Rational(r.numerator, r.denominator))
         replace = dict(zip(self.variables, guess))
@@ -270,55 +283,78 @@ class _Search:
         count = min(STARTS_PER_VARIABLE * n, MAX_STARTS)
         return [[rng.uniform(lo, hi) for _ in range(n)] for _ in range(count)]
 
-    def newton_candidates(self) -> list[list[Any]]:
+    def newton_candidates(self) -> list[tuple[list[Any], bool]]:
         """Distinct real points where Newton's method, polished in mpmath, makes ∇f vanish."""
-        found: dict[tuple[float, ...], list[Any]] = {}
+        found: dict[tuple[float, ...], tuple[list[Any], bool]] = {}
+        lo, hi = self.box
+        margin = 1e-6 * max(1.0, abs(lo), abs(hi))
         for guess in _float_newton(self.grad_exprs, self.hess_exprs, self.variables, self.starts()):
+            if not all(lo - margin <= v <= hi + margin for v in guess):
+                continue  # Newton left the box searched
             polished = self.polish(guess)
             if polished is not None:
-                found.setdefault(_key(polished), polished)
+                found.setdefault(_key(polished[0]), polished)
         return list(found.values())
 
-    def polish(self, guess: Sequence[float]) -> list[Any] | None:
-        """Newton in mpmath from ``guess``; the point if the steps shrink to nothing.
+    def polish(self, guess: Sequence[float]) -> tuple[list[Any], bool] | None:
+        """Newton in mpmath from ``guess``: (the point, whether it converged only linearly).
 
         Convergence is judged by the steps, not the gradient alone: on a
         flat tail (``x*exp(-x**2)`` far out) the gradient is tiny but Newton
-        keeps walking away. A degenerate point (``x**4``) converges only
-        linearly and is accepted when its steps are below 1e-15.
+        keeps walking away. Near a degenerate point (singular Hessian, as for
+        ``x**4``) Newton converges only linearly, its steps shrinking by a
+        steady ratio r; the remaining distance is then step/(1 − r), and
+        taking that whole step (Aitken's extrapolation) lands on the point.
+        None when the steps do not shrink to nothing or the point is outside
+        the box.
         """
         import mpmath
 
         n = len(guess)
         x = mpmath.matrix([mpmath.mpf(v) for v in guess])
-        step_size = mpmath.inf
-        for _ in range(_POLISH_ITERATIONS):
+        sizes: list[Any] = []
+        linear = False
+        converged = False
+        for iteration in range(_POLISH_ITERATIONS):
             point = [x[i] for i in range(n)]
             g = [g_(point) for g_ in self.grad]
             h = [[e(point) for e in row] for row in self.hess]
             if not all(is_finite_real(v) for v in g + [e for row in h for e in row]):
                 return None
+            if all(real_part(v) == 0 for v in g):
+                converged = True
+                break
             try:
                 step = mpmath.lu_solve(mpmath.matrix([[real_part(e) for e in row] for row in h]),
                                        mpmath.matrix([real_part(v) for v in g]))
             except (ZeroDivisionError, TypeError, ValueError):  # a singular Hessian
+                if linear or (sizes and sizes[-1] <= mpmath.mpf(10) ** -12 * max(1, mpmath.norm(x))):
+                    converged = True  # at a degenerate point, where the Hessian is singular
+                    break
                 return None
+            size = mpmath.norm(step)
+            if not mpmath.isfinite(size):
+                return None
+            if len(sizes) >= 2 and sizes[-1] and sizes[-2]:
+                ratio, before = size / sizes[-1], sizes[-1] / sizes[-2]
+                if 0.05 < ratio < 0.995 and abs(ratio - before) < 0.02:
+                    linear = True
+                    step = step / (1 - ratio)
             x = x - step
-            previous, step_size = step_size, mpmath.norm(step)
+            sizes.append(size)
             scale = max(1, mpmath.norm(x))
-            if not mpmath.isfinite(step_size):
-                return None
-            if step_size <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * scale:
+            if size <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * scale:
+                converged = True
                 break
-            if step_size <= mpmath.mpf(10) ** -15 * scale and step_size > previous * mpmath.mpf(10) ** -3:
-                break  # converging, but only linearly (a degenerate point): close enough
+            if iteration >= 8 and size > mpmath.mpf(10) ** -6 * scale:
+                return None  # not converging: the float search was misled
         point = [x[i] for i in range(n)]
-        if step_size > mpmath.mpf(10) ** -15 * max(1, mpmath.norm(x)):
+        if not converged and sizes[-1] > mpmath.mpf(10) ** -12 * max(1, mpmath.norm(x)):
             return None
         lo, hi = self.box
         if not all(lo <= v <= hi for v in point):
             return None  # Newton left the box searched
-        return point
+        return point, linear
 
 
 def _time_left() -> float:
@@ -386,7 +422,11 @@ def _float_newton(
             last_step[alive] = np.max(np.abs(step), axis=0)
             alive &= np.all(np.abs(x) < 1e8, axis=0)
         scale = np.maximum(1, np.max(np.abs(x), axis=0))
-        converged = alive & (last_step <= 1e-6 * scale)
+        converged = alive & (last_step <= 1e-4 * scale)  # slow near degenerate points
+        # a gradient that is small for the curvature there (not a slow walk to infinity)
+        g, h = g_fn(x), h_fn(x)
+        curvature = np.maximum(1, np.max(np.abs(h), axis=(0, 1)))
+        converged &= np.max(np.abs(g), axis=0) <= 1e-6 * curvature
     distinct: list[list[float]] = []
     for k in np.flatnonzero(converged):
         point = list(map(float, x[:, k]))

@@ -173,3 +173,36 @@ def test_inner_time_limit_longer_than_outer_is_outer():
             with time_limit(100, error=Inner):
                 busy()
     assert signal.getitimer(signal.ITIMER_REAL)[0] == 0
+
+
+def test_exact_solutions_are_listed_once():
+    # grad = (x/sqrt(x^2+1) + y^2, 2xy): only (0, 0), which SymPy's solve lists twice;
+    # H = [[1, 0], [0, 0]] there: degenerate
+    (point,) = critical_points(symgrad.gradient("sqrt(x**2+1) + y**2*x")).points
+    assert point.at == (("x", 0), ("y", 0)) and point.kind == "degenerate"
+
+
+def test_no_critical_points_at_all():
+    # grad = (e^y, x e^y + 2y): e^y never vanishes
+    report = critical_points(symgrad.gradient("x*exp(y) + y**2"))
+    assert report.points == () and report.newton_used
+
+
+@pytest.mark.parametrize(
+    ("formula", "kind"),
+    [
+        ("x**3 + y**2", "degenerate"),  # H = diag(6x, 2) = diag(0, 2): not an extremum
+        ("x**6 + y**2", "degenerate"),  # a minimum, but the second-derivative test cannot tell
+        ("x**10 - y**4", "degenerate"),
+        ("x**2 - y**2 + z**4", "saddle"),  # a zero eigenvalue, but both signs
+    ],
+)
+def test_newton_finds_degenerate_points_and_classifies_them(formula, kind):
+    # Newton converges only linearly where the Hessian is singular; the search must
+    # still reach the point exactly (Aitken steps) and not mistake it for an extremum
+    report = critical_points(symgrad.gradient(formula), exact_budget=1e-6)
+    assert report.exact_outcome == "timed out"
+    (point,) = report.points
+    assert point.method == "newton"
+    assert all(v == 0 for _, v in point.at) and point.exact  # proven: grad f(0) = 0 exactly
+    assert point.kind == kind
