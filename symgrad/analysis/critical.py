@@ -217,8 +217,21 @@ class _Search:
         if not is_real:
             return CriticalPoint(at, "exact", COMPLEX, (), self.f(numbers))
         numbers = [real_part(x) for x in numbers]
+        if not self.vanishes(numbers):
+            return None  # not a solution after all (solve can return spurious ones)
         eigenvalues = self.eigenvalues(numbers)
         return CriticalPoint(at, "exact", classify(eigenvalues), eigenvalues, real_part(self.f(numbers)))
+
+    def vanishes(self, numbers: Sequence[Any]) -> bool:
+        """Whether ∇f is zero at the point, to the working precision."""
+        import mpmath
+
+        g = [g_(numbers) for g_ in self.grad]
+        curvature = [abs(h(numbers)) for row in self.hess for h in row]
+        if not all(mpmath.isfinite(c) for c in curvature):
+            return True  # cannot judge; trust solve
+        size = max([1, *(abs(x) for x in numbers)]) * max([1, *curvature])
+        return all(mpmath.isfinite(v) and abs(v) <= mpmath.mpf(10) ** (20 - mpmath.mp.dps) * size for v in g)
 
     # numeric ---------------------------------------------------------------
 

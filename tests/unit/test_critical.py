@@ -206,3 +206,17 @@ def test_newton_finds_degenerate_points_and_classifies_them(formula, kind):
     assert point.method == "newton"
     assert all(v == 0 for _, v in point.at) and point.exact  # proven: grad f(0) = 0 exactly
     assert point.kind == kind
+
+
+def test_spurious_exact_solutions_are_dropped(monkeypatch):
+    import sympy as sp
+
+    real_solve = sp.solve
+
+    def solve_with_a_bogus_root(*args, **kwargs):
+        x, y = sp.symbols("x y", real=True)
+        return real_solve(*args, **kwargs) + [{x: 5, y: 0}]  # grad f(5, 0) = (72, 0) != 0
+
+    monkeypatch.setattr(sp, "solve", solve_with_a_bogus_root)
+    report = critical_points(symgrad.gradient("x**3 - 3*x + y**2"))
+    assert kinds(report) == [("local minimum", (1.0, 0.0)), ("saddle", (-1.0, 0.0))]
