@@ -378,3 +378,20 @@ def test_readme_analysis_snippet_is_true():
 def test_critical_summaries(cli, args, summary):
     lines = cli(*args, "--critical").stdout.splitlines()
     assert f"critical.summary = {summary}" in lines
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["x*y", "--along", "x=__import__('os').system('touch {marker}')"],
+        ["x", "--check", "--box", "__import__('os').system('touch {marker}'):1"],
+        ["x", "--diff", "x.__class__"],
+        ["x", "--check", "--at", "x=().__class__"],
+    ],
+)
+def test_hostile_option_values_are_refused(cli, tmp_path, args):
+    marker = tmp_path / "pwned"
+    result = cli(*[a.format(marker=marker) for a in args])
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
+    assert not marker.exists()
