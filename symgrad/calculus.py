@@ -120,7 +120,7 @@ def differentiate(
     variables = parsed.variables
     if vector is None:
         vector = len(parsed.exprs) > 1
-    chosen = engines.choose(engine, parsed.exprs, variables=len(variables), hessian=hessian)
+    chosen = engines.choose(engine, parsed.exprs, hessian=hessian)
     results = [_derivatives_of(expr, variables, hessian, chosen) for expr in parsed.exprs]
     grads = [grad for grad, _ in results]
     hessians = tuple(h for _, h in results if h is not None) if hessian else None

@@ -41,15 +41,14 @@ __all__ = [
 #: The engine names a job may ask for.
 ENGINES = ("auto", "sympy", "symengine")
 
-#: With ``engine="auto"`` a job is differentiated by symengine when its
-#: formulas' tree nodes, times one plus the number of variables if a Hessian
-#: is asked for, reach this. Below it
-#: SymPy finishes before symengine would be imported (about 0.05-0.09 s):
-#: measured with ``benchmarks/bench_symbolic.py``-style formulas, SymPy
-#: needs 0.02-0.03 s for a 91-node Rosenbrock Hessian in 6 variables and
-#: 0.05-0.08 s for a 72-node log-sum-exp Hessian in 10 variables, where
-#: symengine takes under 0.005 s once imported.
-AUTO_MIN_WORK = 800
+#: With ``engine="auto"`` a job is differentiated by symengine when SymPy's
+#: work on it, estimated by :func:`_sympy_work`, reaches this; below it SymPy
+#: finishes before symengine would be imported (0.04-0.09 s, most of it
+#: NumPy, which symengine imports). Calibrated on the formulas of
+#: ``benchmarks/bench_symbolic.py`` with a cold SymPy cache: a Rosenbrock
+#: Hessian takes SymPy 0.02-0.03 s in 6 variables (work 400) and 0.05-0.1 s
+#: in 10 (work 720); symengine takes under 0.01 s for either.
+AUTO_MIN_WORK = 600
 
 _MODULE: Any = None
 _MISSING = False
@@ -85,10 +84,10 @@ def _notice_missing() -> None:
         )
 
 
-def _node_count(exprs: Iterable[Any], limit: int) -> int:
-    """Tree nodes of ``exprs`` (shared subtrees counted each time), up to ``limit``."""
+def _node_count(expr: Any, limit: int) -> int:
+    """Tree nodes of ``expr`` (shared subtrees counted each time), up to ``limit``."""
     count = 0
-    stack = list(exprs)
+    stack = [expr]
     while stack and count < limit:
         node = stack.pop()
         count += 1
@@ -96,7 +95,28 @@ def _node_count(exprs: Iterable[Any], limit: int) -> int:
     return count
 
 
-def choose(engine: str, exprs: Sequence[Any], *, variables: int = 0, hessian: bool = False) -> str:
+def _sympy_work(exprs: Sequence[Any], hessian: bool, limit: int) -> int:
+    """An estimate of SymPy's work on a job, counted up to ``limit``.
+
+    symgrad's SymPy path differentiates each term of a sum only by the
+    variables in it, so a term costs about its size times its number of
+    symbols k, and k + 1 times that again for the Hessian.
+    """
+    import sympy as sp
+
+    work = 0
+    for expr in exprs:
+        for term in expr.args if isinstance(expr, sp.Add) else (expr,):
+            k = len(term.free_symbols)
+            per_node = k * (k + 1) if hessian else k
+            if per_node:
+                work += per_node * _node_count(term, -(-(limit - work) // per_node))
+            if work >= limit:
+                return work
+    return work
+
+
+def choose(engine: str, exprs: Sequence[Any], *, hessian: bool = False) -> str:
     """The engine that will run: ``"sympy"`` or ``"symengine"``.
 
     ``"auto"`` picks symengine when the job is big enough
@@ -108,11 +128,8 @@ def choose(engine: str, exprs: Sequence[Any], *, variables: int = 0, hessian: bo
         raise ValueError(f"unknown engine {engine!r} (choose from {', '.join(ENGINES)})")
     if engine == "sympy":
         return "sympy"
-    if engine == "auto":
-        per_node = variables + 1 if hessian else 1
-        limit = -(-AUTO_MIN_WORK // per_node)
-        if _node_count(exprs, limit) < limit:
-            return "sympy"
+    if engine == "auto" and _sympy_work(exprs, hessian, AUTO_MIN_WORK) < AUTO_MIN_WORK:
+        return "sympy"
     if available():
         return "symengine"
     _notice_missing()
@@ -314,8 +331,13 @@ def derivatives(
     n = len(variables)
     safe: list[Any] = []
     unsafe: list[Any] = []
-    for term in _terms(expr):
-        (safe if supported(term) else unsafe).append(term)
+    if expr.has(sp.S.ComplexInfinity, sp.S.Infinity, sp.S.NegativeInfinity, sp.S.NaN):
+        # An infinite term swallows finite ones when SymPy adds them, so the
+        # sum must be differentiated whole, the way SymPy does.
+        unsafe = [expr]
+    else:
+        for term in _terms(expr):
+            (safe if supported(term) else unsafe).append(term)
     safe_expr = sp.Add(*safe)
     unsafe_expr = sp.Add(*unsafe)
 

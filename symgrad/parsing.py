@@ -16,7 +16,6 @@ bounded, so long inputs neither recurse deeply nor run quadratically.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -505,6 +504,8 @@ class _Parser:
             )
         function = _FUNCTIONS.get(name)
         if function is None:
+            import difflib  # only for this message: not at start-up
+
             close = difflib.get_close_matches(name, FUNCTION_NAMES, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UnknownFunctionError(f"unknown function {name!r}{hint}", self.text, tok.col)

@@ -55,3 +55,9 @@ def sstr(expr: Any) -> str:
 
         _STR_PRINTER.append(Printer({"full_prec": False}))
     return str(_STR_PRINTER[0].doprint(expr))
+
+
+def forget() -> None:
+    """Empty the memo of :func:`sstr` (benchmarks time printing from scratch)."""
+    if _STR_PRINTER:
+        _STR_PRINTER[0]._memo = {}

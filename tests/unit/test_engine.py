@@ -13,8 +13,8 @@ import random
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import assume, given, settings
-from test_properties import SETTINGS, VARIABLES, as_float, close, formulas, is_safe, oracle, points, text_of
+from hypothesis import given, settings
+from test_properties import SETTINGS, formulas, text_of
 
 import symgrad
 from symgrad import engine
@@ -60,6 +60,7 @@ CORPUS = [
     "sinc(x) + erfi(y) + erfinv(z/4)",
     "x / y * Abs(x/y)",
     "DiracDelta(x) + x*y",
+    "x*(y/(0/2))**2 + x**2",  # zoo: SymPy drops finite terms added to it
 ]
 
 
@@ -89,7 +90,7 @@ def test_engines_agree_on_the_corpus(text):
     parsed, a, b = both(text)
     assert len(list(entries(a))) == len(list(entries(b)))
     for ea, eb in zip(entries(a), entries(b)):
-        if ea.has(sp.DiracDelta) or eb.has(sp.DiracDelta):
+        if ea.has(sp.DiracDelta, sp.zoo, sp.nan) or eb.has(sp.DiracDelta, sp.zoo, sp.nan):
             assert ea == eb  # both from SymPy: compared exactly
             continue
         if sp.expand(ea - eb) != 0:
@@ -103,7 +104,7 @@ def test_engines_agree_at_random_points(text):
     parsed, a, b = both(text)
     rng = random.Random(len(text))
     for ea, eb in zip(entries(a), entries(b)):
-        if ea.has(sp.DiracDelta):
+        if ea == eb:
             continue
         numerically_equal(ea, eb, parsed.symbols, rng, tries=2)
 
@@ -184,15 +185,18 @@ def test_what_symengine_may_differentiate(text):
 
 def test_auto_uses_symengine_only_for_big_jobs():
     small = parse("x**2*sin(y) + z")
-    medium = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(60)))  # ~400 nodes
-    big = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(300)))
+    sparse = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(30)))  # 30 small terms
+    dense = parse("log(" + " + ".join(f"exp({i}*x{i} - x{i + 1})" for i in range(1, 30)) + ")")
+    big = parse(" + ".join(f"(x{i} - x{i + 1})**2" for i in range(400)))
 
     def auto(p, hessian):
-        return engine.choose("auto", p.exprs, variables=len(p.variables), hessian=hessian)
+        return engine.choose("auto", p.exprs, hessian=hessian)
 
     assert auto(small, False) == auto(small, True) == "sympy"
-    assert auto(medium, False) == "sympy"
-    assert auto(medium, True) == "symengine"  # 61 variables: a Hessian is big work
+    assert auto(sparse, False) == "sympy"
+    assert auto(sparse, True) == "symengine"
+    # one term holding 30 variables: each partial differentiates all of it
+    assert auto(dense, False) == auto(dense, True) == "symengine"
     assert auto(big, False) == "symengine"
     assert engine.choose("symengine", small.exprs) == "symengine"
     assert engine.choose("sympy", big.exprs) == "sympy"
@@ -240,28 +244,8 @@ def test_cli_refuses_an_unknown_engine(cli):
 
 
 # ---------------------------------------------------------------------------
-# The independent oracle: mpmath differences of the same random formulas
-
-
-@settings(max_examples=40, **SETTINGS)
-@given(tree=formulas, point=points)
-def test_symengine_hessian_matches_mpmath_differences(tree, point):
-    assume(is_safe(tree, point))
-    text = text_of(tree)
-    values = symgrad.hessian(text, wrt="x,y,z", engine="symengine").at(**point)
-    assume(values.problems == ())  # SymPy's own Abs-of-acos trouble, see test_properties
-    hessian = values.hessian
-    for i in range(3):
-        orders = [0, 0, 0]
-        orders[i] = 1
-        assert close(as_float(values.gradient[i]), oracle(tree, point, orders))
-        for j in range(i, 3):
-            orders = [0, 0, 0]
-            orders[i] += 1
-            orders[j] += 1
-            want = oracle(tree, point, orders)
-            got = as_float(hessian[i][j])
-            assert close(got, want), f"d2/d{VARIABLES[i]}d{VARIABLES[j]} of {text}: {got} vs {want}"
+# Random formulas (the mpmath oracle runs on symengine's Hessians too: see
+# test_hessian_matches_mpmath_differences in test_properties.py)
 
 
 @settings(max_examples=40, **SETTINGS)

@@ -215,12 +215,13 @@ def test_gradient_matches_mpmath_differences(tree, point):
         assert close(got, want), f"d/d{v} of {text} at {point}: got {got}, mpmath {want}"
 
 
+@pytest.mark.parametrize("engine", ["auto", "symengine"])  # auto: SymPy for these small formulas
 @settings(max_examples=40, **SETTINGS)
 @given(tree=formulas, point=points)
-def test_hessian_matches_mpmath_differences(tree, point):
+def test_hessian_matches_mpmath_differences(tree, point, engine):
     assume(is_safe(tree, point))
     text = text_of(tree)
-    derivs = symgrad.hessian(text, wrt="x,y,z")
+    derivs = symgrad.hessian(text, wrt="x,y,z", engine=engine)
     values = derivs.at(**point)
     assert values.problems == ()
     hessian = values.hessian
