@@ -34,8 +34,10 @@ ONE_SHOT = [*CLI, "x**2+y*z", "--at", "x=1,y=2,z=3", "--format", "json"]
 SYMPY_USE = [
     sys.executable,
     "-c",
-    "import sympy; x, y, z = sympy.symbols('x y z', real=True); f = x**2 + y*z; "
-    "[f.diff(v).subs({x: 1, y: 2, z: 3}) for v in (x, y, z)]",
+    (
+        "import sympy; x, y, z = sympy.symbols('x y z', real=True); f = x**2 + y*z; "
+        "[f.diff(v).subs({x: 1, y: 2, z: 3}) for v in (x, y, z)]"
+    ),
 ]
 IMPORTS = [sys.executable, "-c", "import sympy, symgrad.cli, symgrad.render.json_"]
 

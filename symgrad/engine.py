@@ -248,10 +248,13 @@ def _to_symengine(expr: Any, symbols: Iterable[Any]) -> Any:
 
 #: symengine function names that SymPy spells the same.
 _FUNCTION_NAMES = frozenset(
-    "log sin cos tan cot sec csc asin acos atan acot asec acsc atan2 "
-    "sinh cosh tanh coth sech csch asinh atanh acoth "
-    "erf erfc gamma loggamma polygamma beta".split()
-)
+    {
+        "log", "sin", "cos", "tan", "cot", "sec", "csc",
+        "asin", "acos", "atan", "acot", "asec", "acsc", "atan2",
+        "sinh", "cosh", "tanh", "coth", "sech", "csch", "asinh", "atanh", "acoth",
+        "erf", "erfc", "gamma", "loggamma", "polygamma", "beta",
+    }
+)  # fmt: skip
 
 
 class _Unevaluated(Exception):

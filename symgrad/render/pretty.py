@@ -98,6 +98,10 @@ def _too_big(rows: Any) -> bool:
     return sum(len(symbolic_text(e)) for e in entries) > MAX_DRAWN_CHARS
 
 
+def _count(n: int, one: str, many: str) -> str:
+    return f"{n:,} {one if n == 1 else many}"
+
+
 def _listing(label: str, rows: Any, entry_label: Any, symmetric: bool) -> RenderableType:
     """A big vector or matrix as a list of its nonzero entries, with notes."""
     matrix = rows and isinstance(rows[0], tuple)
@@ -110,7 +114,11 @@ def _listing(label: str, rows: Any, entry_label: Any, symmetric: bool) -> Render
     shape = f"{len(rows)}×{len(rows[0])}" if matrix else f"{len(rows)} entries"
     where = " in the upper triangle (symmetric)" if symmetric else ""
     head = Text(f"{label}: ", style="bold cyan")
-    head.append(f"{shape}; {len(nonzero):,} nonzero entries{where}, {len(cells) - len(nonzero):,} zeros")
+    zeros = len(cells) - len(nonzero)
+    head.append(
+        f"{shape}; {_count(len(nonzero), 'nonzero entry', 'nonzero entries')}{where}, "
+        f"{_count(zeros, 'zero', 'zeros')}"
+    )
     lines: list[RenderableType] = [head]
     shortened = False
     for i, j, value in nonzero[:MAX_LISTED]:
@@ -239,8 +247,11 @@ def render_pretty(job: Job, options: RenderOptions) -> RenderableType:
     parts += _header(job)
     parts.append(Text(""))
     if d.is_vector:
-        label = lambda i, j: f"∂{names[i]}/∂{variables[j]}"  # noqa: E731
-        parts.append(_matrix_part("J_F", d.jacobian, width, full, label))
+
+        def first(i: int, j: int) -> str:
+            return f"∂{names[i]}/∂{variables[j]}"
+
+        parts.append(_matrix_part("J_F", d.jacobian, width, full, first))
     else:
         parts.append(_matrix_part("∇f", d.gradient, width, full, lambda i, _: f"∂f/∂{variables[i]}"))
     if d.hessians is not None:

@@ -49,6 +49,7 @@ def run(*args: str, stdin: str | None = None) -> tuple[subprocess.CompletedProce
         capture_output=True,
         text=True,
         timeout=120,
+        check=False,
     )
     lines = proc.stderr.splitlines()
     (report,) = [line for line in lines if line.startswith("MODULES ")]

@@ -159,6 +159,16 @@ def test_pretty_table_of_values_keeps_its_first_rows():
     assert "∂²f/∂x20²" in draw(job, full=True).split("at x1=1")[1]
 
 
+def test_pretty_lists_a_big_jacobian():
+    job = run_job([f"x{i}*x{i + 1}" for i in range(1, 16)], JobSpec(hessian=True))
+    shown = draw(job)
+    assert "F(x1, …, x16): 15 entries; 15 nonzero entries, 0 zeros" in shown
+    assert "J_F: 15×16; 30 nonzero entries, 210 zeros" in shown
+    assert "  ∂f₁₅/∂x16 = x15\n" in shown
+    assert "∇²f₃: 16×16; 1 nonzero entry in the upper triangle (symmetric), 135 zeros" in shown
+    assert "  ∂²f₃/∂x3∂x4 = 1\n" in shown
+
+
 def test_cli_full_option(cli):
     args = [rosenbrock(40), "-H", "--format", "pretty"]
     folded = cli(*args)
