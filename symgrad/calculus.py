@@ -22,15 +22,18 @@ from .results import Derivatives
 
 
 def _diff(expr: Any, var: Any) -> Any:
-    """SymPy's ``diff``, finishing ``Derivative(sign(u), x)`` when ``u`` is real.
+    """SymPy's ``diff``, finishing ``Derivative(sign(u), x)``.
 
     SymPy differentiates ``sign(u)`` (met in the second derivative of
     ``Abs(u)``) only if it can prove ``u`` real, and with real ``x`` it cannot
-    for ``x/y`` or ``1 + 1/x**2``, since ``1/0`` is not real: the derivative
-    stayed unevaluated and had no value anywhere. ``b**-n`` is real wherever
+    for ``x/y``, ``1 + 1/x**2`` or ``acos(tanh(x)/2)``: the derivative stayed
+    unevaluated and had no value anywhere. ``b**-n`` is real wherever
     ``b**n`` is real and nonzero, so ``u`` with its negative integer powers
     made positive decides whether ``u`` is real wherever it is finite; then
-    d sign(u)/dx = 2 DiracDelta(u) du/dx, as SymPy itself gives for real ``u``.
+    d sign(u)/dx = 2 DiracDelta(u) du/dx, as SymPy itself gives for real
+    ``u``. Otherwise ``sign(u) = u/Abs(u)`` away from ``u = 0`` whatever
+    ``u`` is, and that quotient's derivative is used: 0 where ``u`` is real
+    and nonzero, the right value where it is complex, undefined at ``u = 0``.
     """
     import sympy as sp
 
@@ -38,22 +41,21 @@ def _diff(expr: Any, var: Any) -> Any:
     if not result.has(sp.Derivative):
         return result
 
-    def is_real_sign_derivative(e: Any) -> bool:
-        if not (isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign)):
-            return False
-        if e.variable_count != ((var, 1),):
-            return False
-        positive = e.expr.args[0].replace(
-            lambda p: p.is_Pow and p.exp.is_Integer and p.exp.is_negative,
-            lambda p: p.base ** (-p.exp),
-        )
-        return positive.is_extended_real is True
+    def is_sign_derivative(e: Any) -> bool:
+        return (isinstance(e, sp.Derivative) and isinstance(e.expr, sp.sign)
+                and e.variable_count == ((var, 1),))
 
     def finished(e: Any) -> Any:
         u = e.expr.args[0]
-        return 2 * sp.DiracDelta(u) * sp.diff(u, var)
+        positive = u.replace(
+            lambda p: p.is_Pow and p.exp.is_Integer and p.exp.is_negative,
+            lambda p: p.base ** (-p.exp),
+        )
+        if positive.is_extended_real is True:
+            return 2 * sp.DiracDelta(u) * sp.diff(u, var)
+        return sp.diff(u / sp.Abs(u), var)
 
-    return result.replace(is_real_sign_derivative, finished)
+    return result.replace(is_sign_derivative, finished)
 
 
 def _gradient_of(expr: Any, variables: Sequence[Any]) -> tuple[Any, ...]:

@@ -14,6 +14,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from hypothesis import settings
+
+# Property tests draw the same examples on every run by default, so CI is
+# reproducible and a red run can be replayed; ``--hypothesis-profile explore``
+# draws fresh random examples (and more of them) to hunt for new bugs.
+settings.register_profile("default", settings(derandomize=True, database=None))
+settings.register_profile("explore", settings(derandomize=False, max_examples=1000))
+settings.load_profile("default")
 
 GOLDEN_DIR = Path(__file__).parent / "golden"
 

@@ -1,9 +1,10 @@
 """Renderers: a computed :class:`~symgrad.jobs.Job` -> output.
 
 Each format is a function ``render(job, options)``. Every renderer returns a
-``str`` except ``pretty``, which returns a Rich renderable (it is the only
-module that imports Rich). Renderers are looked up lazily so that a JSON run
-never imports Rich.
+``str`` except ``pretty``, which returns a Rich renderable (Rich is
+imported only by the pretty output: pretty.py, points_table.py and the
+pretty parts of analysis.py, inside functions). Renderers are looked up
+lazily so that a JSON run never imports Rich.
 """
 
 from __future__ import annotations
