@@ -491,3 +491,22 @@ def test_complex_variables_holomorphic_functions_unchanged():
     xc, yc = g.variables
     assert not xc.is_real and not yc.is_real
     assert_all_same(g.gradient, (sp.exp(xc) * sp.sin(yc), sp.exp(xc) * sp.cos(yc)))
+
+
+@pytest.mark.parametrize("engine", ["sympy", "symengine"])
+@pytest.mark.parametrize(("text", "point"), [
+    ("x*x + Abs(acos(tanh(x)/2))", 0.0),   # acos(...) is real, but SymPy cannot prove it
+    ("x*x + Abs(acos(tanh(x)/2))", 0.7),
+    ("Abs(sqrt(x))", -2.0),                  # sqrt(x) is imaginary here: |sqrt(x)| = sqrt(-x)
+    ("Abs(sqrt(x))", 2.0),
+])
+def test_second_derivative_of_abs_of_an_unprovably_real_argument(text, point, engine):
+    import mpmath as mp
+
+    h = symgrad.hessian(text, engine=engine)
+    value = h.at(x=point).hessian[0][0]
+    f = {"x*x + Abs(acos(tanh(x)/2))": lambda x: x * x + abs(mp.acos(mp.tanh(x) / 2)),
+         "Abs(sqrt(x))": lambda x: abs(mp.sqrt(x))}[text]
+    with mp.workdps(40):
+        expected = mp.diff(f, point, 2)
+    assert float(value) == pytest.approx(float(expected), rel=1e-12)
