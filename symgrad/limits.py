@@ -42,6 +42,11 @@ MAX_EXPANSION_TERMS = 5_000
 MAX_DECIMAL_EXPONENT = 3_000
 #: Default time limit of one job, in seconds (``--timeout``).
 DEFAULT_TIMEOUT = 10.0
+#: Default ``--tol`` of ``--check``: about the square root of the float64
+#: machine epsilon, the accuracy a careful float64 finite difference can
+#: promise. (Here, beside the other defaults, so the command line can show
+#: it without importing the analysis package.)
+DEFAULT_TOL = 1e-8
 
 
 def _short(expr: object) -> str:

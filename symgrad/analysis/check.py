@@ -32,11 +32,9 @@ from typing import Any
 from ..errors import EvaluationError
 from ..parsing import parse_value
 from ..results import Derivatives, first_name, function_name, second_name
+from ..limits import DEFAULT_TOL
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
-#: Default ``--tol``: about the square root of the float64 machine epsilon,
-#: the accuracy a careful float64 finite difference can promise.
-DEFAULT_TOL = 1e-8
 #: Random points checked when no ``--at`` point is given.
 DEFAULT_SAMPLES = 3
 #: Default ``--box``.

@@ -7,7 +7,6 @@ from typing import Any
 
 from ..jobs import Job
 from ..results import plain
-from .analysis import extend_json
 from .common import symbolic_text
 from .options import RenderOptions
 
@@ -50,7 +49,10 @@ def job_document(job: Job) -> dict[str, Any]:
     doc["points"] = points
     if job.problems:
         doc["warnings"] = [f"{p.entry} = {p.value}: {p.reason}" for p in job.problems]
-    extend_json(job, doc)
+    if job.analysis is not None:
+        from .analysis import extend_json  # only when an analysis option was given
+
+        extend_json(job, doc)
     return doc
 
 

@@ -37,7 +37,6 @@ import re
 from typing import Any
 
 from ..jobs import Job
-from .analysis import latex_lines
 from .memo import MemoPrinter
 from .names import ascii_name
 from .options import RenderOptions
@@ -267,7 +266,10 @@ class _Tex:
         if style != "table":
             for values in self.job.points:
                 lines += body(values.gradient, values.jacobian, values.hessians, self.at(values))
-        lines += latex_lines(self.job)
+        if self.job.analysis is not None:
+            from .analysis import latex_lines  # only when an analysis option was given
+
+            lines += latex_lines(self.job)
         text = "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
         if style == "table" and self.job.points:
             text += "\n" + self.table()

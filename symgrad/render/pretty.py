@@ -24,7 +24,6 @@ from rich.text import Text
 
 from ..jobs import Job
 from ..results import first_name, plain, second_name
-from .analysis import pretty_parts
 from .common import function_names, point_text, symbolic_text
 from .options import RenderOptions
 
@@ -266,5 +265,8 @@ def render_pretty(job: Job, options: RenderOptions) -> RenderableType:
     for values in job.points:
         parts.append(Text(""))
         parts.append(_point_table(job, values, width, full))
-    parts += pretty_parts(job, width)
+    if job.analysis is not None:
+        from .analysis import pretty_parts  # only when an analysis option was given
+
+        parts += pretty_parts(job, width)
     return Group(*parts)

@@ -12,7 +12,6 @@ Hessian is listed as its upper triangle (it is symmetric).
 from __future__ import annotations
 
 from ..jobs import Job
-from .analysis import text_lines
 from .common import first_entries, function_names, point_text, second_entries, symbolic_text, value_text
 from .options import RenderOptions
 
@@ -33,5 +32,8 @@ def render_text(job: Job, options: RenderOptions) -> str:
                 f"{name}({where}) = {value_text(v)}"
                 for name, v in second_entries(job, values.hessians)
             ]
-    lines += text_lines(job)
+    if job.analysis is not None:
+        from .analysis import text_lines  # only when an analysis option was given
+
+        lines += text_lines(job)
     return "\n".join(lines)
