@@ -39,6 +39,8 @@ HEAVY = (
     "symgrad.render.text",
     "symgrad.codegen",
     "symgrad.batch",
+    "symgrad.analysis",
+    "symgrad.render.analysis",
 )
 
 
