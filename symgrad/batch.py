@@ -108,18 +108,32 @@ class CompiledEntries:
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
         rename = dict(zip(self.symbols, dummies))
         self._constants: dict[int, float] = {}
-        varying: list[tuple[int, Any]] = []
+        exprs: list[Any] = []  # every entry, constants as their double value
         for index, (_, expr) in enumerate(entries):
             if expr.free_symbols:
-                varying.append((index, expr.xreplace(rename)))
+                exprs.append(expr.xreplace(rename))
             else:
-                self._constants[index] = _constant_value(expr)
-        self._varying = [index for index, _ in varying]
-        exprs = [expr for _, expr in varying]
+                value = self._constants[index] = _constant_value(expr)
+                exprs.append(sp.Float(value) if math.isfinite(value) else sp.S.Zero)
+        self._varying = [i for i in range(len(entries)) if i not in self._constants]
         self.backend = "none"
         self._function: Callable[[np.ndarray], np.ndarray] | None = None
-        if exprs:
-            self._function, self.backend = _compile(dummies, exprs, backend)
+        self._all = False  # does the compiled function compute every entry?
+        if self._varying:
+            if backend in ("auto", "symengine"):
+                # symengine computes constants too: its result is the whole block, no copy
+                self._function = _compile_symengine(dummies, exprs)
+                self._all = self._function is not None
+            if self._function is not None:
+                self.backend = "symengine"
+            elif backend == "symengine":
+                raise BatchError(
+                    "the symengine backend is not available for this job "
+                    "(symengine missing, or a function it cannot compile); use --backend numpy"
+                )
+            else:
+                self._function = _compile_numpy(dummies, [exprs[i] for i in self._varying])
+                self.backend = "numpy"
 
     def __call__(self, points: np.ndarray) -> Block:
         import numpy as np
@@ -127,13 +141,21 @@ class CompiledEntries:
         points = np.require(points, dtype=float, requirements=["C", "W"])
         if points.ndim != 2 or points.shape[1] != len(self.symbols):
             raise ValueError(f"expected shape (rows, {len(self.symbols)}), got {points.shape}")
-        out = np.empty((points.shape[0], len(self.names)))
+        rows = points.shape[0]
+        if self._function is not None and self._all and rows:
+            with np.errstate(all="ignore"):
+                out = np.reshape(self._function(points), (rows, len(self.names)))
+            for index, value in self._constants.items():
+                if not math.isfinite(value):
+                    out[:, index] = value
+            return Block(out)
+        out = np.empty((rows, len(self.names)))
         for index, value in self._constants.items():
             out[:, index] = value
-        if self._function is not None and points.shape[0]:
+        if self._function is not None and rows:
             with np.errstate(all="ignore"):
                 result = self._function(points)
-            out[:, self._varying] = np.reshape(result, (points.shape[0], len(self._varying)))
+            out[:, self._varying] = np.reshape(result, (rows, len(self._varying)))
         return Block(out)
 
 
@@ -145,19 +167,6 @@ def _constant_value(expr: Any) -> float:
     if isinstance(value, str):
         return {"inf": math.inf, "-inf": -math.inf}.get(value, math.nan)
     return float(value)
-
-
-def _compile(args: Sequence[Any], exprs: Sequence[Any], backend: str) -> tuple[Callable[[Any], Any], str]:
-    if backend in ("auto", "symengine"):
-        function = _compile_symengine(args, exprs)
-        if function is not None:
-            return function, "symengine"
-        if backend == "symengine":
-            raise BatchError(
-                "the symengine backend is not available for this job "
-                "(symengine missing, or a function it cannot compile); use --backend numpy"
-            )
-    return _compile_numpy(args, exprs), "numpy"
 
 
 #: Functions whose symengine LLVM code differs from symgrad's semantics or
