@@ -185,7 +185,7 @@ def main(
     settings = _render_settings(fmt, latex_env, latex_style, standalone, None if bulk_mode else func_name)
     output = _Output(fmt, env, settings | ({"full": True} if full else {}))
 
-    stdin = click.get_text_stream("stdin")
+    stdin = sys.stdin  # (click.get_text_stream is deprecated in Click 8.5)
     stream_mode = exprs == ("-",) or (not exprs and not _isatty(stdin))
     if not exprs and not stream_mode:
         raise click.UsageError("missing EXPR (a formula such as \"x**2+y*z\")")

@@ -109,7 +109,7 @@ def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> 
         if missing:
             raise VariableError(f"--grid: no values for {', '.join(missing)}; add them to --grid or give them with --at")
         return GridReader(axes, wanted, options.chunk_rows)
-    stdin = click.get_binary_stream("stdin")
+    stdin = sys.stdin.buffer
     if options.output is not None and options.points != "-" and _same_file(options.points, options.output):
         raise PointsError(f"--output {options.output} is the --points file: it would be overwritten while read")
     return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows, given=fixed)
@@ -136,7 +136,7 @@ def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:
             grid_writer = GridNpzWriter if kind == "npz" else GridNpyWriter
             return grid_writer(options.output, reader.axes, compiled.names)
         return open_writer(kind, None, options.output, reader, columns)
-    stdout = click.get_text_stream("stdout")
+    stdout = sys.stdout
     if fmt == "json":
         return open_writer("jsonl", stdout, None, reader, columns)
     kind = "tsv" if reader.kind == "tsv" else "csv"
