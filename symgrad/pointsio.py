@@ -38,6 +38,11 @@ if TYPE_CHECKING:
 #: Rows per chunk: large enough to amortise per-call costs, small enough
 #: that memory stays flat (a few MiB per chunk).
 DEFAULT_CHUNK_ROWS = 65_536
+#: Characters read from a text input at a time.
+READ_CHARS = 1 << 20
+#: Longest line a text input may have (a file without newlines is refused,
+#: not read into memory whole).
+MAX_LINE_CHARS = 1 << 20
 
 INPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz")
 OUTPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz", "parquet")
@@ -217,6 +222,9 @@ class _TextReader(PointsReader):
         self.size = size
         self.raw = raw
         self.line_number = 0
+        self._pending: list[str] = []  # complete lines read ahead
+        self._next = 0  # index of the next of them to hand out
+        self._partial = ""  # the start of a line whose end is not read yet
 
     def close(self) -> None:
         if self.size is not None:  # a file we opened, not standard input
@@ -242,21 +250,12 @@ class _TextReader(PointsReader):
         lines: list[str] = []
         numbers: list[np.ndarray] = []
         while len(lines) < count:
-            try:
-                block = list(itertools.islice(self.text, count - len(lines)))
-            except UnicodeDecodeError:
-                raise PointsError("--points: the input is not UTF-8 text "
-                                  "(for binary data use a .npy or .npz file)") from None
-            if not block:
+            if self._next >= len(self._pending) and not self._fill():
                 break
+            got = self._pending[self._next : self._next + count - len(lines)]
+            self._next += len(got)
             first = self.line_number + 1
-            self.line_number += len(block)
-            text = "".join(block)
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            got = text.split("\n")
-            if got[-1] == "":
-                got.pop()
+            self.line_number += len(got)
             index = np.arange(first, first + len(got))
             if "" in got:
                 keep = [k for k, line in enumerate(got) if line]
@@ -265,6 +264,31 @@ class _TextReader(PointsReader):
             lines += got
             numbers.append(index)
         return lines, np.concatenate(numbers) if numbers else np.empty(0, dtype=np.int64)
+
+    def _fill(self) -> bool:
+        """Read the next block of complete lines into ``_pending``; False at the end."""
+        while True:
+            try:
+                block = self.text.read(READ_CHARS)
+            except UnicodeDecodeError:
+                raise PointsError("--points: the input is not UTF-8 text "
+                                  "(for binary data use a .npy or .npz file)") from None
+            if not block:
+                pending = [self._partial] if self._partial else []
+                self._partial = ""
+                self._pending, self._next = pending, 0
+                return bool(pending)
+            text = self._partial + block
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            pending = text.split("\n")
+            self._partial = pending.pop()
+            if len(self._partial) > MAX_LINE_CHARS:
+                raise PointsError(f"--points: line {self.line_number + len(pending) + 1} is longer "
+                                  f"than {MAX_LINE_CHARS:,} characters")
+            if pending:
+                self._pending, self._next = pending, 0
+                return True
 
 
 def drop_blank(lines: list[str], numbers: np.ndarray) -> tuple[list[str], np.ndarray]:
