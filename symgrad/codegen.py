@@ -220,7 +220,7 @@ def _real_numbers(expr: Any, exponents: bool = False) -> Any:
     """
     import sympy as sp
 
-    expr = sp.sympify(expr)
+    expr = sp.sympify(expr, strict=True)  # never text: formulas are parsed by symgrad.parsing
     constants = {a: a.evalf(17) for a in expr.atoms(sp.Function) if not a.free_symbols}
     if constants:  # log(2) and the like: Rust's printer cannot raise them to a power
         expr = expr.xreplace(constants)
@@ -438,7 +438,7 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
     print_ = lang.printer()
     blocks = []
     for f in functions(derivs, name):
-        exprs = [sp.sympify(e).xreplace(renamed) for e in f.entries]
+        exprs = [sp.sympify(e, strict=True).xreplace(renamed) for e in f.entries]
         deltas = any(e.has(sp.DiracDelta) for e in exprs)
         if deltas:  # zero wherever defined: a kink's second derivative (Abs, Max, sign)
             exprs = [e.replace(sp.DiracDelta, lambda *args: sp.S.Zero) for e in exprs]

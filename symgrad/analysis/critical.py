@@ -164,7 +164,7 @@ class _Search:
         # solve may list a solution twice (sqrt(x**2 + 1) + x*y**2 gives (0, 0) twice)
         unique = {tuple(s.get(v, v) for v in self.variables): s for s in solutions}
         points = [p for p in (self.exact_point(s) for s in unique.values()) if p is not None]
-        polynomial = all(sp.sympify(g).is_polynomial(*self.variables) for g in self.grad_exprs)
+        polynomial = all(sp.sympify(g, strict=True).is_polynomial(*self.variables) for g in self.grad_exprs)
         newton = outcome != "complete" or not polynomial
         if outcome == "complete" and not polynomial:
             outcome = "partial"
@@ -281,7 +281,7 @@ class _Search:
             guess.append(sp.Rational(r.numerator, r.denominator))
         replace = dict(zip(self.variables, guess))
         try:
-            exact = all(sp.sympify(g).xreplace(replace).is_zero is True for g in self.grad_exprs)
+            exact = all(sp.sympify(g, strict=True).xreplace(replace).is_zero is True for g in self.grad_exprs)
         except (ValueError, ArithmeticError, TypeError):
             return None
         return tuple(guess) if exact else None

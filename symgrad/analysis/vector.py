@@ -148,10 +148,10 @@ def normalised(direction: Sequence[Any]) -> tuple[Any, ...]:
     """
     import sympy as sp
 
-    norm = sp.sqrt(sp.Add(*[sp.sympify(c) ** 2 for c in direction]))
+    norm = sp.sqrt(sp.Add(*[sp.sympify(c, strict=True) ** 2 for c in direction]))
     if norm == 0:
         raise AnalysisError("--along: the direction is the zero vector")
-    return tuple(sp.sympify(c) / norm for c in direction)
+    return tuple(sp.sympify(c, strict=True) / norm for c in direction)
 
 
 def directional(derivs: Derivatives, unit: Sequence[Any]) -> Any:
