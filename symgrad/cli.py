@@ -34,6 +34,8 @@ Examples:
   symgrad "x^2*y" -H --latex --standalone  a LaTeX document that pdflatex compiles
   symgrad "x^2*y" -H -f c --name energy   C functions grad_energy and hess_energy
   cat formulas.txt | symgrad --json -     one job per line, JSON Lines out
+  cat pts.csv | symgrad "x^2*y" -H --points -   at every row of a CSV (CSV out)
+  symgrad "2x^2+3y^2" --grid x=-1:1:0.5,y=0:1:n=3   on a mesh (-o grad.npz: arrays)
   symgrad "x^3*y" -H --check              verify the derivatives numerically
   symgrad "(x^2+y-11)^2+(x+y^2-7)^2" --critical   minima, maxima, saddles
   symgrad "exp(x)*y" --taylor 2 --at x=0,y=1      Taylor polynomial of order 2
@@ -123,7 +125,7 @@ def _formats() -> list[str]:
 @click.option("--latex-env", type=click.Choice(LATEX_ENVS), default=None, help="LaTeX: matrix environment (default bmatrix).")
 @click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None, help="LaTeX: whole vectors, one equation per entry, or values as a table (default vector).")
 @click.option("--standalone", is_flag=True, help="LaTeX: a complete document (amsmath only) that pdflatex compiles.")
-@click.option("--name", "func_name", metavar="NAME", default=None, help="The function's name in LaTeX and generated code (grad_NAME); default f.")
+@click.option("--name", "func_name", metavar="NAME", default=None, help="The function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
