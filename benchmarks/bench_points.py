@@ -97,9 +97,12 @@ def compute_rows(name, text, hand, sizes):
         ours = compiled(pts).values
         ref = hand(cols).T
         assert np.allclose(ours, ref, rtol=1e-10, atol=1e-10), "compiled gradient disagrees with hand NumPy"
-        t_ours = best_of(lambda: compiled(pts))
-        t_hand = best_of(lambda: hand(cols))
-        t_naive = best_of(lambda: naive(*cols))
+        # best of several: the hand-written baseline's time varies run to run
+        # (BLAS threads, page faults), the compiled code's much less
+        repeat = 3 if size >= 10**6 else 7
+        t_ours = best_of(lambda: compiled(pts), repeat)
+        t_hand = best_of(lambda: hand(cols), repeat)
+        t_naive = best_of(lambda: naive(*cols), repeat)
         t_hess = best_of(lambda: compiled_h(pts), repeat=1 if size >= 10**6 else 3)
         rows.append((name, size, compiled.backend, t_ours, t_ours / t_hand, t_ours / t_naive, t_hess))
     return rows
