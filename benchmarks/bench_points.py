@@ -100,10 +100,10 @@ def compute_rows(name, text, hand, sizes):
         # best of several: the hand-written baseline's time varies run to run
         # (BLAS threads, page faults), the compiled code's much less
         repeat = 3 if size >= 10**6 else 7
-        t_ours = best_of(lambda: compiled(pts), repeat)
-        t_hand = best_of(lambda: hand(cols), repeat)
-        t_naive = best_of(lambda: naive(*cols), repeat)
-        t_hess = best_of(lambda: compiled_h(pts), repeat=1 if size >= 10**6 else 3)
+        t_ours = best_of(lambda pts=pts: compiled(pts), repeat)
+        t_hand = best_of(lambda cols=cols: hand(cols), repeat)
+        t_naive = best_of(lambda cols=cols: naive(*cols), repeat)
+        t_hess = best_of(lambda pts=pts: compiled_h(pts), repeat=1 if size >= 10**6 else 3)
         rows.append((name, size, compiled.backend, t_ours, t_ours / t_hand, t_ours / t_naive, t_hess))
     return rows
 
@@ -138,9 +138,9 @@ def end_to_end(name, text, size, folder):
     repeat = 1 if size >= 10**6 else 2
     for kind, source, floor in (("csv", csv_in, floor_csv), ("npy", npy_in, floor_npy)):
         target = os.path.join(folder, f"out.{kind}")
-        t_ours = best_of(lambda: run(source, target), repeat=repeat)
+        t_ours = best_of(lambda s=source, t=target: run(s, t), repeat=repeat)
         t_floor = best_of(floor, repeat=repeat)
-        t_process = best_of(lambda: run_process(source, target), repeat=1)
+        t_process = best_of(lambda s=source, t=target: run_process(s, t), repeat=1)
         out.append((name, size, kind, t_ours, t_floor, t_ours / t_floor, t_process))
     check = np.load(os.path.join(folder, "out.npy"))
     assert check.shape == (size, N)

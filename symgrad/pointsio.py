@@ -329,7 +329,6 @@ class _DelimitedReader(_TextReader):
         self.symbols = list(symbols)
 
     def chunks(self) -> Iterator[Chunk]:
-        import numpy as np
 
         while True:
             lines, numbers = self._next_lines(self.chunk_rows)
@@ -441,7 +440,7 @@ class _JsonLinesReader(_TextReader):
                     except OverflowError:
                         values[row, k] = math.inf
                 if self.given and not self.given.isdisjoint(record):
-                    clash = sorted(self.given.intersection(record))[0]
+                    clash = min(self.given.intersection(record))
                     raise _given_twice(clash, f"line {number} of the input")
                 extra.append({key: v for key, v in record.items() if key not in wanted})
             _check_finite(values, numbers, self.symbols)
