@@ -205,15 +205,3 @@ class GridNpyWriter(PointsWriter):
             part.close()
         self.out.file.close()
         shutil.rmtree(self.folder, ignore_errors=True)
-
-
-def fixed_values(point: dict[str, str], axes: Sequence[Axis], symbols: Sequence[str]) -> dict[str, float]:
-    """The ``--at`` values of the symbols that are not grid axes, as doubles."""
-    from .parsing import parse_value
-
-    names = {a.name for a in axes}
-    both = sorted(names & set(point))
-    if both:
-        raise VariableError(f"{both[0]} is given by both --grid and --at")
-    values = {name: float(parse_value(text, name)) for name, text in point.items()}
-    return values

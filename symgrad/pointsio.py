@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from .errors import ExitCode, SymgradError
+from .results import plain_float
 
 if TYPE_CHECKING:
     import numpy as np
@@ -519,9 +520,6 @@ class _BinaryReader(PointsReader):
             _check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
 
-    def progress(self) -> tuple[int, int] | None:
-        return None
-
 
 # -- writers -------------------------------------------------------------
 
@@ -683,15 +681,6 @@ class FirstRowsWriter(PointsWriter):
         self.large.abort()
 
 
-def json_number(value: float) -> float | int | str:
-    """A double as the JSON output shows it: a number, or "nan"/"inf"/"-inf"."""
-    if math.isnan(value):
-        return "nan"
-    if math.isinf(value):
-        return "inf" if value > 0 else "-inf"
-    return value
-
-
 class _JsonLinesWriter(PointsWriter):
     def __init__(self, stream: IO[str], columns: Columns, owned: bool):
         self.stream = stream
@@ -704,7 +693,7 @@ class _JsonLinesWriter(PointsWriter):
         extras = chunk.extra or itertools.repeat(None)
         for point, row, extra in zip(chunk.values.tolist(), values.tolist(), extras):
             record: dict[str, Any] = {"at": dict(zip(symbols, point))}
-            record.update(self.columns.layout([json_number(v) for v in row]))
+            record.update(self.columns.layout([plain_float(v) for v in row]))
             if extra:
                 record["extra"] = extra
             out.append(json.dumps(record, separators=(", ", ": ")))

@@ -122,9 +122,9 @@ def plain(value: Any) -> Plain:
     if isinstance(value, bool):
         return int(value)
     if isinstance(value, (int, float)):
-        return _plain_float(float(value)) if isinstance(value, float) else value
+        return plain_float(float(value)) if isinstance(value, float) else value
     if isinstance(value, complex):
-        return _plain_float(value.real) if value.imag == 0 else _complex_text(value)
+        return plain_float(value.real) if value.imag == 0 else _complex_text(value)
     if isinstance(value, sp.Integer):
         return int(value)
     if value is sp.nan:
@@ -144,11 +144,12 @@ def plain(value: Any) -> Plain:
     except OverflowError:
         return "inf"
     if number.imag == 0:
-        return _plain_float(number.real)
+        return plain_float(number.real)
     return _complex_text(number)
 
 
-def _plain_float(x: float) -> float | str:
+def plain_float(x: float) -> float | str:
+    """A double as symgrad shows it in JSON: itself, or "nan", "inf", "-inf"."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):

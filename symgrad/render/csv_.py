@@ -12,35 +12,33 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
-from ..batch import named_entries
 from ..jobs import Job
-from ..results import PointValues, plain
-from .common import symbolic_text
+from ..results import plain
+from .common import first_entries, second_entries, symbolic_text
 from .options import RenderOptions
 
 
-def _point_row(job: Job, values: PointValues) -> list[str]:
-    d = job.derivatives
-    first = values.jacobian if d.is_vector else values.gradient
-    row = [v for r in (first if d.is_vector else (first,)) for v in r]
-    for h in values.hessians or ():
-        n = len(h)
-        row += [h[i][j] for i in range(n) for j in range(i, n)]
-    return [repr(float(v)) if isinstance(v, float) else str(v)
-            for v in map(plain, [val for _, val in values.at] + row)]
+def _entries(job: Job, values: Any) -> list[tuple[str, Any]]:
+    """(name, value) of every column, for the derivatives or a point's values."""
+    first = values.jacobian if job.derivatives.is_vector else values.gradient
+    entries = list(first_entries(job, first))
+    if values.hessians is not None:
+        entries += second_entries(job, values.hessians)
+    return entries
 
 
 def render_csv(job: Job, options: RenderOptions) -> str:
     d = job.derivatives
-    entries = named_entries(d)
+    entries = _entries(job, d)
     symbols = [s.name for s in (*d.variables, *d.parameters)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(symbols + [name for name, _ in entries])
-    if job.points:
-        for values in job.points:
-            writer.writerow(_point_row(job, values))
-    else:
+    for values in job.points:
+        row = map(plain, [v for _, v in values.at] + [v for _, v in _entries(job, values)])
+        writer.writerow([repr(v) if isinstance(v, float) else str(v) for v in row])
+    if not job.points:
         writer.writerow([""] * len(symbols) + [symbolic_text(e) for _, e in entries])
     return out.getvalue().rstrip("\n")

@@ -16,7 +16,6 @@ from symgrad.grid import (
     GridNpyWriter,
     GridNpzWriter,
     GridReader,
-    fixed_values,
     parse_grid,
 )
 
@@ -185,14 +184,6 @@ def test_grid_reader_without_symbols_from_the_grid():
     axes = parse_grid("x=0:1:n=3")
     (chunk,) = GridReader(axes, [], 10).chunks()
     assert chunk.values.shape == (3, 0)
-
-
-def test_fixed_values():
-    axes = parse_grid("x=0:1:1")
-    assert fixed_values({"a": "pi/2", "b": "3"}, axes, ["x", "a", "b"]) == {
-        "a": math.pi / 2, "b": 3.0}
-    with pytest.raises(VariableError, match="x is given by both --grid and --at"):
-        fixed_values({"x": "1"}, axes, ["x"])
 
 
 # ---------------------------------------------------------------------------

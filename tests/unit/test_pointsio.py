@@ -27,12 +27,12 @@ from symgrad.pointsio import (
     NpzStream,
     PointsError,
     detect_kind,
-    json_number,
     open_points,
     open_writer,
     output_kind,
     require_pyarrow,
 )
+from symgrad.results import plain_float
 
 
 def read(data: bytes | str, symbols, chunk_rows=65_536, kind=None, source="-"):
@@ -581,11 +581,11 @@ def test_json_lines_writer():
     ]
 
 
-def test_json_number():
-    assert json_number(1.5) == 1.5
-    assert json_number(math.nan) == "nan"
-    assert json_number(math.inf) == "inf"
-    assert json_number(-math.inf) == "-inf"
+def test_json_lines_values_use_plain_float():
+    assert plain_float(1.5) == 1.5
+    assert plain_float(math.nan) == "nan"
+    assert plain_float(math.inf) == "inf"
+    assert plain_float(-math.inf) == "-inf"
 
 
 def test_npy_writer_streams_rows(tmp_path):
