@@ -184,7 +184,7 @@ def main(
     env = Environment()
     fmt = resolve_format(chosen[0] if chosen else "auto", env)
     bulk_mode = points_file is not None or grid is not None
-    settings = _render_settings(fmt, latex_env, latex_style, standalone, None if bulk_mode else func_name)
+    settings = _render_settings(fmt, latex_env, latex_style, standalone, func_name, bulk_mode)
     output = _Output(fmt, env, settings | ({"full": True} if full else {}))
 
     stdin = sys.stdin  # (click.get_text_stream is deprecated in Click 8.5)
@@ -233,9 +233,13 @@ def main(
 
 
 def _render_settings(
-    fmt: str, latex_env: str | None, latex_style: str | None, standalone: bool, name: str | None
+    fmt: str, latex_env: str | None, latex_style: str | None, standalone: bool, name: str | None,
+    bulk: bool = False,
 ) -> dict[str, Any]:
-    """LaTeX and code-generation settings; an option the format ignores is a usage error."""
+    """LaTeX and code-generation settings; an option the format ignores is a usage error.
+
+    ``--name`` also names the columns of ``--points``/``--grid`` output (``bulk``).
+    """
     from .render.options import NAME_PATTERN
 
     latex = {"latex_env": latex_env, "latex_style": latex_style, "standalone": standalone or None}
@@ -244,7 +248,7 @@ def _render_settings(
             if value is not None:
                 raise click.UsageError(f"--{option.replace('_', '-')} works with --format latex")
     if name is not None:
-        if fmt != "latex" and fmt not in CODE_FORMATS:
+        if fmt != "latex" and fmt not in CODE_FORMATS and not bulk:
             raise click.UsageError("--name works with --format latex and the code formats")
         if not NAME_PATTERN.fullmatch(name):
             raise click.UsageError(

@@ -32,7 +32,8 @@ class BulkOptions:
     strict: bool
     backend: str
     chunk_rows: int
-    #: The function's name in the entry names (``--name V``: ``dV/dx``).
+    #: The function's name in the entry names (``--name V``: ``dV/dx``),
+    #: checked by the command with the other uses of ``--name``.
     name: str = "f"
 
 
@@ -40,12 +41,6 @@ def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt:
                      timeout: float, debug: bool) -> ExitCode:
     """Run one ``--points``/``--grid`` job; returns the exit code."""
     from .cli import _error, _reported
-    from .render.options import NAME_PATTERN
-
-    if not NAME_PATTERN.fullmatch(options.name):
-        raise click.UsageError(
-            f"--name {options.name!r}: use a letter followed by up to 31 letters, digits or underscores"
-        )
     if options.points is not None and options.grid is not None:
         raise click.UsageError("use --points or --grid, not both")
     if not exprs or "-" in exprs:
