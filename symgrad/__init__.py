@@ -13,21 +13,50 @@ The library imports neither click nor rich.
 
 from __future__ import annotations
 
-from .calculus import differentiate, gradient, hessian, jacobian
-from .errors import (
-    EvaluationError,
-    ExitCode,
-    JobTimeoutError,
-    ParseError,
-    PointError,
-    ResourceLimitError,
-    SymgradError,
-    UnknownFunctionError,
-    VariableError,
-)
-from .evaluate import evaluate
-from .parsing import Parsed, parse, parse_expression
-from .results import Derivatives, PointValues, Problem
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .calculus import differentiate, gradient, hessian, jacobian
+    from .errors import (
+        EvaluationError,
+        ExitCode,
+        JobTimeoutError,
+        ParseError,
+        PointError,
+        ResourceLimitError,
+        SymgradError,
+        UnknownFunctionError,
+        VariableError,
+    )
+    from .evaluate import evaluate
+    from .parsing import Parsed, parse, parse_expression
+    from .results import Derivatives, PointValues, Problem
+
+#: Where each public name lives. The names are imported on first use (PEP
+#: 562), so ``import symgrad.errors`` or the command's launcher
+#: (:mod:`symgrad.launch`) do not pay for SymPy before they choose to.
+_HOMES = {
+    "differentiate": "calculus",
+    "gradient": "calculus",
+    "hessian": "calculus",
+    "jacobian": "calculus",
+    "EvaluationError": "errors",
+    "ExitCode": "errors",
+    "JobTimeoutError": "errors",
+    "ParseError": "errors",
+    "PointError": "errors",
+    "ResourceLimitError": "errors",
+    "SymgradError": "errors",
+    "UnknownFunctionError": "errors",
+    "VariableError": "errors",
+    "evaluate": "evaluate",
+    "Parsed": "parsing",
+    "parse": "parsing",
+    "parse_expression": "parsing",
+    "Derivatives": "results",
+    "PointValues": "results",
+    "Problem": "results",
+}
 
 __all__ = [
     "Derivatives",
@@ -54,7 +83,14 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> str:
+def __getattr__(name: str) -> Any:
+    home = _HOMES.get(name)
+    if home is not None:
+        from importlib import import_module
+
+        value = getattr(import_module(f".{home}", __name__), name)
+        globals()[name] = value
+        return value
     if name == "__version__":
         from importlib.metadata import PackageNotFoundError, version
 
@@ -63,3 +99,7 @@ def __getattr__(name: str) -> str:
         except PackageNotFoundError:  # running from a source tree
             return "0+unknown"
     raise AttributeError(f"module 'symgrad' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *__all__})

@@ -1,6 +1,6 @@
 """``python -m symgrad``: the command line."""
 
-from .cli import run
+from .launch import main
 
 if __name__ == "__main__":
-    run()
+    main()

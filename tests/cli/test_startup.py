@@ -102,3 +102,62 @@ def test_stdin_mode_uses_symengine_for_all_jobs():
         ["y", "x"],
     ]
     assert imported(modules, "symengine")
+
+
+#: Runs the launcher the console script runs and reports the collector's state.
+LAUNCH_PROBE = """
+import gc, json, sys
+from symgrad.launch import main
+try:
+    main()
+except SystemExit as exit:
+    code = exit.code
+state = {"enabled": gc.isenabled(), "frozen": gc.get_freeze_count()}
+print("GC " + json.dumps(state), file=sys.stderr)
+sys.exit(code)
+"""
+
+
+def test_the_launcher_pauses_the_collector_only_for_imports():
+    proc = subprocess.run(
+        [sys.executable, "-c", LAUNCH_PROBE, "x**2+y*z", "--at", "x=1,y=2,z=3", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["points"][0]["gradient"] == [2, 3, 2]
+    (report,) = [line for line in proc.stderr.splitlines() if line.startswith("GC ")]
+    state = json.loads(report[len("GC ") :])
+    assert state["enabled"] is True  # the job itself ran with the collector on
+    assert state["frozen"] > 10_000  # SymPy's and the command's objects were set aside for shutdown
+
+
+def test_python_dash_m_runs_the_launcher():
+    proc = subprocess.run(
+        [sys.executable, "-m", "symgrad", "x*y", "--at", "x=2,y=3", "--json"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["points"][0]["gradient"] == [3, 2]
+
+
+def test_the_console_script_is_the_launcher():
+    from importlib.metadata import entry_points
+
+    (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "symgrad"]
+    assert script.value == "symgrad.launch:main"
+
+
+def test_the_package_loads_its_modules_on_first_use():
+    code = (
+        "import sys, symgrad; before = sorted(m for m in sys.modules if m.startswith('symgrad.')); "
+        "names = [getattr(symgrad, n) for n in symgrad.__all__]; "
+        "print(before, symgrad.gradient('x*y').gradient, sorted(set(symgrad.__all__) - set(dir(symgrad))))"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
+    assert proc.stdout == "[] (y, x) []\n"
