@@ -203,12 +203,22 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     problems: list[Problem] = []
     point_text = ", ".join(f"{s.name}={values[s.name]}" for s in numbers)
 
+    # Entries repeat (a big Hessian is mostly the one object S.Zero): each
+    # expression object is finished and classified once per point. Keyed by
+    # identity, as equal-looking numbers of different kinds (2 and 2.0) must
+    # not share a result.
+    finished: dict[int, tuple[Any, Any]] = {}
+
     def value_of(expr: Any, entry: str) -> Any:
-        try:
-            result = _finish(substitute(expr), exact)
-        except ResourceLimitError as err:
-            raise EvaluationError(f"{entry} at {point_text}: {err}") from None
-        text = plain(result)
+        if id(expr) in finished:
+            result, text = finished[id(expr)]
+        else:
+            try:
+                result = _finish(substitute(expr), exact)
+            except ResourceLimitError as err:
+                raise EvaluationError(f"{entry} at {point_text}: {err}") from None
+            text = plain(result)
+            finished[id(expr)] = result, text
         if isinstance(text, str):
             problems.append(Problem(entry, text, f"{_why(result, text)} at {point_text}"))
         return result

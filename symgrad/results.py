@@ -127,6 +127,8 @@ def plain(value: Any) -> Plain:
         return plain_float(value.real) if value.imag == 0 else _complex_text(value)
     if isinstance(value, sp.Integer):
         return int(value)
+    if isinstance(value, (sp.Float, sp.Rational)):
+        return plain_float(float(value))  # finite, or nan/inf for a Float
     if value is sp.nan:
         return "nan"
     if value is sp.zoo:

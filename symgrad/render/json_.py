@@ -17,10 +17,16 @@ def _symbolic(matrix: Any) -> Any:
     return symbolic_text(matrix)
 
 
-def _numeric(matrix: Any) -> Any:
+def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
+    """Values as JSON data; each value object is converted once (a big Hessian repeats its zeros)."""
+    if seen is None:
+        seen = {}
     if isinstance(matrix, tuple):
-        return [_numeric(x) for x in matrix]
-    return plain(matrix)
+        return [_numeric(x, seen) for x in matrix]
+    key = id(matrix)
+    if key not in seen:
+        seen[key] = plain(matrix)
+    return seen[key]
 
 
 def job_document(job: Job) -> dict[str, Any]:

@@ -559,3 +559,47 @@ def test_plain_keeps_negative_zero_and_ints():
     assert math.copysign(1, plain(-0.0)) == -1
     assert type(plain(sp.Integer(0))) is int
     assert type(plain(sp.Rational(4, 2))) is int  # 4/2 is the Integer 2
+
+
+def test_plain_rounds_rationals_and_long_floats_once():
+    # correctly rounded to the nearest double, not through a 20-digit detour
+    assert plain(sp.Rational(1, 3)) == 1 / 3
+    assert plain(sp.Rational(10**30 + 1, 3 * 10**30)) == float(Fraction(10**30 + 1, 3 * 10**30))
+    thirty = sp.Float("0.100000000000000005551115123125782702", 36)  # just above the double 0.1
+    assert plain(thirty) == float(Decimal("0.100000000000000005551115123125782702"))
+    assert plain(sp.Float("1e400", 30)) == "inf"
+    assert plain(sp.Float("-1e400", 30)) == "-inf"
+    assert plain(sp.Float("1e-400", 30)) == 0.0
+
+
+# ---------------------------------------------------------------------------
+# Repeated entries: each expression object is finished once per point
+
+
+def test_equal_looking_entries_of_different_kinds_keep_their_kinds():
+    # 2.0 and 2 are different entries: a float coefficient stays a float
+    values = symgrad.gradient("2.0*x + 2*y").at(x=1, y=1).gradient
+    assert [(type(v), plain(v)) for v in values] == [(sp.Float, 2.0), (sp.Integer, 2)]
+
+
+def test_a_repeated_problem_is_reported_for_every_entry():
+    # both rows of the Jacobian are the same expression, undefined at x=0
+    point = symgrad.jacobian("1/x", "1/x").at(x=0)
+    assert [p.entry for p in point.problems] == ["df1/dx", "df2/dx"]
+
+
+def test_big_hessian_at_a_decimal_point_matches_hand_derived_values():
+    n = 60
+    text = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n))
+    point = {f"x{i}": (i % 7 - 3) / 4 for i in range(1, n + 1)}
+    values = symgrad.hessian(text).at(**{k: str(v) for k, v in point.items()}).hessians[0]
+    xs = [point[f"x{i}"] for i in range(1, n + 1)]
+    # hand-derived: f = sum 100 (x[i+1] - x[i]^2)^2 + (1 - x[i])^2
+    expected = np.zeros((n, n))
+    for i in range(n - 1):
+        expected[i, i] += 1200 * xs[i] ** 2 - 400 * xs[i + 1] + 2
+        expected[i + 1, i + 1] += 200
+        expected[i, i + 1] = expected[i + 1, i] = -400 * xs[i]
+    got = np.array([[plain(v) for v in row] for row in values])
+    assert got.dtype == float
+    np.testing.assert_allclose(got, expected, rtol=1e-14, atol=0)
