@@ -19,7 +19,9 @@ and two baselines on the same formula:
   for any symengine-based tool, with no real-variable care and no sparsity).
 
 Times are the best of 3 runs for n <= 50, one run above; ``hessian`` is
-symgrad's gradient + Hessian from the parsed formula;
+symgrad's gradient + Hessian from the parsed formula; ``at`` is the
+gradient and Hessian evaluated at a decimal point (30-digit working
+precision) and written as JSON, like ``--at ... --json``;
 ``x naive`` is naive SymPy's time over symgrad's parse + Hessian, and
 ``/ raw`` symgrad's Hessian over raw symengine's (below 1: faster). SymPy's
 cache is cleared before each timing. JSON and LaTeX of a log-sum-exp
@@ -44,6 +46,7 @@ import sympy as sp
 from sympy.parsing.sympy_parser import parse_expr
 
 from symgrad.calculus import differentiate
+from symgrad.evaluate import evaluate
 from symgrad.jobs import Job
 from symgrad.parsing import parse
 from symgrad.render import RenderOptions, get_renderer, memo
@@ -119,11 +122,13 @@ def run(name: str, n: int, naive_up_to: int) -> list[str]:
     t_grad, _ = timed(lambda: differentiate(parsed))
     t_hess, derivs = timed(lambda: differentiate(parsed, hessian=True))
     job = Job(derivs)
-    t_json = t_latex = None
+    t_json = t_latex = t_at = None
     if name != "logsumexp" or n <= LSE_OUTPUT_UP_TO:
         options = RenderOptions()
         t_json, _ = timed(lambda: get_renderer("json")(job, options))
         t_latex, _ = timed(lambda: get_renderer("latex")(job, options))
+        point = {v.name: f"{(i % 7 - 3) / 8}" for i, v in enumerate(derivs.variables)}
+        t_at, _ = timed(lambda: get_renderer("json")(Job(derivs, (evaluate(derivs, point),)), options))
     t_raw, _ = timed(lambda: raw_symengine(parsed.exprs[0], parsed.variables))
     t_naive = None
     if n <= naive_up_to:
@@ -137,6 +142,7 @@ def run(name: str, n: int, naive_up_to: int) -> list[str]:
         seconds(t_hess),
         seconds(t_json),
         seconds(t_latex),
+        seconds(t_at),
         seconds(t_raw),
         ratio(t_hess, t_raw),
         seconds(t_naive),
@@ -145,7 +151,7 @@ def run(name: str, n: int, naive_up_to: int) -> list[str]:
 
 
 HEADER = [
-    "workload", "n", "kB", "parse", "gradient", "hessian", "json", "latex",
+    "workload", "n", "kB", "parse", "gradient", "hessian", "json", "latex", "at",
     "raw symengine", "/ raw", "naive sympy", "x naive",
 ]  # fmt: skip
 
