@@ -1,13 +1,15 @@
 """Vectorised evaluation: a job's derivatives at many points at once.
 
-:func:`compile_entries` turns every entry of a job (the gradient or Jacobian,
+:class:`CompiledEntries` turns every entry of a job (the gradient or Jacobian,
 and the Hessian's upper triangle) into one compiled function of a block of
 points: rows are points, columns are the job's symbols (variables, then
 parameters), and the result has one column per entry. Two backends:
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
   subexpression elimination: machine code, used when symengine is installed
-  and can compile every entry;
+  and can compile every entry. A job with many ``exp`` calls has NumPy's
+  vectorised ``exp`` compute them between two compiled passes
+  (:class:`_StagedExps`);
 * ``numpy`` — ``sympy.lambdify`` to NumPy with common-subexpression
   elimination, one function for all entries, called on contiguous columns.
   Special functions NumPy lacks (``gamma``, ``erf``, ``polygamma``, …) use
@@ -117,6 +119,8 @@ class CompiledEntries:
                 exprs.append(sp.Float(value) if math.isfinite(value) else sp.S.Zero)
         self._varying = [i for i in range(len(entries)) if i not in self._constants]
         self.backend = "none"
+        #: ``exp`` calls NumPy computes for the compiled code (0: one pass; see _StagedExps)
+        self.numpy_exps = 0
         self._function: Callable[[np.ndarray], np.ndarray] | None = None
         self._all = False  # does the compiled function compute every entry?
         if self._varying:
@@ -126,6 +130,8 @@ class CompiledEntries:
                 self._all = self._function is not None
             if self._function is not None:
                 self.backend = "symengine"
+                if isinstance(self._function, _StagedExps):
+                    self.numpy_exps = self._function.exps
             elif backend == "symengine":
                 raise BatchError(
                     "the symengine backend is not available for this job "
@@ -186,12 +192,79 @@ def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[A
     if any(expr.has(*avoid) for expr in exprs):
         return None
     try:
-        converted = [se.sympify(expr) for expr in exprs]
-        function = se.Lambdify([se.sympify(a) for a in args], converted,
-                               backend="llvm", cse=True, real=True)
+        return _staged_exps(args, exprs) or _lambdify(args, exprs)
     except Exception:  # noqa: BLE001 - anything symengine cannot compile goes to NumPy
         return None
-    return function
+
+
+def _lambdify(args: Sequence[Any], exprs: Sequence[Any]) -> Any:
+    """symengine's machine-code function of ``args`` (SymPy symbols) computing ``exprs``."""
+    import symengine as se
+
+    return se.Lambdify([se.sympify(a) for a in args], [se.sympify(e) for e in exprs],
+                       backend="llvm", cse=True, real=True)
+
+
+#: Distinct ``exp`` calls a job needs before they are computed by NumPy
+#: (see :func:`_staged_exps`). Measured on a mixture of 2-variable Gaussians
+#: at 1e6 points, three passes cost 1.3x one pass with 3 calls, 1.05x with 4
+#: and 0.85x with 6; a 10-term log-sum-exp gradient takes 0.65x.
+STAGED_EXPS_MIN = 6
+#: Rows per pass of the staged function: its intermediate columns stay in cache.
+STAGED_ROWS = 4096
+
+
+def _staged_exps(args: Sequence[Any], exprs: Sequence[Any]) -> _StagedExps | None:
+    """The entries in three passes when they hold enough ``exp`` calls, else None."""
+    import sympy as sp
+
+    calls = {call for expr in exprs for call in expr.atoms(sp.exp)}
+    inner = sorted((call for call in calls if not call.args[0].has(sp.exp)), key=sp.default_sort_key)
+    if len(inner) < STAGED_EXPS_MIN:
+        return None
+    return _StagedExps(args, exprs, inner)
+
+
+class _StagedExps:
+    """Entries with many ``exp`` calls, computed in three passes per block of rows.
+
+    symengine's machine code calls the C library's scalar ``exp`` once per
+    point and call; NumPy's ``exp`` works on whole columns with vector
+    instructions, several times faster per value. So when a job holds at
+    least :data:`STAGED_EXPS_MIN` distinct ``exp`` calls (a log-sum-exp, a
+    softmax, a mixture of Gaussians), compiled code first computes their
+    arguments (and passes on the symbols still needed), NumPy takes the
+    exponentials in place, and a second compiled function computes the
+    entries from those. ``exp`` calls nested inside an argument stay in the
+    compiled code. Values agree with the one-pass function to rounding.
+    """
+
+    def __init__(self, args: Sequence[Any], exprs: Sequence[Any], inner: Sequence[Any]):
+        import sympy as sp
+
+        count = len(args)
+        values = [sp.Symbol(f"_{count + k}", real=True) for k in range(len(inner))]
+        rest = [expr.xreplace(dict(zip(inner, values))) for expr in exprs]
+        used = set().union(*(expr.free_symbols for expr in rest))
+        passed = [a for a in args if a in used]
+        self.exps = len(inner)
+        self._middle_width = len(inner) + len(passed)
+        self._entries = len(rest)
+        self._first = _lambdify(args, [call.args[0] for call in inner] + passed)
+        self._second = _lambdify(values + passed, rest)
+
+    def __call__(self, points: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        rows = points.shape[0]
+        out = np.empty((rows, self._entries))
+        for start in range(0, rows, STAGED_ROWS):
+            block = slice(start, start + STAGED_ROWS)
+            middle = np.reshape(self._first(points[block]), (-1, self._middle_width))
+            exps = middle[:, : self.exps]
+            np.exp(exps, out=exps)
+            self._second(middle, out=out[block])
+        return out
 
 
 def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any], Any]:

@@ -20,6 +20,7 @@ import pytest
 import sympy as sp
 
 import symgrad
+from symgrad import batch
 from symgrad.batch import BatchError, Block, CompiledEntries, named_entries
 from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk
 from symgrad.pointsio import Chunk, PointsError
@@ -42,6 +43,12 @@ class Case:
     def id(self) -> str:
         return "; ".join(self.formulas) + (f" wrt {self.wrt}" if self.wrt else "")
 
+
+#: Formulas with at least STAGED_EXPS_MIN (6) distinct exp calls.
+LSE6 = "log(exp(x) + exp(2*y) + exp(-x - y) + exp(x - y) + exp(z) + exp(y + 2*z))"
+GAUSSIANS6 = ("a*exp(-(x - 1)**2) + exp(-(x + 1)**2 - y**2) + 2*exp(-x**2 - (y - 1)**2)"
+              " + exp(-(x - y)**2) + exp(x*y/4) + x*exp(-y**2/2)")
+NESTED_EXPS = "exp(exp(x)/4) + exp(y) + exp(2*y) + exp(x + y) + exp(x - y) + exp(-x) + exp(-y)"
 
 POS = (0.2, 3.0)
 ANY = (-2.5, 2.5)
@@ -91,6 +98,10 @@ CORPUS = [
     Case(("a*x + y", "x*y"), {"x": ANY, "y": ANY, "a": ANY}, wrt="x,y"),
     # gradient only (no Hessian)
     Case(("sin(x)**2 + cos(x)**2 + y",), {"x": ANY, "y": ANY}, hessian=False),
+    # six or more exp calls: NumPy computes them between two compiled passes
+    Case((LSE6,), {"x": ANY, "y": ANY, "z": ANY}),
+    Case((GAUSSIANS6,), {"x": ANY, "y": ANY, "a": ANY}, wrt="x,y"),
+    Case((NESTED_EXPS,), {"x": SMALL, "y": SMALL}),
 ]
 
 BACKENDS = ["numpy", "symengine"]
@@ -330,6 +341,10 @@ ORACLE = [
     ("log(exp(x) + exp(2*y) + exp(-x - y))",
      lambda x, y: mpmath.log(mpmath.exp(x) + mpmath.exp(2 * y) + mpmath.exp(-x - y)),
      ("x", "y"), ANY),
+    ("log(exp(x) + exp(2*y) + exp(-x - y) + exp(x - y) + exp(y/3) + exp(-2*x))",  # staged exps
+     lambda x, y: mpmath.log(mpmath.exp(x) + mpmath.exp(2 * y) + mpmath.exp(-x - y)
+                             + mpmath.exp(x - y) + mpmath.exp(y / 3) + mpmath.exp(-2 * x)),
+     ("x", "y"), ANY),
 ]
 
 
@@ -379,6 +394,84 @@ def test_batch_values_agree_with_mpmath_differences(formula, f, variables, box, 
         for got, want in zip(row.tolist(), expected):
             # differences at 50 digits: the oracle is good to far below 1e-12
             assert math.isclose(got, want, rel_tol=RTOL, abs_tol=1e-12), (formula, point)
+
+
+# ---------------------------------------------------------------------------
+# Many exp calls: NumPy's exp between two compiled passes (batch._StagedExps)
+
+needs_symengine = pytest.mark.skipif(
+    CompiledEntries(symgrad.gradient("exp(x)*y")).backend != "symengine", reason="symengine missing"
+)
+
+
+def one_pass(derivs, monkeypatch):
+    """The same job compiled as one machine-code function, for comparison."""
+    monkeypatch.setattr(batch, "STAGED_EXPS_MIN", 10**9)
+    compiled = CompiledEntries(derivs, "symengine")
+    monkeypatch.undo()
+    assert compiled.numpy_exps == 0
+    return compiled
+
+
+@needs_symengine
+@pytest.mark.parametrize(
+    "formula, exps",
+    [
+        (LSE6, 6),
+        (GAUSSIANS6, 6),
+        # exp(x) inside exp(exp(x)/4) is one of them, and exp(2*x) from its square in the
+        # Hessian; the outer exp(exp(x)/4) stays in the compiled code
+        (NESTED_EXPS, 8),
+        ("exp(x) + exp(2*x) + exp(3*x) + exp(4*x) + exp(5*x)", 0),  # five: one pass is faster
+    ],
+)
+def test_jobs_with_many_exps_are_staged(formula, exps):
+    derivs = symgrad.hessian(formula)
+    compiled = CompiledEntries(derivs)
+    assert compiled.backend == "symengine"
+    assert compiled.numpy_exps == exps
+
+
+@needs_symengine
+@pytest.mark.parametrize("rows", [1, 7, batch.STAGED_ROWS, 2 * batch.STAGED_ROWS + 123])
+@pytest.mark.parametrize("formula", [LSE6, GAUSSIANS6, NESTED_EXPS])
+def test_staged_and_one_pass_agree(formula, rows, monkeypatch):
+    derivs = symgrad.hessian(formula)
+    staged = CompiledEntries(derivs)
+    assert staged.numpy_exps >= batch.STAGED_EXPS_MIN
+    symbols = [s.name for s in staged.symbols]
+    points = np.random.default_rng(rows).uniform(-1.5, 1.5, size=(rows, len(symbols)))
+    got = staged(points).values
+    want = one_pass(derivs, monkeypatch)(points).values
+    assert got.shape == want.shape == (rows, len(staged.names))
+    np.testing.assert_allclose(got, want, rtol=1e-13, atol=1e-13 * np.abs(want).max())
+
+
+@needs_symengine
+def test_staged_single_entry_and_zero_rows():
+    derivs = symgrad.gradient("exp(x) + exp(2*x) + exp(3*x) + exp(4*x) + exp(5*x) + exp(6*x)")
+    compiled = CompiledEntries(derivs)
+    assert compiled.numpy_exps == 6 and compiled.names == ["df/dx"]
+    values = compiled(np.array([[0.0], [1.0], [-2.0]])).values
+    expected = [sum(k * math.exp(k * x) for k in range(1, 7)) for x in (0.0, 1.0, -2.0)]
+    np.testing.assert_allclose(values[:, 0], expected, rtol=1e-14)
+    assert compiled(np.empty((0, 1))).values.shape == (0, 1)
+
+
+@needs_symengine
+def test_staged_overflow_matches_one_pass(monkeypatch):
+    # exp overflows to inf at x = 800; the entries become inf or nan (inf/inf)
+    # exactly where the one-pass function's do
+    derivs = symgrad.hessian(LSE6)
+    staged = CompiledEntries(derivs)
+    points = np.array([[800.0, 0.0, 0.0], [-800.0, 0.0, 0.0], [0.0, 400.0, 0.0],
+                       [np.nan, 0.0, 0.0], [np.inf, 1.0, 1.0], [0.5, -0.5, 0.25]])
+    got = staged(points).values
+    want = one_pass(derivs, monkeypatch)(points).values
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_array_equal(np.isinf(got), np.isinf(want))
+    finite = np.isfinite(want)
+    np.testing.assert_allclose(got[finite], want[finite], rtol=1e-13, atol=1e-13)
 
 
 # ---------------------------------------------------------------------------
