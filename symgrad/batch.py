@@ -218,7 +218,7 @@ def _staged_exps(args: Sequence[Any], exprs: Sequence[Any]) -> _StagedExps | Non
     """The entries in three passes when they hold enough ``exp`` calls, else None."""
     import sympy as sp
 
-    calls = {call for expr in exprs for call in expr.atoms(sp.exp)}
+    calls = {call for expr in exprs for call in expr.atoms(sp.exp) if call.free_symbols}
     inner = sorted((call for call in calls if not call.args[0].has(sp.exp)), key=sp.default_sort_key)
     if len(inner) < STAGED_EXPS_MIN:
         return None

@@ -423,6 +423,7 @@ def one_pass(derivs, monkeypatch):
         # Hessian; the outer exp(exp(x)/4) stays in the compiled code
         (NESTED_EXPS, 8),
         ("exp(x) + exp(2*x) + exp(3*x) + exp(4*x) + exp(5*x)", 0),  # five: one pass is faster
+        ("exp(1)*x + exp(2)*x + exp(x) + exp(2*x) + exp(3*x) + exp(4*x) + exp(5*x)", 0),  # constants
     ],
 )
 def test_jobs_with_many_exps_are_staged(formula, exps):
