@@ -336,17 +336,20 @@ class _Output:
 
 
 def _run_job(
-    formulas: Sequence[str], spec: Any, output: _Output, timeout: float, debug: bool, prefix: str = ""
+    formulas: Sequence[str], spec: Any, output: _Output, timeout: float, debug: bool, line: int | None = None
 ) -> ExitCode:
-    """Compute, render and write one job; report its errors. Returns its exit code."""
+    """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code."""
+    import dataclasses
+
     import sympy  # noqa: F401  (its one-time import must not count against the time limit)
 
     from .jobs import run_job
 
+    prefix = "" if line is None else f"line {line}: "
     rendered = job = None
     with _reported(debug, prefix) as status:
         with time_limit(timeout):
-            job = run_job(formulas, spec)
+            job = dataclasses.replace(run_job(formulas, spec), line=line)
             rendered = output.render(job)
     if status.code:
         return status.code
@@ -374,7 +377,7 @@ def _run_stream(
     count = 0
     for number, formulas in jobs:
         count += 1
-        code = _run_job(formulas, spec, output, timeout, debug, prefix=f"line {number}: ")
+        code = _run_job(formulas, spec, output, timeout, debug, line=number)
         worst = max(worst, code)
     return worst, count
 

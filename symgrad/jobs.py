@@ -39,6 +39,8 @@ class Job:
     points: tuple[PointValues, ...] = ()
     #: What the analysis options computed (a symgrad.analysis.Analysis), if any.
     analysis: Any = None
+    #: The stdin line the job came from (stdin mode), else None.
+    line: int | None = None
 
     @property
     def problems(self) -> tuple[Problem, ...]:

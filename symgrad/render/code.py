@@ -2,7 +2,9 @@
 
 ``render_<language>`` writes the job's functions with
 :func:`symgrad.codegen.generate`; the function name comes from ``--name``
-(default ``f``). The renderers are made on first use, one per language.
+(default ``f``). A job read from stdin line N adds ``_N`` (``grad_f_3``), so
+the functions of all lines can live in one file. The renderers are made on
+first use, one per language.
 """
 
 from __future__ import annotations
@@ -16,7 +18,10 @@ from .options import CODE_FORMATS, RenderOptions
 
 def _renderer(language: str) -> Callable[[Job, RenderOptions], str]:
     def render(job: Job, options: RenderOptions) -> str:
-        return generate(job.derivatives, language, options.name or "f")
+        name = options.name or "f"
+        if job.line is not None:
+            name = f"{name}_{job.line}"
+        return generate(job.derivatives, language, name)
 
     render.__name__ = f"render_{language}"
     return render

@@ -229,3 +229,31 @@ def test_empty_part_of_a_vector_line_is_named_without_a_blank_caret(cli, line, m
     assert result.exit_code == 2
     assert result.stderr.splitlines() == [message]
     assert result.stdout.count("df/d") == 2  # the good lines still ran
+
+
+def test_code_formats_number_each_lines_functions(cli):
+    # functions of different lines must not clash when pasted into one file
+    result = cli("-f", "python", "-H", "-", input="x**2*y\n\n# a comment\nsin(x)\n")
+    assert result.exit_code == 0, result.stderr
+    namespace: dict = {}
+    exec(result.stdout, namespace)  # noqa: S102 - our own generated code
+    assert namespace["grad_f_1"](2.0, 3.0) == [12.0, 4.0]
+    assert namespace["hess_f_1"](2.0, 3.0) == [[6.0, 4.0], [4.0, 0.0]]
+    assert namespace["grad_f_4"](0.0) == [1.0]  # the line number, blank and comment lines counted
+    assert not any(name in namespace for name in ("grad_f", "grad_f_2", "grad_f_3"))
+
+
+def test_code_formats_number_a_named_function_too(cli):
+    result = cli("-f", "c", "--name", "energy", "-", input="x*y\nx+y\n")
+    assert result.exit_code == 0, result.stderr
+    signatures = [line for line in result.stdout.splitlines() if line.startswith("void ")]
+    assert signatures == [
+        "void grad_energy_1(double x, double y, double *out)",
+        "void grad_energy_2(double x, double y, double *out)",
+    ]
+
+
+def test_one_shot_code_keeps_the_plain_name(cli):
+    result = cli("-f", "python", "x*y")
+    assert result.exit_code == 0, result.stderr
+    assert "def grad_f(x, y):" in result.stdout
