@@ -249,7 +249,7 @@ def _render_settings(
                 raise click.UsageError(f"--{option.replace('_', '-')} works with --format latex")
     if name is not None:
         if fmt != "latex" and fmt not in CODE_FORMATS and not bulk:
-            raise click.UsageError("--name works with --format latex and the code formats")
+            raise click.UsageError("--name works with --format latex, the code formats, --points and --grid")
         if not NAME_PATTERN.fullmatch(name):
             raise click.UsageError(
                 f"--name {name!r}: use a letter followed by up to 31 letters, digits or underscores"

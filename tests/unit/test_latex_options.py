@@ -188,7 +188,7 @@ def test_cli_latex_options(cli):
         (["--json", "--latex-env", "pmatrix"], "Error: --latex-env works with --format latex"),
         (["--format", "text", "--latex-style", "components"], "Error: --latex-style works with --format latex"),
         (["--format", "text", "--standalone"], "Error: --standalone works with --format latex"),
-        (["--json", "--name", "g"], "Error: --name works with --format latex and the code formats"),
+        (["--json", "--name", "g"], "Error: --name works with --format latex, the code formats, --points and --grid"),
         (["--latex", "--name", "x-y"], "Error: --name 'x-y': use a letter"),
         (["--latex", "--latex-env", "matrix"], "Error: Invalid value for '--latex-env'"),
     ],
