@@ -183,7 +183,7 @@ _SYMENGINE_AVOID = ("DiracDelta", "Heaviside", "polygamma", "loggamma", "erfinv"
 
 def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any], Any] | None:
     try:
-        import symengine as se
+        import symengine  # noqa: F401 - is it installed?
     except ImportError:
         return None
     import sympy as sp

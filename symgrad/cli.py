@@ -16,8 +16,8 @@ from typing import Any
 
 import click
 
-from .errors import ExitCode, ParseError, ResourceLimitError, SymgradError
 from .cli_analysis import analysis_options
+from .errors import ExitCode, ParseError, ResourceLimitError, SymgradError
 from .limits import DEFAULT_TIMEOUT, time_limit
 from .render import available_formats
 from .render.options import CODE_FORMATS, LATEX_ENVS, LATEX_STYLES
@@ -347,10 +347,9 @@ def _run_job(
 
     prefix = "" if line is None else f"line {line}: "
     rendered = job = None
-    with _reported(debug, prefix) as status:
-        with time_limit(timeout):
-            job = dataclasses.replace(run_job(formulas, spec), line=line)
-            rendered = output.render(job)
+    with _reported(debug, prefix) as status, time_limit(timeout):
+        job = dataclasses.replace(run_job(formulas, spec), line=line)
+        rendered = output.render(job)
     if status.code:
         return status.code
     output.write(rendered)

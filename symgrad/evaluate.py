@@ -18,7 +18,15 @@ from typing import Any
 from . import limits
 from .errors import EvaluationError, PointError, ResourceLimitError, VariableError
 from .parsing import parse_value
-from .results import Derivatives, PointValues, Problem, first_name, function_name, plain, second_name
+from .results import (
+    Derivatives,
+    PointValues,
+    Problem,
+    first_name,
+    function_name,
+    plain,
+    second_name,
+)
 
 #: Working precision, in decimal digits, for points given as decimals.
 WORKING_DIGITS = 30

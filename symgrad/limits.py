@@ -98,12 +98,15 @@ def check_power(base: sp.Expr, exp: sp.Expr) -> None:
     if base in (sp.S.Zero, sp.S.One, sp.S.NegativeOne) or base.is_number is False:
         return
     coeff = base if isinstance(base, sp.Rational) else base.as_coeff_Mul()[0]
-    if exp.q != 1 and isinstance(coeff, sp.Rational):
-        if max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_ROOT_BITS:
-            raise ResourceLimitError(
-                f"the root ({_short(base)})**({exp}) is too slow to compute exactly "
-                f"(limit: {MAX_ROOT_BITS} bits); use decimal values for a floating-point result"
-            )
+    if (
+        exp.q != 1
+        and isinstance(coeff, sp.Rational)
+        and max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_ROOT_BITS
+    ):
+        raise ResourceLimitError(
+            f"the root ({_short(base)})**({exp}) is too slow to compute exactly "
+            f"(limit: {MAX_ROOT_BITS} bits); use decimal values for a floating-point result"
+        )
     whole = abs(exp.p) // exp.q
     if whole <= 1:
         return

@@ -429,8 +429,6 @@ class _Parser:
         return expr
 
     def atom(self) -> Any:
-        import sympy as sp
-
         tok = self.tok
         if tok.kind == "number":
             self.advance()

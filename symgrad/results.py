@@ -9,14 +9,14 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .parsing import Parsed
 
 #: A plain Python view of one value: a number when it is a finite real,
 #: else a string ("nan", "inf", "-inf", "zoo" or a complex like "1.0+2.0j").
-Plain = Union[int, float, str]
+Plain = int | float | str
 
 
 @dataclass(frozen=True)

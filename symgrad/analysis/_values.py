@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..evaluate import _finish, _point, _Substituter, _why
 from ..errors import EvaluationError, ResourceLimitError
+from ..evaluate import _finish, _point, _Substituter, _why
 from ..results import Derivatives, Problem, plain
 
 

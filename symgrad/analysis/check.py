@@ -30,9 +30,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import EvaluationError
+from ..limits import DEFAULT_TOL
 from ..parsing import parse_value
 from ..results import Derivatives, first_name, function_name, second_name
-from ..limits import DEFAULT_TOL
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
 #: Random points checked when no ``--at`` point is given.
@@ -156,7 +156,8 @@ def numeric_derivative(
             for index, amount in shift.items():
                 point[index] += amount
             value = f(point)
-            sizes.append(abs(value) if _finite(value, real) else mpmath.mpf(0))
+            # f_at is called in this iteration only, so it sees this iteration's list
+            sizes.append(abs(value) if _finite(value, real) else mpmath.mpf(0))  # noqa: B023
             return value
 
         estimate = _stencil(f_at, wrt, scale)

@@ -16,9 +16,9 @@ nothing).
 from __future__ import annotations
 
 import random
-from fractions import Fraction
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from ..calculus import differentiate
@@ -195,7 +195,7 @@ class _Search:
             return [], "timed out"
         except SymgradError:
             raise  # the job's own time limit
-        except Exception:  # SymPy could not solve it (NotImplementedError, ...)
+        except Exception:  # noqa: BLE001 - SymPy could not solve it (NotImplementedError, ...)
             return [], "failed"
         if not isinstance(solutions, list):
             return [], "failed"
@@ -417,7 +417,7 @@ def _float_newton(
             g_fn(x), h_fn(x)
     except Exception:  # noqa: BLE001 - a function numpy lacks: fewer starts, scalar mpmath
         return _scalar_starts(starts)
-    n, count = x.shape
+    _, count = x.shape
     alive = np.ones(count, dtype=bool)
     last_step = np.full(count, np.inf)
     with np.errstate(all="ignore"):

@@ -38,7 +38,7 @@ def _number(value: Any) -> str:
     """An mpmath number as a round-trip-safe decimal (``repr`` of the float when it fits one)."""
     import mpmath
 
-    if value != value:
+    if mpmath.isnan(value):
         return "nan"
     if isinstance(value, mpmath.mpc):
         return mpmath.nstr(value, 17)
@@ -444,7 +444,7 @@ def _pretty_partial(wrt: Any) -> str:
     """``∂³f/∂x∂y²`` for (x, y, y)."""
     from ..analysis.vector import runs
 
-    power = lambda k: str(k).translate(_SUPERSCRIPTS) if k > 1 else ""  # noqa: E731
+    power = lambda k: str(k).translate(_SUPERSCRIPTS) if k > 1 else ""
     return f"∂{power(len(wrt))}f/" + "".join(f"∂{v.name}{power(k)}" for v, k in runs(wrt))
 
 

@@ -12,7 +12,14 @@ Hessian is listed as its upper triangle (it is symmetric).
 from __future__ import annotations
 
 from ..jobs import Job
-from .common import first_entries, function_names, point_text, second_entries, symbolic_text, value_text
+from .common import (
+    first_entries,
+    function_names,
+    point_text,
+    second_entries,
+    symbolic_text,
+    value_text,
+)
 from .options import RenderOptions
 
 
