@@ -425,8 +425,11 @@ class _JsonLinesReader(_TextReader):
             for row, (line, number) in enumerate(zip(lines, numbers)):
                 try:
                     record = json.loads(line)
-                except ValueError as err:
-                    raise PointsError(f"--points: line {number}: not JSON ({err.msg})") from None
+                except ValueError as err:  # bad JSON, or an integer too long to convert
+                    reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err).split(":")[0]
+                    raise PointsError(f"--points: line {number}: not JSON ({reason})") from None
+                except RecursionError:
+                    raise PointsError(f"--points: line {number}: JSON nested too deeply") from None
                 if not isinstance(record, dict):
                     raise PointsError(f"--points: line {number}: expected a JSON object")
                 for k, name in enumerate(self.symbols):

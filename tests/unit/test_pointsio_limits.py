@@ -57,3 +57,18 @@ def test_lines_split_across_blocks_come_back_whole(monkeypatch, read_chars):
     # header is line 1, the blank line is line 22
     assert lines == [*range(2, 22), *range(23, 53)]
     assert [raw for c in chunks for raw in c.raw] == rows
+
+
+@pytest.mark.parametrize(
+    "line, reason",
+    [
+        ('{"x": ' + "1" * 5000 + "}", r"line 2: not JSON \(Exceeds the limit \(4300 digits\)"),
+        ('{"x": ' + "[" * 100_000 + "]" * 100_000 + "}", r"line 2: JSON nested too deeply"),
+        ('{"x": 1,', r"line 2: not JSON \(Expecting property name"),
+    ],
+)
+def test_json_lines_that_python_cannot_read_are_input_errors(line, reason):
+    text = '{"x": 1}\n' + line + "\n"
+    reader = open_points("-", ["x"], stdin=io.BytesIO(text.encode()))
+    with pytest.raises(PointsError, match=reason):
+        list(reader.chunks())
