@@ -38,6 +38,8 @@ def _diff(expr: Any, var: Any) -> Any:
     import sympy as sp
 
     result = sp.diff(expr, var)
+    if any(not p.exp.is_Number for p in expr.atoms(sp.Pow)):
+        result = _merged_powers(result)
     if not result.has(sp.Derivative):
         return result
 
@@ -56,6 +58,40 @@ def _diff(expr: Any, var: Any) -> Any:
         return sp.diff(u / sp.Abs(u), var)
 
     return result.replace(is_sign_derivative, finished)
+
+
+def _merged_powers(expr: Any) -> Any:
+    """Products of powers of one base with exponents added: ``x**y/x`` as ``x**(y - 1)``.
+
+    SymPy writes d/dx x**y as ``x**y*y/x``, which is 0/0 at x = 0, although
+    the derivative ``y*x**(y - 1)`` has a value there when y >= 1 (1 at y = 1,
+    0 at y = 2). ``b**e*b**k = b**(e + k)`` wherever ``b`` is not 0 (with
+    SymPy's principal branch, for complex ``b`` too), and at ``b = 0`` the
+    merged power is the derivative's limit. Only bases that are not numbers,
+    in products where some exponent is not a number, are merged; symengine
+    writes its derivatives this way already.
+    """
+    import sympy as sp
+
+    def mixed_bases(e: Any) -> dict[Any, list[Any]]:
+        """Bases (not numbers) met more than once in the product ``e``, some exponent symbolic."""
+        exponents: dict[Any, list[Any]] = {}
+        for factor in e.args:
+            base, exp = factor.as_base_exp()
+            if not base.is_Number:
+                exponents.setdefault(base, []).append(exp)
+        return {base: exps for base, exps in exponents.items()
+                if len(exps) > 1 and not all(x.is_Number for x in exps)}
+
+    def mergeable(e: Any) -> bool:
+        return isinstance(e, sp.Mul) and bool(mixed_bases(e))
+
+    def merge(e: Any) -> Any:
+        mixed = mixed_bases(e)
+        kept = [factor for factor in e.args if factor.as_base_exp()[0] not in mixed]
+        return sp.Mul(*kept, *(sp.Pow(base, sp.Add(*exps)) for base, exps in mixed.items()))
+
+    return expr.replace(mergeable, merge)
 
 
 def _gradient_of(expr: Any, variables: Sequence[Any]) -> tuple[Any, ...]:
