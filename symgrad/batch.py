@@ -55,7 +55,7 @@ def named_entries(derivs: Derivatives, name: str = "f") -> list[tuple[str, Any]]
     ``name`` in place of ``f`` (``--name V`` gives ``dV/dx``).
     """
     names = [v.name for v in derivs.variables]
-    rows = derivs.jacobian if derivs.is_vector else (derivs.gradient,)
+    rows = derivs.first_rows
     functions = [name + function_name(k if derivs.is_vector else None)[1:] for k in range(len(rows))]
     entries = [
         (first_name(f, var), expr)

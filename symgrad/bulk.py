@@ -60,7 +60,7 @@ def json_layout(derivs: Derivatives) -> Callable[[Sequence[Any]], dict[str, Any]
     ``hessian`` as full symmetric matrices, as in the JSON output's points.
     """
     n = len(derivs.variables)
-    m = len(derivs.jacobian) if derivs.is_vector else 1
+    m = len(derivs.first_rows)
     first = m * n
     upper = [(i, j) for i in range(n) for j in range(i, n)]
     hessians = len(derivs.hessians or ())
@@ -111,10 +111,10 @@ def run_bulk(
             full = _with_fixed(chunk.values, names, from_reader, fixed)
             block = compiled(full)
             bad, first = block.bad_counts()
-            for k in np.flatnonzero(bad):
-                if firsts[k] is None:
-                    row = int(first[k])
-                    firsts[k] = (int(chunk.lines[row]), dict(zip(names, full[row].tolist())))
+            for entry in np.flatnonzero(bad).tolist():
+                if firsts[entry] is None:
+                    row = int(first[entry])
+                    firsts[entry] = (int(chunk.lines[row]), dict(zip(names, full[row].tolist())))
             counts += bad
             writer.write(Chunk(full, chunk.lines, chunk.raw, chunk.extra), block.values)
             report.rows += full.shape[0]

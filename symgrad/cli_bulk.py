@@ -104,6 +104,7 @@ def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> 
         if missing:
             raise VariableError(f"--grid: no values for {', '.join(missing)}; add them to --grid or give them with --at")
         return GridReader(axes, wanted, options.chunk_rows)
+    assert options.points is not None  # bulk mode: --grid or --points
     stdin = sys.stdin.buffer
     if options.output is not None and options.points != "-" and _same_file(options.points, options.output):
         raise PointsError(f"--output {options.output} is the --points file: it would be overwritten while read")

@@ -69,8 +69,7 @@ def _axis(name: str, spec: str) -> Axis:
         count = int(count_text)
         if count > MAX_GRID_POINTS:
             raise VariableError(f"--grid: {name}: n={count:,} is more than the limit of {MAX_GRID_POINTS:,}")
-        values = np.linspace(float(start), float(stop), count)
-        return Axis(name, values, spec)
+        return Axis(name, np.linspace(float(start), float(stop), count), spec)
     step = parse_value(third, f"the step of {name}")
     # decimals as the exact decimals they are written as, so that
     # 0:0.3:0.1 lands on 0.3 (binary doubles would fall just short)
@@ -84,8 +83,7 @@ def _axis(name: str, spec: str) -> Axis:
         raise VariableError(f"--grid: {name}: more than {MAX_GRID_POINTS:,} steps")
     # exact comparison decides whether the stop is reached
     count = int(sp.floor(span)) + 1
-    values = float(start) + np.arange(count) * float(step)
-    return Axis(name, values, spec)
+    return Axis(name, float(start) + np.arange(count) * float(step), spec)
 
 
 def _decimal_exact(value: Any) -> Any:
@@ -97,7 +95,9 @@ def _decimal_exact(value: Any) -> Any:
 
 def _split_colons(spec: str) -> list[str]:
     """Split at ``:`` outside parentheses."""
-    parts, depth, current = [], 0, []
+    parts: list[str] = []
+    current: list[str] = []
+    depth = 0
     for ch in spec:
         if ch == "(":
             depth += 1
@@ -132,8 +132,9 @@ class GridReader(PointsReader):
     def chunks(self) -> Iterator[Chunk]:
         import numpy as np
 
-        for start in range(0, self.rows, self.chunk_rows):
-            flat = np.arange(start, min(start + self.chunk_rows, self.rows))
+        total = math.prod(self.shape)
+        for start in range(0, total, self.chunk_rows):
+            flat = np.arange(start, min(start + self.chunk_rows, total))
             index = np.unravel_index(flat, self.shape)
             values = np.column_stack([self.axes[k].values[index[k]] for k in self.columns]) \
                 if self.columns else np.empty((flat.size, 0))

@@ -28,7 +28,7 @@ import tempfile
 import zipfile
 from collections.abc import Collection, Iterator, Sequence
 from dataclasses import dataclass
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any, cast
 
 from .errors import ExitCode, SymgradError
 from .results import plain_float
@@ -148,7 +148,7 @@ def open_points(
         except OSError as err:
             raise PointsError(f"--points: cannot read {source}: {err.strerror}") from None
         size = os.fstat(stream.fileno()).st_size
-    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(stream)  # type: ignore[arg-type]
+    buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(Any, stream))
     if source == "-":
         # a pipe may deliver its first line in pieces: read up to the first
         # newline (or 512 bytes) to tell the format, then put it back
@@ -203,7 +203,7 @@ class _Prefixed(io.RawIOBase):
             buffer[:count] = self.head[:count]
             self.head = self.head[count:]
             return count
-        return self.stream.readinto(buffer)  # type: ignore[attr-defined]
+        return cast(int, self.stream.readinto(buffer))  # type: ignore[attr-defined]
 
 
 def _given_twice(name: str, where: str) -> PointsError:
@@ -373,7 +373,7 @@ class _DelimitedReader(_TextReader):
             raise ValueError("row count")
         return values
 
-    def _explain(self, lines: list[str], numbers: list[int]) -> PointsError:
+    def _explain(self, lines: list[str], numbers: Sequence[int] | np.ndarray) -> PointsError:
         """The first bad row of a chunk NumPy refused, as an error naming it."""
         for line, number in zip(lines, numbers):
             fields = next(csv.reader([line], delimiter=self.delimiter))
@@ -389,7 +389,7 @@ class _DelimitedReader(_TextReader):
         return PointsError(f"--points: cannot read the rows from line {numbers[0]} on")
 
 
-def _check_finite(values: np.ndarray, numbers: Sequence[int], symbols: Sequence[str],
+def _check_finite(values: np.ndarray, numbers: Sequence[int] | np.ndarray, symbols: Sequence[str],
                   where: str = "line") -> None:
     import numpy as np
 
@@ -516,7 +516,7 @@ class _BinaryReader(PointsReader):
     def chunks(self) -> Iterator[Chunk]:
         import numpy as np
 
-        for start in range(0, self.rows, self.chunk_rows):
+        for start in range(0, self.array.shape[0], self.chunk_rows):
             # a copy: memory-mapped input is read-only, and the chunk is small
             values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
             numbers = np.arange(start + 1, start + 1 + values.shape[0])

@@ -51,6 +51,14 @@ class Derivatives:
         return self.jacobian is not None
 
     @property
+    def first_rows(self) -> tuple[tuple[Any, ...], ...]:
+        """The first derivatives as rows: the Jacobian's, or the gradient as one row."""
+        if self.jacobian is not None:
+            return self.jacobian
+        assert self.gradient is not None
+        return (self.gradient,)
+
+    @property
     def hessian(self) -> tuple[tuple[Any, ...], ...] | None:
         """The Hessian of a scalar function (None unless computed)."""
         if self.hessians is None:

@@ -18,8 +18,9 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..limits import DEFAULT_TOL
 from ..results import Derivatives, Problem
-from .check import DEFAULT_TOL, CheckReport, check
+from .check import CheckReport, check
 from .critical import CriticalReport, critical_points
 from .taylor import Taylor, taylor
 from .vector import (
@@ -151,8 +152,10 @@ def run_analysis(
         problems += [_check_problem(point, entry, spec.tolerance) for point, entry in report.failures]
     critical = None
     if spec.critical:
-        kwargs = {"box": spec.box} if spec.box else {}
-        critical = critical_points(derivs, seed=spec.seed, **kwargs)
+        if spec.box:
+            critical = critical_points(derivs, seed=spec.seed, box=spec.box)
+        else:
+            critical = critical_points(derivs, seed=spec.seed)
     return Analysis(
         check=report,
         critical=critical,
@@ -178,4 +181,4 @@ def _check_problem(point: Any, entry: Any, tolerance: float) -> Problem:
 def _short(value: Any) -> str:
     import mpmath
 
-    return mpmath.nstr(value, 15)
+    return str(mpmath.nstr(value, 15))

@@ -108,7 +108,7 @@ def is_finite_real(value: Any, scale: Any = None) -> bool:
         if not (mpmath.isfinite(value.real) and mpmath.isfinite(value.imag)):
             return False
         size = max(abs(value.real), abs(scale) if scale is not None else 0, 1)
-        return abs(value.imag) <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * size
+        return bool(abs(value.imag) <= mpmath.mpf(10) ** (10 - mpmath.mp.dps) * size)
     return bool(mpmath.isfinite(value))
 
 

@@ -209,9 +209,8 @@ class _Entry:
 def _entries(derivs: Derivatives) -> list[_Entry]:
     names = [v.name for v in derivs.variables]
     vector = derivs.is_vector
-    rows = derivs.jacobian if vector else (derivs.gradient,)
     entries = []
-    for k, row in enumerate(rows or ()):
+    for k, row in enumerate(derivs.first_rows):
         f = function_name(k if vector else None)
         entries += [_Entry(first_name(f, names[i]), k, (i,), e) for i, e in enumerate(row)]
     for k, h in enumerate(derivs.hessians or ()):

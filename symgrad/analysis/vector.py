@@ -21,10 +21,6 @@ from ..results import Derivatives
 MAX_DIFF_ORDER = 20
 
 
-def _first_rows(derivs: Derivatives) -> tuple[tuple[Any, ...], ...]:
-    return derivs.jacobian if derivs.is_vector else (derivs.gradient,)  # type: ignore[return-value]
-
-
 def divergence(derivs: Derivatives) -> Any:
     """Σ ∂Fi/∂xi of a field with as many components as variables.
 
@@ -40,7 +36,7 @@ def divergence(derivs: Derivatives) -> Any:
             f"--divergence needs as many formulas (field components) as variables; "
             f"got {m} formula{'s' if m != 1 else ''} and {n} variable{'s' if n != 1 else ''}"
         )
-    rows = _first_rows(derivs)
+    rows = derivs.first_rows
     return sp.Add(*[rows[i][i] for i in range(n)])
 
 
@@ -57,7 +53,7 @@ def curl(derivs: Derivatives) -> tuple[Any, Any, Any]:
             f"--curl needs a field of 3 formulas in 3 variables; got {m} formula{'s' if m != 1 else ''} "
             f"and {n} variable{'s' if n != 1 else ''} (name them with --wrt x,y,z)"
         )
-    j = _first_rows(derivs)
+    j = derivs.first_rows
     return (j[2][1] - j[1][2], j[0][2] - j[2][0], j[1][0] - j[0][1])
 
 

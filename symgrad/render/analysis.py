@@ -41,10 +41,10 @@ def _number(value: Any) -> str:
     if mpmath.isnan(value):
         return "nan"
     if isinstance(value, mpmath.mpc):
-        return mpmath.nstr(value, 17)
+        return str(mpmath.nstr(value, 17))
     as_float = float(value)
     if math.isinf(as_float) and mpmath.isfinite(value) or (as_float == 0 and value != 0):
-        return mpmath.nstr(value, 17)  # beyond the double range
+        return str(mpmath.nstr(value, 17))  # beyond the double range
     return repr(as_float)
 
 
@@ -444,7 +444,9 @@ def _pretty_partial(wrt: Any) -> str:
     """``∂³f/∂x∂y²`` for (x, y, y)."""
     from ..analysis.vector import runs
 
-    power = lambda k: str(k).translate(_SUPERSCRIPTS) if k > 1 else ""
+    def power(k: int) -> str:
+        return str(k).translate(_SUPERSCRIPTS) if k > 1 else ""
+
     return f"∂{power(len(wrt))}f/" + "".join(f"∂{v.name}{power(k)}" for v, k in runs(wrt))
 
 
