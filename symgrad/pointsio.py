@@ -26,7 +26,7 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any, cast
 
@@ -577,7 +577,7 @@ def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: Poi
         else:
             owned = False
         if kind == "jsonl":
-            return _JsonLinesWriter(stream, columns, owned)
+            return _JsonLinesWriter(stream, reader, columns, owned)
         delimiter = "\t" if kind == "tsv" else ","
         return _DelimitedWriter(stream, reader, columns, delimiter, owned)
     assert path is not None
@@ -685,15 +685,34 @@ class FirstRowsWriter(PointsWriter):
 
 
 class _JsonLinesWriter(PointsWriter):
-    def __init__(self, stream: IO[str], columns: Columns, owned: bool):
+    """One JSON object a row: ``at``, the entries, and the input's other fields under ``extra``.
+
+    JSON Lines input brings its other keys with their JSON values; CSV/TSV
+    input its other columns, as the strings they are in the file.
+    """
+
+    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, owned: bool):
         self.stream = stream
         self.columns = columns
         self.owned = owned
+        self.delimiter = reader.delimiter
+        self.other_columns = []
+        if reader.header is not None:  # CSV/TSV: pass the columns that are not symbols
+            self.other_columns = [(k, name) for k, name in enumerate(reader.names)
+                                  if name not in columns.symbols]
+
+    def _extras(self, chunk: Chunk) -> Iterable[dict[str, Any] | None]:
+        if chunk.extra is not None:
+            return chunk.extra
+        if not self.other_columns or chunk.raw is None:
+            return itertools.repeat(None)
+        rows = csv.reader(chunk.raw, delimiter=self.delimiter)
+        return ({name: row[k] for k, name in self.other_columns} for row in rows)
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
         symbols = self.columns.symbols
         out = []
-        extras = chunk.extra or itertools.repeat(None)
+        extras = self._extras(chunk)
         for point, row, extra in zip(chunk.values.tolist(), values.tolist(), extras):
             record: dict[str, Any] = {"at": dict(zip(symbols, point))}
             record.update(self.columns.layout([plain_float(v) for v in row]))

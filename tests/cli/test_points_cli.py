@@ -167,6 +167,27 @@ def test_json_lines_in_json_lines_out(cli):
     ]
 
 
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_csv_in_json_lines_out_passes_other_columns_as_extra(cli, delimiter):
+    text = delimiter.join(["id", "x", "y", "note"]) + "\n"
+    text += delimiter.join(["p1", "1", "2", '"a, b"' if delimiter == "," else "a, b"]) + "\n"
+    text += delimiter.join(["007", "3", "4", ""]) + "\n"
+    result = cli("x**2*y", "--points", "-", "--json", input=text)
+    assert result.exit_code == 0, result.stderr
+    docs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert docs == [
+        {"at": {"x": 1, "y": 2}, "gradient": [4, 1], "extra": {"id": "p1", "note": "a, b"}},
+        # strings as in the file: the id keeps its zeros
+        {"at": {"x": 3, "y": 4}, "gradient": [24, 9], "extra": {"id": "007", "note": ""}},
+    ]
+
+
+def test_csv_of_only_symbols_gives_no_extra(cli):
+    result = cli("x*y", "--points", "-", "--json", input="y,x\n2,1\n")
+    assert result.exit_code == 0, result.stderr
+    assert json.loads(result.stdout) == {"at": {"x": 1, "y": 2}, "gradient": [2, 1]}
+
+
 def test_json_output_layout_matches_the_at_json(cli):
     # the same point through --at --json and --points --json: same layout and values
     args = ["x*y", "sin(x)+y", "-H", "--json"]
