@@ -452,7 +452,8 @@ class _JsonLinesReader(_TextReader):
 
 
 class _BinaryReader(PointsReader):
-    """``.npy`` (memory-mapped when it is a file) or ``.npz``."""
+    """``.npy`` (memory-mapped when it is a file, read row block by row block
+    from stdin) or ``.npz`` (read whole: a zip archive needs random access)."""
 
     def __init__(self, stream: IO[bytes], source: str, kind: str, symbols: Sequence[str],
                  chunk_rows: int):
@@ -461,6 +462,9 @@ class _BinaryReader(PointsReader):
         self.kind = kind
         self.chunk_rows = chunk_rows
         self.symbols = list(symbols)
+        self._stream: IO[bytes] | None = None
+        if kind == "npy" and source == "-" and self._open_stream(stream):
+            return
         try:
             if kind == "npy" and source != "-":
                 array = np.load(source, mmap_mode="r", allow_pickle=False)
@@ -497,23 +501,63 @@ class _BinaryReader(PointsReader):
                 return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
             raise _missing(self.symbols, names)
 
-    def _check_matrix(self, array: Any, what: str) -> Any:
+    def _open_stream(self, stream: IO[bytes]) -> bool:
+        """Read a ``.npy`` header from stdin and get ready to read its rows.
+
+        A C-ordered array (what ``np.save`` writes) is then read block by
+        block, so a pipe of any length takes constant memory; a
+        Fortran-ordered one can only be read whole.
+        """
+        import numpy as np
+        from numpy.lib import format as npy
+
+        try:
+            version = npy.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran_order, dtype = npy.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, fortran_order, dtype = npy.read_array_header_2_0(stream)
+            else:
+                raise PointsError(f"--points: cannot read - as .npy (format version {version[0]}.{version[1]})")
+        except ValueError as err:
+            raise PointsError(f"--points: cannot read - as .npy: {err}") from None
+        self._shape = self._check_layout(dtype, tuple(shape), "the .npy array")
+        self._dtype = dtype
+        self.rows = self._shape[0]
+        if fortran_order and len(shape) > 1:
+            size = math.prod(shape) * dtype.itemsize
+            data = stream.read(size)
+            if len(data) < size:
+                raise PointsError("--points: the .npy data from stdin ends early")
+            self.array = np.frombuffer(data, dtype=dtype).reshape(self._shape, order="F")
+        else:
+            self._stream = stream
+        return True
+
+    def _check_layout(self, dtype: Any, shape: tuple[int, ...], what: str) -> tuple[int, int]:
+        """``shape`` as (rows, symbols), or an error saying what is wrong with the array."""
         import numpy as np
 
-        if array.dtype.names:
+        if dtype.names:
             raise PointsError(f"--points: {what} is a structured array; use a plain 2-D float array")
-        if array.ndim == 1 and len(self.symbols) == 1:
-            array = array.reshape(-1, 1)
-        if array.ndim != 2 or array.shape[1] != len(self.symbols):
+        if len(shape) == 1 and len(self.symbols) == 1:
+            shape = (shape[0], 1)
+        if len(shape) != 2 or shape[1] != len(self.symbols):
             raise PointsError(
-                f"--points: {what} has shape {array.shape}; expected (rows, {len(self.symbols)}) "
+                f"--points: {what} has shape {shape}; expected (rows, {len(self.symbols)}) "
                 f"with columns {', '.join(self.symbols)}"
             )
-        if not np.issubdtype(array.dtype, np.number) or np.issubdtype(array.dtype, np.complexfloating):
-            raise PointsError(f"--points: {what} holds {array.dtype}, not real numbers")
-        return array
+        if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
+            raise PointsError(f"--points: {what} holds {dtype}, not real numbers")
+        return shape[0], shape[1]
+
+    def _check_matrix(self, array: Any, what: str) -> Any:
+        return array.reshape(self._check_layout(array.dtype, array.shape, what))
 
     def chunks(self) -> Iterator[Chunk]:
+        if self._stream is not None:
+            yield from self._streamed_chunks(self._stream)
+            return
         import numpy as np
 
         for start in range(0, self.array.shape[0], self.chunk_rows):
@@ -522,6 +566,25 @@ class _BinaryReader(PointsReader):
             numbers = np.arange(start + 1, start + 1 + values.shape[0])
             _check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
+
+    def _streamed_chunks(self, stream: IO[bytes]) -> Iterator[Chunk]:
+        import numpy as np
+
+        rows, width = self._shape
+        row_bytes = width * self._dtype.itemsize
+        start = 0
+        while start < rows:
+            count = min(self.chunk_rows, rows - start)
+            data = stream.read(count * row_bytes) if row_bytes else b""
+            got = len(data) // row_bytes if row_bytes else count
+            if got < count:
+                raise PointsError(f"--points: the .npy data from stdin ends after {start + got:,} "
+                                  f"of {rows:,} rows")
+            values = np.frombuffer(data, dtype=self._dtype).reshape(count, width).astype(float)
+            numbers = np.arange(start + 1, start + 1 + count)
+            _check_finite(values, numbers, self.symbols, "row")
+            yield Chunk(values, numbers)
+            start += count
 
 
 # -- writers -------------------------------------------------------------

@@ -413,10 +413,63 @@ def test_npy_bad_arrays(array, message):
         read(npy_bytes(array), ["x", "y"])
 
 
-def test_npy_object_arrays_are_not_unpickled():
+@pytest.mark.parametrize("via", ["stdin", "file"])
+def test_npy_object_arrays_are_not_unpickled(via, tmp_path):
     data = npy_bytes(np.array([[1, None]], dtype=object))
-    with pytest.raises(PointsError, match="cannot read"):
-        read(data, ["x", "y"])
+    if via == "file":
+        path = tmp_path / "p.npy"
+        path.write_bytes(data)
+        with pytest.raises(PointsError, match="cannot read"):  # np.load refuses to unpickle
+            open_points(str(path), ["x", "y"])
+    else:  # the header is enough to refuse it
+        with pytest.raises(PointsError, match="holds object, not real numbers"):
+            read(data, ["x", "y"])
+
+
+class Counting(io.RawIOBase):
+    """A pipe that counts the bytes read from it."""
+
+    def __init__(self, data: bytes):
+        self.data = memoryview(data)
+        self.served = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        count = min(len(buffer), len(self.data) - self.served, 4096)  # a pipe's small pieces
+        buffer[:count] = self.data[self.served : self.served + count]
+        self.served += count
+        return count
+
+
+def test_npy_from_stdin_is_read_block_by_block():
+    data = np.random.default_rng(3).uniform(-1, 1, size=(20_000, 2))
+    pipe = Counting(npy_bytes(data))
+    reader = open_points("-", ["x", "y"], stdin=pipe, chunk_rows=500)
+    assert reader.rows == 20_000
+    chunks = reader.chunks()
+    first = next(chunks)
+    assert first.values.shape == (500, 2)
+    assert pipe.served < 50_000  # 8 kB of rows and some read-ahead, not the 320 kB
+    rest = list(chunks)
+    assert np.array_equal(np.concatenate([first.values, *[c.values for c in rest]]), data)
+    assert rest[-1].lines[-1] == 20_000
+
+
+@pytest.mark.parametrize("order", ["C", "F"])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32, np.int16])
+def test_npy_from_stdin_any_order_and_number_type(order, dtype):
+    data = np.asarray(np.arange(30).reshape(10, 3) - 7, dtype=dtype, order=order)
+    values, lines, _ = read(npy_bytes(data), ["x", "y", "z"])
+    assert values.dtype == np.float64 and values.tolist() == data.astype(float).tolist()
+    assert lines == list(range(1, 11))
+
+
+def test_npy_from_stdin_that_ends_early_names_the_rows():
+    data = npy_bytes(np.ones((1000, 2)))
+    with pytest.raises(PointsError, match="ends after 993 of 1,000 rows"):
+        read(data[:-100], ["x", "y"])
 
 
 def test_npy_non_finite_rows_are_named():
