@@ -29,6 +29,7 @@ DIGITS = 50
 # ---------------------------------------------------------------------------
 # Expression trees: ("var", name) | ("int", n) | ("frac", p, q)
 #   | (op, a, b) for op in + - * / | ("pow", a, k) | ("fn", name, a)
+#   | ("spow", a, b): (1 + a**2)**b, a power with a symbolic exponent
 
 
 class Unsafe(Exception):
@@ -72,6 +73,7 @@ def _extend(children):
         st.tuples(st.sampled_from(["+", "-", "*", "/"]), children, children),
         st.tuples(st.just("pow"), children, st.sampled_from([2, 3, 4, -1, -2])),
         st.tuples(st.just("fn"), st.sampled_from(sorted(FUNCTIONS)), children),
+        st.tuples(st.just("spow"), children, children),
     )
 
 
@@ -94,6 +96,8 @@ def text_of(tree) -> str:
         return f"({text_of(tree[1])})**({tree[2]})"
     if kind == "fn":
         return "(" + FUNCTIONS[tree[1]][0].format(text_of(tree[2])) + ")"
+    if kind == "spow":
+        return f"((1 + ({text_of(tree[1])})**2)**({text_of(tree[2])}))"
     raise AssertionError(tree)
 
 
@@ -133,6 +137,9 @@ def value_of(tree, env, guard=True):
         if guard and tree[1] == "abs" and abs(arg) < NEAR_ZERO:
             raise Unsafe
         result = FUNCTIONS[tree[1]][1](arg)
+    elif kind == "spow":
+        base = 1 + value_of(tree[1], env, guard) ** 2
+        result = mpmath.power(base, value_of(tree[2], env, guard))
     else:
         raise AssertionError(tree)
     if guard and not (mpmath.isfinite(result) and abs(result) < LIMIT):
