@@ -11,7 +11,7 @@ and the results rounded to SymPy Floats of double precision.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -199,6 +199,24 @@ def _why(value: Any, text: str) -> str:
     return "not a real number"
 
 
+def _parameters_first(
+    derivs: Derivatives, numbers: Mapping[Any, Any], exact: bool
+) -> Callable[[Any], Any]:
+    """Substitution of the point: the parameters' values first, then the variables'.
+
+    Parameters are constants whose values come later, so an entry is first
+    made what it would be had the formula been written with those values:
+    ``n*(n - 1)*x**(n - 2)``, the second derivative of ``x**n``, is 0 at
+    n = 1 (as for ``x``), not 0*oo at x = 0. Without parameters, one pass.
+    """
+    parameters = set(derivs.parameters)
+    if not parameters:
+        return _Substituter(numbers, exact)
+    first = _Substituter({s: v for s, v in numbers.items() if s in parameters}, exact)
+    then = _Substituter({s: v for s, v in numbers.items() if s not in parameters}, exact)
+    return lambda expr: then(first(expr))
+
+
 def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """The derivatives at one point ``{name: value}``.
 
@@ -207,7 +225,7 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     ``problems``; it is the caller's choice whether that is an error.
     """
     given, numbers, exact = _point(derivs, values)
-    substitute = _Substituter(numbers, exact)
+    substitute = _parameters_first(derivs, numbers, exact)
     problems: list[Problem] = []
     point_text = ", ".join(f"{s.name}={values[s.name]}" for s in numbers)
 

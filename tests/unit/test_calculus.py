@@ -543,12 +543,20 @@ def test_power_with_symbolic_exponent_at_zero(engine, exponent, first, second):
 
 
 @pytest.mark.parametrize("engine", ["sympy", "symengine"])
-def test_power_with_symbolic_exponent_one_at_zero(engine):
-    point = symgrad.hessian("x**n", wrt="x", engine=engine).at(x=0, n=1)
-    assert point.gradient == (1,)
-    # n*(n - 1)*x**(n - 2) is 0*oo at n = 1, x = 0: reported as undefined, not
-    # guessed (the values are substituted together, not the parameter first)
-    assert [p.entry for p in point.problems] == ["d2f/dx^2"]
+@pytest.mark.parametrize("value, one, zero", [("1", 1, 0), ("1.0", 1.0, 0.0)])
+def test_power_with_symbolic_exponent_one_at_zero(engine, value, one, zero):
+    point = symgrad.hessian("x**n", wrt="x", engine=engine).at(x=0, n=value)
+    assert point.problems == ()
+    assert point.gradient == (one,)
+    # n*(n - 1)*x**(n - 2): the parameter n is substituted first, so at n = 1
+    # the entry is 0, as for the formula x, and not 0*oo at x = 0
+    assert point.hessians[0][0][0] == zero
+
+
+def test_variables_together_are_still_undefined_at_zero_times_infinity():
+    # x and y are both variables: y*(y - 1)*x**(y - 2) at (0, 1) is 0*oo, reported
+    point = symgrad.hessian("x**y").at(x=0, y=1)
+    assert "d2f/dx^2" in [p.entry for p in point.problems]
 
 
 def test_power_with_symbolic_exponent_keeps_its_singularity():
