@@ -30,7 +30,7 @@ _OPTIONS = [
     click.option("--taylor", type=click.IntRange(0, 6), metavar="N", help="With --at: the Taylor polynomial of order N (0..6) around each point."),
     click.option("--divergence", is_flag=True, help="Divergence of the field EXPR... (as many formulas as variables)."),
     click.option("--curl", is_flag=True, help="Curl of a field of 3 formulas in 3 variables."),
-    click.option("--laplacian", is_flag=True, help="Laplacian of a scalar EXPR."),
+    click.option("--laplacian", is_flag=True, help="Laplacian (of each EXPR, for several)."),
     click.option("--along", metavar="1,1,0", help="Directional derivative along this vector, normalised (components in variable order, or x=1,y=1)."),
     click.option("--diff", "diff_wrt", metavar="x,y,y", help="One mixed partial derivative, differentiating in this order."),
 ]

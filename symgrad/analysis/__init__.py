@@ -115,16 +115,15 @@ def run_analysis(
         fields.append(("divergence", "div F", divergence(derivs)))
     if spec.curl:
         fields.append(("curl", "curl F", curl(derivs)))
+    f = "F" if derivs.is_vector else "f"  # the function's name in labels
     if spec.laplacian:
-        fields.append(("laplacian", "Δf", laplacian(derivs)))
+        fields.append(("laplacian", f"Δ{f}", laplacian(derivs)))
     if spec.along:
-        if derivs.is_vector:
-            directional(derivs, ())  # raises the error
         unit = normalised(parse_direction(spec.along, derivs.variables))
-        fields.append(("directional", "D_u f", directional(derivs, unit)))
+        fields.append(("directional", f"D_u {f}", directional(derivs, unit)))
     if spec.diff:
         wrt = parse_partial(spec.diff, derivs)
-        fields.append(("derivative", partial_name(wrt), partial(derivs, wrt)))
+        fields.append(("derivative", partial_name(wrt, f), partial(derivs, wrt)))
     if spec.taylor is not None and not points:
         from ..errors import AnalysisError
 

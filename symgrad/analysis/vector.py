@@ -6,6 +6,10 @@
 * Laplacian of a scalar: Σ ∂²f/∂xi²;
 * directional derivative of a scalar along v: ∇f · v/|v| (v is normalised);
 * one mixed partial ∂ᵏf/∂xi∂xj… in the order given.
+
+The last three apply to a vector function F = (f1, …, fm) component by
+component, and then give a tuple: ΔF = (Δf1, …), D_u F = J·u, and
+∂ᵏF/∂xi… = (∂ᵏf1/∂xi…, …).
 """
 
 from __future__ import annotations
@@ -57,27 +61,31 @@ def curl(derivs: Derivatives) -> tuple[Any, Any, Any]:
     return (j[2][1] - j[1][2], j[0][2] - j[2][0], j[1][0] - j[0][1])
 
 
-def _scalar(derivs: Derivatives, option: str) -> None:
-    if derivs.is_vector:
-        raise AnalysisError(f"{option} needs one formula (a scalar function), not a vector")
+def _per_component(derivs: Derivatives, values: Sequence[Any]) -> Any:
+    """One value for a scalar function, the tuple of them for a vector function."""
+    return tuple(values) if derivs.is_vector else values[0]
 
 
 def laplacian(derivs: Derivatives) -> Any:
-    """Σ ∂²f/∂xi² of a scalar function.
+    """Σ ∂²f/∂xi² of a scalar function; per component (a tuple) for a vector function.
 
-    >>> from symgrad import gradient
+    >>> from symgrad import gradient, jacobian
     >>> laplacian(gradient("x**2*y + y**3"))
     8*y
+    >>> laplacian(jacobian("x**2*y", "x*y**3"))
+    (2*y, 6*x*y)
     """
     import sympy as sp
 
-    _scalar(derivs, "--laplacian")
-    if derivs.hessians is not None:
-        diagonal = [derivs.hessians[0][i][i] for i in range(len(derivs.variables))]
-    else:
-        assert derivs.gradient is not None
-        diagonal = [sp.diff(g, v) for g, v in zip(derivs.gradient, derivs.variables)]
-    return sp.Add(*diagonal)
+    n = len(derivs.variables)
+    results = []
+    for k, row in enumerate(derivs.first_rows):
+        if derivs.hessians is not None:
+            diagonal = [derivs.hessians[k][i][i] for i in range(n)]
+        else:
+            diagonal = [sp.diff(g, v) for g, v in zip(row, derivs.variables)]
+        results.append(sp.Add(*diagonal))
+    return _per_component(derivs, results)
 
 
 def parse_direction(text: str, variables: Sequence[Any]) -> tuple[Any, ...]:
@@ -151,17 +159,18 @@ def normalised(direction: Sequence[Any]) -> tuple[Any, ...]:
 
 
 def directional(derivs: Derivatives, unit: Sequence[Any]) -> Any:
-    """∇f · u for a unit vector ``u``.
+    """∇f · u for a unit vector ``u``; J·u (a tuple) for a vector function.
 
-    >>> from symgrad import gradient
+    >>> from symgrad import gradient, jacobian
     >>> directional(gradient("x**2 + 3*y"), (0, 1))
     3
+    >>> directional(jacobian("x*y", "x + 3*y"), (0, 1))
+    (x, 3)
     """
     import sympy as sp
 
-    _scalar(derivs, "--along")
-    assert derivs.gradient is not None
-    return sp.Add(*[g * u for g, u in zip(derivs.gradient, unit)])
+    return _per_component(derivs, [sp.Add(*[g * u for g, u in zip(row, unit)])
+                                   for row in derivs.first_rows])
 
 
 def parse_partial(text: str, derivs: Derivatives) -> tuple[Any, ...]:
@@ -182,20 +191,21 @@ def parse_partial(text: str, derivs: Derivatives) -> tuple[Any, ...]:
 
 
 def partial(derivs: Derivatives, wrt: Sequence[Any]) -> Any:
-    """∂ᵏf/∂wrt[0]…∂wrt[k-1] of a scalar function.
+    """∂ᵏf/∂wrt[0]…∂wrt[k-1]; per component (a tuple) for a vector function.
 
     >>> from symgrad import gradient
     >>> g = gradient("x**2*y**3")
     >>> partial(g, g.variables[:1] + g.variables[1:] * 2)
     12*x*y
     """
-    import sympy as sp
+    from ..calculus import _diff
 
-    _scalar(derivs, "--diff")
-    expr = derivs.exprs[0]
-    for v in wrt:
-        expr = sp.diff(expr, v)
-    return expr
+    results = []
+    for expr in derivs.exprs:
+        for v in wrt:
+            expr = _diff(expr, v)
+        results.append(expr)
+    return _per_component(derivs, results)
 
 
 def runs(wrt: Sequence[Any]) -> list[tuple[Any, int]]:

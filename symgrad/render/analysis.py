@@ -48,14 +48,28 @@ def _number(value: Any) -> str:
     return repr(as_float)
 
 
-def _field_items(field: Any, names: list[str]) -> list[tuple[str, Any, tuple[Any, ...]]]:
-    """(text key, symbolic, values at points) per scalar entry of a field."""
-    if isinstance(field.value, tuple):
-        return [
-            (f"curl_{names[k]}", e, tuple(p[k] for p in field.points)) for k, e in enumerate(field.value)
-        ]
-    key = field.label if field.key == "derivative" else field.key
-    return [(key, field.value, field.points)]
+def _field_items(field: Any, job: Any) -> list[tuple[str, Any, tuple[Any, ...]]]:
+    """(text key, symbolic, values at points) per scalar entry of a field.
+
+    The curl's components are named by variable (``curl_x``); a vector
+    function's Laplacian, directional derivative and partial by function
+    (``laplacian_f1``, ``directional_f1``, ``d2f1/dxdy``).
+    """
+    from ..analysis.vector import partial_name
+
+    if not isinstance(field.value, tuple):
+        key = field.label if field.key == "derivative" else field.key
+        return [(key, field.value, field.points)]
+    names = [v.name for v in job.derivatives.variables]
+    keys = []
+    for k in range(len(field.value)):
+        if field.key == "curl":
+            keys.append(f"curl_{names[k]}")
+        elif field.key == "derivative":
+            keys.append(partial_name(_analysis(job).diff, f"f{k + 1}"))
+        else:
+            keys.append(f"{field.key}_f{k + 1}")
+    return [(key, e, tuple(p[k] for p in field.points)) for k, (key, e) in enumerate(zip(keys, field.value))]
 
 
 def _critical_summary(report: Any) -> str:
@@ -108,12 +122,11 @@ def text_lines(job: Any) -> list[str]:
         return []
     import sympy as sp
 
-    names = [v.name for v in job.derivatives.variables]
     lines: list[str] = []
     if a.direction is not None:
         lines.append(f"direction = [{', '.join(symbolic_text(c) for c in a.direction)}]  (normalised)")
     for field in a.fields:
-        for key, expr, values in _field_items(field, names):
+        for key, expr, values in _field_items(field, job):
             lines.append(f"{key} = {symbolic_text(expr)}")
             lines += [f"{key}({_where(at)}) = {value_text(v)}" for at, v in zip(a.points, values)]
     for t in a.taylor:
@@ -178,13 +191,13 @@ def extend_json(job: Any, doc: dict[str, Any]) -> None:
             doc["directional"] = {
                 "direction": [symbolic_text(c) for c in a.direction],
                 "normalised": True,
-                "derivative": symbolic_text(field.value),
+                "derivative": _json_field(field.value),
             }
         elif field.key == "derivative":
             doc["derivative"] = {
                 "wrt": [v.name for v in a.diff],
                 "name": field.label,
-                "expression": symbolic_text(field.value),
+                "expression": _json_field(field.value),
             }
         else:
             doc[field.key] = _json_field(field.value)
@@ -289,14 +302,15 @@ def _bmatrix(rows: Any) -> str:
 def _latex_field_label(field: Any, job: Any) -> str:
     import sympy as sp
 
+    f = "F" if job.derivatives.is_vector else "f"
     if field.key == "divergence":
         return r"\nabla \cdot F"
     if field.key == "curl":
         return r"\nabla \times F"
     if field.key == "laplacian":
-        return r"\Delta f"
+        return rf"\Delta {f}"
     if field.key == "directional":
-        return r"D_{\hat{u}} f"
+        return rf"D_{{\hat{{u}}}} {f}"
     from ..analysis.vector import runs
 
     below = r" ".join(
@@ -304,7 +318,7 @@ def _latex_field_label(field: Any, job: Any) -> str:
     )
     order = len(_analysis(job).diff)
     top = r"\partial" + (f"^{{{order}}}" if order > 1 else "")
-    return rf"\frac{{{top} f}}{{{below}}}"
+    return rf"\frac{{{top} {f}}}{{{below}}}"
 
 
 def latex_lines(job: Any) -> list[str]:
@@ -320,7 +334,8 @@ def latex_lines(job: Any) -> list[str]:
         shown = _bmatrix([(v,) for v in field.value]) if isinstance(field.value, tuple) else _latex(field.value)
         if field.key == "directional":
             unit = _bmatrix([(c,) for c in a.direction])
-            lines.append(rf"{label} &= \nabla f \cdot \hat{{u}}, \quad \hat{{u}} = \frac{{v}}{{\lVert v \rVert}} = {unit}")
+            rule = r"J_F \, \hat{u}" if job.derivatives.is_vector else r"\nabla f \cdot \hat{u}"
+            lines.append(rf"{label} &= {rule}, \quad \hat{{u}} = \frac{{v}}{{\lVert v \rVert}} = {unit}")
         lines.append(rf"{label} &= {shown}")
         for at, value in zip(a.points, field.points):
             shown = _bmatrix([(v,) for v in value]) if isinstance(value, tuple) else _latex(value)
@@ -397,7 +412,7 @@ def pretty_parts(job: Any, width: int) -> list[Any]:
     names = [v.name for v in job.derivatives.variables]
     for field in a.fields:
         parts.append(Text(""))
-        parts += _pretty_field(a, field, names, width)
+        parts += _pretty_field(a, field, job.derivatives.is_vector, width)
     for t in a.taylor:
         parts.append(Text(""))
         parts += _pretty_taylor(t, width)
@@ -421,15 +436,17 @@ def _drawn(label: str, value: Any, width: int, order: str | None = None) -> Any:
     return Text(str(drawing), no_wrap=True, overflow="fold")
 
 
-def _pretty_field(a: Any, field: Any, names: list[str], width: int) -> list[Any]:
+def _pretty_field(a: Any, field: Any, vector: bool, width: int) -> list[Any]:
     from rich.text import Text
 
-    label = {"divergence": "∇·F", "curl": "∇×F", "laplacian": "Δf", "directional": "D_u f"}.get(field.key)
+    f = "F" if vector else "f"
+    label = {"divergence": "∇·F", "curl": "∇×F", "laplacian": f"Δ{f}", "directional": f"D_u {f}"}.get(field.key)
     if label is None:
-        label = _pretty_partial(a.diff)
+        label = _pretty_partial(a.diff, f)
     parts: list[Any] = []
     if field.key == "directional":
-        parts.append(Text("directional derivative along u = v/|v| (normalised), D_u f = ∇f·u", style="dim"))
+        rule = "D_u F = J·u" if vector else "D_u f = ∇f·u"
+        parts.append(Text(f"directional derivative along u = v/|v| (normalised), {rule}", style="dim"))
         parts.append(_drawn("u", a.direction, width))
     parts.append(_drawn(label, field.value, width))
     for at, value in zip(a.points, field.points):
@@ -440,14 +457,14 @@ def _pretty_field(a: Any, field: Any, names: list[str], width: int) -> list[Any]
 _SUPERSCRIPTS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 
 
-def _pretty_partial(wrt: Any) -> str:
+def _pretty_partial(wrt: Any, f: str = "f") -> str:
     """``∂³f/∂x∂y²`` for (x, y, y)."""
     from ..analysis.vector import runs
 
     def power(k: int) -> str:
         return str(k).translate(_SUPERSCRIPTS) if k > 1 else ""
 
-    return f"∂{power(len(wrt))}f/" + "".join(f"∂{v.name}{power(k)}" for v, k in runs(wrt))
+    return f"∂{power(len(wrt))}{f}/" + "".join(f"∂{v.name}{power(k)}" for v, k in runs(wrt))
 
 
 def _pretty_taylor(t: Any, width: int) -> list[Any]:

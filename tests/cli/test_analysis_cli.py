@@ -254,7 +254,6 @@ def test_stdin_jobs_each_get_the_analysis(cli):
     [
         ("x y --curl", "--curl needs a field of 3 formulas in 3 variables; got 2 formulas and 2 variables"),
         ("x*y*z y --divergence", "--divergence needs as many formulas (field components) as variables"),
-        ("x y --laplacian", "--laplacian needs one formula (a scalar function), not a vector"),
         ("x y --critical", "--critical needs one formula (a scalar function), not a vector"),
         ("a*x^2 --wrt x --critical", "--critical needs every symbol to be a variable; a is a parameter"),
         ("x --taylor 2", "--taylor needs a point to expand around: add --at"),
@@ -341,6 +340,33 @@ def test_mixed_partial_labels_in_every_form(cli):
     assert r"\frac{\partial^{3} f}{\partial x \partial y^{2}} &= 12 x y" in latex
     pretty = cli(*args, "-f", "pretty", env={"COLUMNS": "100"}).stdout
     assert "∂³f/∂x∂y² = 12⋅x⋅y" in pretty and "∂³f/∂x∂y² at x=1, y=2 = 24" in pretty
+
+
+def test_vector_function_laplacian_along_and_diff_in_every_form(cli):
+    # F = (x²y, xy³). By hand: ΔF = (2y, 6xy); J = [[2xy, x²], [y³, 3xy²]], u = (3, 4)/5,
+    # so J·u = ((6xy + 4x²)/5, (3y³ + 12xy²)/5); ∂³F/∂x∂y² = (0, 6y). At (1, 2):
+    # ΔF = (4, 12), J·u = (16/5, 72/5), ∂³F = (0, 12).
+    args = ("x^2*y", "x*y^3", "--laplacian", "--along", "3,4", "--diff", "x,y,y", "--at", "x=1,y=2")
+    text = cli(*args).stdout.splitlines()
+    for line in ("laplacian_f1(x=1,y=2) = 4", "laplacian_f2(x=1,y=2) = 12",
+                 "directional_f1(x=1,y=2) = 16/5", "directional_f2(x=1,y=2) = 72/5",
+                 "d3f1/dxdy^2(x=1,y=2) = 0", "d3f2/dxdy^2(x=1,y=2) = 12",
+                 "laplacian_f2 = 6*x*y", "d3f2/dxdy^2 = 6*y"):
+        assert line in text, line
+    data = doc(cli(*args, "--json"))
+    assert data["laplacian"] == ["2*y", "6*x*y"]
+    assert data["directional"]["derivative"] == ["4*x**2/5 + 6*x*y/5", "12*x*y**2/5 + 3*y**3/5"]
+    assert data["derivative"] == {"wrt": ["x", "y", "y"], "name": "d3F/dxdy^2", "expression": ["0", "6*y"]}
+    (point,) = data["points"]
+    assert point["laplacian"] == [4, 12]
+    assert point["directional"] == [3.2, 14.4]
+    assert point["derivative"] == [0, 12]
+    latex = cli(*args, "--latex").stdout
+    assert r"\Delta F &= \begin{bmatrix} 2 y \\ 6 x y \end{bmatrix}" in latex
+    assert r"D_{\hat{u}} F &= J_F \, \hat{u}" in latex
+    assert r"\frac{\partial^{3} F}{\partial x \partial y^{2}}" in latex
+    pretty = cli(*args, "-f", "pretty", env={"COLUMNS": "100"}).stdout
+    assert "ΔF =" in pretty and "D_u F = J·u" in pretty and "∂³F/∂x∂y² =" in pretty
 
 
 def test_readme_analysis_snippet_is_true():

@@ -56,6 +56,8 @@ EXTRA: dict[str, list[str]] = {
     "one_variable": ["sin(x)*x", "-H", "--at", "x=pi/2", "--name", "g"],
     "functions": [FUNCTIONS, "--wrt", "x", "-H", "--at", "x=1/2,y=3"],
     "tiny_and_huge_floats": ["x*y", "--at", "x=1e-300,y=6.02e23"],
+    "vector_analysis": ["x^2*y", "x*y^3", "--laplacian", "--along", "3,4", "--diff", "x,y,y",
+                        "--at", "x=1,y=2"],
 }
 
 

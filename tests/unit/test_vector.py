@@ -106,7 +106,44 @@ def test_shapes_are_checked():
         curl(symgrad.jacobian("x", "y"))
     with pytest.raises(AnalysisError, match="as many formulas"):
         divergence(symgrad.jacobian("x*y*z", "y"))
-    with pytest.raises(AnalysisError, match="scalar"):
-        laplacian(symgrad.jacobian("x", "y"))
-    with pytest.raises(AnalysisError, match="scalar"):
-        partial(symgrad.jacobian("x", "y"), (x,))
+
+
+# ---------------------------------------------------------------------------
+# Several formulas: Laplacian, directional derivative and partial per component
+
+
+def test_laplacian_of_each_component_by_hand():
+    F = symgrad.jacobian("x**2*y + z", "x*y**3", "sin(x)*z**2")
+    # Δ(x²y + z) = 2y; Δ(xy³) = 6xy; Δ(sin(x) z²) = -sin(x) z² + 2 sin(x)
+    expected = (2 * y, 6 * x * y, -sp.sin(x) * z**2 + 2 * sp.sin(x))
+    for got, want in zip(laplacian(F), expected):
+        assert sp.simplify(got - want) == 0
+    # the same from the Hessians when they were computed
+    FH = symgrad.jacobian("x**2*y + z", "x*y**3", "sin(x)*z**2", hessian=True)
+    assert all(sp.simplify(a - b) == 0 for a, b in zip(laplacian(FH), laplacian(F)))
+
+
+def test_directional_derivative_of_a_vector_function_is_the_jacobian_times_u():
+    F = symgrad.jacobian("x*y", "x + 3*y", "x**2")
+    u = normalised(parse_direction("3,4", F.variables))
+    assert u == (sp.Rational(3, 5), sp.Rational(4, 5))
+    # J = [[y, x], [1, 3], [2x, 0]]; J·u by hand
+    assert directional(F, u) == (3 * y / 5 + 4 * x / 5, sp.Rational(3, 5) + sp.Rational(12, 5), 6 * x / 5)
+
+
+def test_partial_of_each_component_by_hand():
+    F = symgrad.jacobian("x**2*y**3", "exp(x*y)")
+    wrt = parse_partial("x,y,y", F)
+    got = partial(F, wrt)
+    # ∂³/∂x∂y² of x²y³ is 12xy; of exp(xy), step by step: ∂/∂x gives y e^{xy},
+    # then ∂/∂y (1 + xy) e^{xy}, then ∂/∂y (2x + x²y) e^{xy}
+    assert got[0] == 12 * x * y
+    assert sp.simplify(got[1] - (2 * x + x**2 * y) * sp.exp(x * y)) == 0
+    assert partial_name(wrt, "F") == "d3F/dxdy^2"
+
+
+def test_scalar_results_stay_single_expressions():
+    g = symgrad.gradient("x**2*y")
+    assert laplacian(g) == 2 * y
+    assert directional(g, (1, 0)) == 2 * x * y
+    assert partial(g, (x,)) == 2 * x * y
