@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..errors import EvaluationError, ResourceLimitError
-from ..evaluate import _finish, _point, _Substituter, _why
+from ..evaluate import _finish, _parameters_first, _point, _why
 from ..results import Derivatives, Problem, plain
 
 
@@ -22,7 +22,7 @@ class PointSubstitution:
         given, numbers, exact = _point(derivs, point)
         self.given = given
         self.exact = exact
-        self.substitute = _Substituter(numbers, exact)
+        self.substitute = _parameters_first(derivs, numbers, exact)
         self.text = ", ".join(f"{s.name}={point[s.name]}" for s in numbers)
         self.problems: list[Problem] = []
 

@@ -77,13 +77,15 @@ def laplacian(derivs: Derivatives) -> Any:
     """
     import sympy as sp
 
+    from ..calculus import _diff
+
     n = len(derivs.variables)
     results = []
     for k, row in enumerate(derivs.first_rows):
         if derivs.hessians is not None:
             diagonal = [derivs.hessians[k][i][i] for i in range(n)]
         else:
-            diagonal = [sp.diff(g, v) for g, v in zip(row, derivs.variables)]
+            diagonal = [_diff(g, v) for g, v in zip(row, derivs.variables)]
         results.append(sp.Add(*diagonal))
     return _per_component(derivs, results)
 

@@ -74,3 +74,11 @@ def test_errors():
         taylor(symgrad.gradient("x"), {"x": "0"}, 7)
     with pytest.raises(VariableError, match="no value for y"):
         taylor(symgrad.gradient("x*y"), {"x": "0"}, 1)
+
+
+def test_taylor_of_a_power_with_a_parameter_exponent_at_zero():
+    # x**n with n = 2 is x**2: its expansion at 0 is itself. The derivatives
+    # are merged powers (n*(n-1)*x**(n-2)), not 0/0 at x = 0.
+    t = taylor(symgrad.gradient("x**n", wrt="x"), {"x": "0", "n": "2"}, 3)
+    assert t.problems == ()
+    assert t.polynomial == sp.Symbol("x", real=True) ** 2

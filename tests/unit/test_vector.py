@@ -147,3 +147,15 @@ def test_scalar_results_stay_single_expressions():
     assert laplacian(g) == 2 * y
     assert directional(g, (1, 0)) == 2 * x * y
     assert partial(g, (x,)) == 2 * x * y
+
+
+def test_fields_at_zero_of_a_power_with_a_parameter_exponent():
+    # the analysis values substitute parameters first, like --at, and use merged powers
+    from symgrad.analysis import AnalysisSpec, run_analysis
+
+    derivs = symgrad.gradient("x**n", wrt="x")  # no Hessian: the Laplacian differentiates itself
+    spec = AnalysisSpec(laplacian=True, diff="x,x")
+    for n, value in (("1", 0), ("2", 2), ("3", 0)):
+        result = run_analysis(derivs, spec, [{"x": "0", "n": n}])
+        assert result.problems == ()
+        assert [f.points[0] for f in result.fields] == [value, value]
