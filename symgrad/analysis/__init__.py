@@ -78,14 +78,27 @@ class AnalysisSpec:
 class Field:
     """One vector-calculus result: its symbolic form and its value at each point.
 
-    ``value`` is one expression, or a tuple of them (curl); ``points`` holds
-    the values in the same shape, one per ``--at`` point.
+    ``value`` is one expression, or a tuple of them (the curl, and a vector
+    function's Laplacian, directional derivative or partial); ``points``
+    holds the values in the same shape, one per ``--at`` point. ``names``
+    names a tuple's components, in text output and in problems.
     """
 
     key: str  # the JSON key: "divergence", "curl", "laplacian", "directional", "derivative"
     label: str  # "div F", "curl F", "Δf", "D_u f", "d3f/dxdy^2"
     value: Any
     points: tuple[Any, ...] = ()
+    names: tuple[str, ...] = ()  # "curl_x", ...; "laplacian_f1", ...; "d3f1/dxdy^2", ...
+
+
+def _component_names(key: str, count: int, derivs: Derivatives, wrt: Sequence[Any] | None) -> tuple[str, ...]:
+    """The curl's components by variable; a vector function's results by function."""
+    if key == "curl":
+        return tuple(f"curl_{v.name}" for v in derivs.variables[:count])
+    if key == "derivative":
+        assert wrt is not None
+        return tuple(partial_name(wrt, f"f{k + 1}") for k in range(count))
+    return tuple(f"{key}_f{k + 1}" for k in range(count))
 
 
 @dataclass(frozen=True)
@@ -132,12 +145,13 @@ def run_analysis(
     substitutions = [PointSubstitution(derivs, p) for p in points] if fields else []
     for key, label, value in fields:
         at_points = []
+        names = _component_names(key, len(value), derivs, wrt) if isinstance(value, tuple) else ()
         for sub in substitutions:
             if isinstance(value, tuple):
-                at_points.append(sub.values(value, [f"{label}[{k + 1}]" for k in range(len(value))]))
+                at_points.append(sub.values(value, names))
             else:
                 at_points.append(sub.value(value, label))
-        evaluated.append(Field(key, label, value, tuple(at_points)))
+        evaluated.append(Field(key, label, value, tuple(at_points), names))
     for sub in substitutions:
         problems += sub.problems
     expansions: tuple[Taylor, ...] = ()

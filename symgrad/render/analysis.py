@@ -48,28 +48,12 @@ def _number(value: Any) -> str:
     return repr(as_float)
 
 
-def _field_items(field: Any, job: Any) -> list[tuple[str, Any, tuple[Any, ...]]]:
-    """(text key, symbolic, values at points) per scalar entry of a field.
-
-    The curl's components are named by variable (``curl_x``); a vector
-    function's Laplacian, directional derivative and partial by function
-    (``laplacian_f1``, ``directional_f1``, ``d2f1/dxdy``).
-    """
-    from ..analysis.vector import partial_name
-
+def _field_items(field: Any) -> list[tuple[str, Any, tuple[Any, ...]]]:
+    """(text key, symbolic, values at points) per scalar entry of a field."""
     if not isinstance(field.value, tuple):
         key = field.label if field.key == "derivative" else field.key
         return [(key, field.value, field.points)]
-    names = [v.name for v in job.derivatives.variables]
-    keys = []
-    for k in range(len(field.value)):
-        if field.key == "curl":
-            keys.append(f"curl_{names[k]}")
-        elif field.key == "derivative":
-            keys.append(partial_name(_analysis(job).diff, f"f{k + 1}"))
-        else:
-            keys.append(f"{field.key}_f{k + 1}")
-    return [(key, e, tuple(p[k] for p in field.points)) for k, (key, e) in enumerate(zip(keys, field.value))]
+    return [(name, e, tuple(p[k] for p in field.points)) for k, (name, e) in enumerate(zip(field.names, field.value))]
 
 
 def _critical_summary(report: Any) -> str:
@@ -126,7 +110,7 @@ def text_lines(job: Any) -> list[str]:
     if a.direction is not None:
         lines.append(f"direction = [{', '.join(symbolic_text(c) for c in a.direction)}]  (normalised)")
     for field in a.fields:
-        for key, expr, values in _field_items(field, job):
+        for key, expr, values in _field_items(field):
             lines.append(f"{key} = {symbolic_text(expr)}")
             lines += [f"{key}({_where(at)}) = {value_text(v)}" for at, v in zip(a.points, values)]
     for t in a.taylor:

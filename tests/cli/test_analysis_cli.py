@@ -421,3 +421,14 @@ def test_hostile_option_values_are_refused(cli, tmp_path, args):
     assert result.exit_code == ExitCode.USAGE
     assert result.stderr.startswith("Error: ") and len(result.stderr.splitlines()) == 1
     assert not marker.exists()
+
+
+def test_problems_name_field_components_as_the_text_does(cli):
+    # curl of (x*y, y*z, z/x): ∂F1/∂z − ∂F3/∂x = z/x², infinite at x = 0
+    result = cli("x*y", "y*z", "z/x", "--curl", "--at", "x=0,y=1,z=1", "-f", "text")
+    assert result.exit_code == 1
+    assert "curl_y(x=0,y=1,z=1) = zoo" in result.stdout.splitlines()
+    assert "Error: curl_y = zoo: division by zero (complex infinity) at x=0, y=1, z=1" in result.stderr
+    result = cli("1/x", "y", "--laplacian", "--at", "x=0,y=1", "-f", "text")
+    assert "laplacian_f1(x=0,y=1) = zoo" in result.stdout.splitlines()
+    assert "Error: laplacian_f1 = zoo" in result.stderr
