@@ -474,8 +474,10 @@ class _BinaryReader(PointsReader):
                 if kind == "npz":
                     # an archive reads its members from the open file
                     array = self._from_npz(array)
-        except (OSError, ValueError, EOFError, zipfile.BadZipFile) as err:
-            raise PointsError(f"--points: cannot read {source} as .{kind}: {err}") from None
+        except PointsError:
+            raise
+        except Exception as err:  # noqa: BLE001 - NumPy's reader of a hostile file raises many kinds
+            raise PointsError(f"--points: cannot read {source} as .{kind}: {_reason(err)}") from None
         finally:
             if source != "-":
                 stream.close()
@@ -519,14 +521,16 @@ class _BinaryReader(PointsReader):
                 shape, fortran_order, dtype = npy.read_array_header_2_0(stream)
             else:
                 raise PointsError(f"--points: cannot read - as .npy (format version {version[0]}.{version[1]})")
-        except ValueError as err:
-            raise PointsError(f"--points: cannot read - as .npy: {err}") from None
+        except PointsError:
+            raise
+        except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
+            raise PointsError(f"--points: cannot read - as .npy: {_reason(err)}") from None
         self._shape = self._check_layout(dtype, tuple(shape), "the .npy array")
         self._dtype = dtype
         self.rows = self._shape[0]
         if fortran_order and len(shape) > 1:
             size = math.prod(shape) * dtype.itemsize
-            data = stream.read(size)
+            data = _read_up_to(stream, size)
             if len(data) < size:
                 raise PointsError("--points: the .npy data from stdin ends early")
             self.array = np.frombuffer(data, dtype=dtype).reshape(self._shape, order="F")
@@ -575,8 +579,8 @@ class _BinaryReader(PointsReader):
         start = 0
         while start < rows:
             count = min(self.chunk_rows, rows - start)
-            data = stream.read(count * row_bytes) if row_bytes else b""
-            got = len(data) // row_bytes if row_bytes else count
+            data = _read_up_to(stream, count * row_bytes)
+            got = len(data) // row_bytes if row_bytes else count  # no columns: nothing to read
             if got < count:
                 raise PointsError(f"--points: the .npy data from stdin ends after {start + got:,} "
                                   f"of {rows:,} rows")
@@ -585,6 +589,32 @@ class _BinaryReader(PointsReader):
             _check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
             start += count
+
+
+def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
+    """``size`` bytes of ``stream``, or fewer at its end; memory grows only with what arrives.
+
+    (A header may claim any size: one ``read(size)`` would reserve it all.)
+    """
+    parts = []
+    left = size
+    while left > 0:
+        block = stream.read(min(left, piece))
+        if not block:
+            break
+        parts.append(block)
+        left -= len(block)
+    return b"".join(parts)
+
+
+def _reason(err: BaseException) -> str:
+    """An exception from NumPy's reader as one line for the user."""
+    from tokenize import TokenError
+
+    if isinstance(err, (SyntaxError, TokenError)):
+        return "its header is not a valid .npy header"
+    text = str(err).splitlines()[0] if str(err) else ""
+    return text or type(err).__name__
 
 
 # -- writers -------------------------------------------------------------

@@ -895,3 +895,32 @@ def test_slow_pipe_text(data):
 def test_slow_pipe_sniffing(data):
     reader = open_points("-", ["x", "y"], stdin=Trickle(data, step=1))
     assert [c.values.tolist() for c in reader.chunks()] == [[[1.0, 2.0]]]
+
+
+def npy_with_header(header: str, body: bytes = b"\0" * 80) -> bytes:
+    """A version 1.0 .npy file with this header text (padded as NumPy pads it)."""
+    text = header.encode("latin1")
+    text += b" " * (64 - (10 + len(text) + 1) % 64) + b"\n"
+    return b"\x93NUMPY\x01\x00" + len(text).to_bytes(2, "little") + text + body
+
+
+@pytest.mark.parametrize("via", ["stdin", "file"])
+def test_npy_with_a_header_numpy_cannot_tokenize_is_an_input_error(via, tmp_path):
+    # NumPy raises tokenize.TokenError (no ValueError) for an unclosed header
+    data = npy_with_header("{'descr': '<f8', 'fortran_order': False, 'shape': (5, 2")
+    if via == "file":
+        path = tmp_path / "p.npy"
+        path.write_bytes(data)
+        with pytest.raises(PointsError, match="not a valid .npy header"):
+            open_points(str(path), ["x", "y"])
+    else:
+        with pytest.raises(PointsError, match="not a valid .npy header"):
+            read(data, ["x", "y"])
+
+
+@pytest.mark.parametrize("order", ["False", "True"])
+def test_npy_from_stdin_claiming_a_huge_array_ends_with_an_error(order):
+    # the header claims 10**12 rows; only 80 bytes follow: read as they come, then refused
+    data = npy_with_header(f"{{'descr': '<f8', 'fortran_order': {order}, 'shape': (1000000000000, 2), }}")
+    with pytest.raises(PointsError, match="ends"):
+        read(data, ["x", "y"])
