@@ -72,17 +72,20 @@ def _prepare(exprs: Sequence[str], spec: Any, options: BulkOptions) -> tuple[Any
     """Parse, differentiate and compile; the ``--at`` values as doubles."""
     from .batch import CompiledEntries
     from .calculus import differentiate
+    from .evaluate import with_parameters
     from .parsing import parse, parse_value
 
     parsed = parse(*exprs, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
     derivs = differentiate(parsed, hessian=spec.hessian)
-    compiled = CompiledEntries(derivs, options.backend, options.name)
-    names = [s.name for s in compiled.symbols]
+    names = [s.name for s in parsed.variables + parsed.parameters]
+    given = spec.points[0] if spec.points else {}
     fixed: dict[str, float] = {}
-    for name, text in (spec.points[0] if spec.points else {}).items():
+    for name, text in given.items():
         if name not in names:
             raise VariableError(f"--at: {name} does not occur in the formula (symbols: {', '.join(names)})")
         fixed[name] = float(parse_value(text, name))
+    # fixed parameters go into the entries before compiling, as --at substitutes them first
+    compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name)
     return compiled, names, fixed
 
 

@@ -281,3 +281,37 @@ def _hessian_values(h: Any, names: list[str], f: str, value_of: Any) -> tuple[tu
         for j in range(i, n):
             rows[i][j] = rows[j][i] = value_of(h[i][j], second_name(f, names[i], names[j]))
     return tuple(tuple(r) for r in rows)
+
+
+def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivatives:
+    """``derivs`` with the parameters named in ``values`` replaced by those values.
+
+    The substitution :func:`evaluate` makes first, for when the parameters
+    are fixed and the variables vary (``--points`` or ``--grid`` with
+    ``--at a=2``): the compiled code then sees the entries as ``--at`` would,
+    with their constants folded. Exact values stay exact; with a decimal
+    among them, all are 30-digit floats. Names that are not parameters are
+    ignored.
+    """
+    import dataclasses
+
+    import sympy as sp
+
+    by_name = {s.name: s for s in derivs.parameters}
+    given = {by_name[name]: _to_number(name, value) for name, value in values.items() if name in by_name}
+    if not given:
+        return derivs
+    exact = not any(n.has(sp.Float) for n in given.values())
+    if not exact:
+        given = {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in given.items()}
+    substitute = _Substituter(given, exact)
+
+    def each(matrix: Any) -> Any:
+        return tuple(each(m) for m in matrix) if isinstance(matrix, tuple) else substitute(matrix)
+
+    return dataclasses.replace(
+        derivs,
+        gradient=None if derivs.gradient is None else each(derivs.gradient),
+        jacobian=None if derivs.jacobian is None else each(derivs.jacobian),
+        hessians=None if derivs.hessians is None else each(derivs.hessians),
+    )

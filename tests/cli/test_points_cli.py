@@ -1005,3 +1005,24 @@ def test_strict_with_an_output_file_still_writes_it(cli, tmp_path):
     assert result.stderr.startswith("Error: df/dx") and "line 3" in result.stderr
     saved = np.load(path)
     assert saved[0, 0] == -0.25 and np.isinf(saved[1, 0])
+
+
+@pytest.mark.parametrize("source", ["points", "grid"])
+def test_fixed_parameters_are_substituted_before_compiling(cli, source):
+    # d2/dx2 x**n is n*(n - 1)*x**(n - 2): with n = 1 given by --at it is 0 at x = 0,
+    # as --at x=0,n=1 says, not 0*inf = nan
+    args = ["x**n", "--wrt", "x", "-H", "--at", "n=1"]
+    if source == "points":
+        result = cli(*args, "--points", "-", input="x\n0\n2\n")
+    else:
+        result = cli(*args, "--grid", "x=0:2:2")
+    assert result.exit_code == 0, result.stderr
+    assert result.stderr == ""
+    rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
+    assert [row[-2:] for row in rows] == [["1", "0"], ["1", "0"]]
+
+
+def test_fixed_parameter_too_large_for_exact_work_is_refused(cli):
+    result = cli("factorial(a)*x", "--wrt", "x", "--points", "-", "--at", "a=100000", input="x\n1\n")
+    assert result.exit_code == 2
+    assert "factorial(100000) is too large to compute exactly" in result.stderr

@@ -603,3 +603,37 @@ def test_big_hessian_at_a_decimal_point_matches_hand_derived_values():
     got = np.array([[plain(v) for v in row] for row in values])
     assert got.dtype == float
     np.testing.assert_allclose(got, expected, rtol=1e-14, atol=0)
+
+
+# ---------------------------------------------------------------------------
+# with_parameters: the parameters substituted ahead (for --points/--grid with --at)
+
+
+def test_with_parameters_substitutes_parameters_only():
+    from symgrad.evaluate import with_parameters
+
+    d = symgrad.hessian("a*x**n + b*y", wrt="x,y")
+    fixed = with_parameters(d, {"n": 1, "a": "1/2", "x": 5, "unknown": 7})
+    assert fixed.gradient == (sp.Rational(1, 2), d.gradient[1])  # x is a variable: left alone
+    assert fixed.hessians[0][0][0] == 0  # n*(n - 1)*x**(n - 2) at n = 1
+    assert fixed.variables == d.variables and fixed.parameters == d.parameters
+    assert with_parameters(d, {}) is d
+
+
+def test_with_parameters_in_float_mode_uses_thirty_digits():
+    from symgrad.evaluate import with_parameters
+
+    fixed = with_parameters(symgrad.gradient("a*x**2", wrt="x"), {"a": "0.1"})
+    (entry,) = fixed.gradient
+    coefficient = entry.as_coeff_Mul()[0]
+    assert isinstance(coefficient, sp.Float) and coefficient._prec > 90  # bits: 30 digits
+    twice_the_double = 2 * sp.Rational(Fraction(0.1))  # 0.2000000000000000111...
+    assert abs(coefficient - twice_the_double) < 1e-28
+
+
+def test_with_parameters_keeps_the_size_guards():
+    from symgrad.evaluate import with_parameters
+    from symgrad.errors import ResourceLimitError
+
+    with pytest.raises(ResourceLimitError, match="factorial"):
+        with_parameters(symgrad.gradient("factorial(a)*x", wrt="x"), {"a": 100000})
