@@ -322,7 +322,16 @@ class _Parser:
             return self.error("unexpected end of formula")
         if tok.text == ")":
             return self.error("unmatched ')'")
-        return self.error(f"unexpected {tok.text!r}")
+        return self.error(f"unexpected {tok.text!r}{self._hint(tok)}")
+
+    def _hint(self, tok: _Token) -> str:
+        """What the writer of ``sin x`` or ``x y`` most likely meant."""
+        before = self.tokens[self.pos - 1] if self.pos else None
+        if before is None or before.kind != "name" or tok.kind not in ("name", "number"):
+            return ""
+        if before.text in _FUNCTIONS:
+            return f" (to apply {before.text}, write {before.text}({tok.text}))"
+        return f" (for a product, write {before.text}*{tok.text})"
 
     def enter(self) -> None:
         self.depth += 1
