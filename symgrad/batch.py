@@ -25,7 +25,7 @@ overflows in an intermediate step (``exp(1000)*exp(-999)``) is ``inf`` or
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -108,12 +108,12 @@ class CompiledEntries:
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
-        rename = dict(zip(self.symbols, dummies))
+        rename = _Replacer(dict(zip(self.symbols, dummies)))
         self._constants: dict[int, float] = {}
         exprs: list[Any] = []  # every entry, constants as their double value
         for index, (_, expr) in enumerate(entries):
-            if expr.free_symbols:
-                exprs.append(expr.xreplace(rename))
+            if not isinstance(expr, sp.Number) and _free_symbols([expr]):
+                exprs.append(rename(expr))
             else:
                 value = self._constants[index] = _constant_value(expr)
                 exprs.append(sp.Float(value) if math.isfinite(value) else sp.S.Zero)
@@ -165,6 +165,56 @@ class CompiledEntries:
         return Block(out)
 
 
+def _distinct_nodes(exprs: Sequence[Any]) -> Iterator[Any]:
+    """Every distinct subexpression of ``exprs``, each once.
+
+    A job's entries share most of their subtrees (every entry of a
+    log-sum-exp gradient holds the whole sum); SymPy's own ``atoms``,
+    ``has``, ``free_symbols`` and ``xreplace`` walk a shared subtree once per
+    occurrence, which made preparing a 100-variable job take seconds.
+    """
+    seen: set[Any] = set()
+    stack = list(exprs)
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        yield node
+        stack.extend(node.args)
+
+
+def _free_symbols(exprs: Sequence[Any]) -> set[Any]:
+    import sympy as sp
+
+    return {node for node in _distinct_nodes(exprs) if isinstance(node, sp.Symbol)}
+
+
+class _Replacer:
+    """``xreplace`` with one memory for many expressions: each distinct node is rebuilt once."""
+
+    def __init__(self, mapping: dict[Any, Any]):
+        self.memo: dict[Any, Any] = dict(mapping)
+
+    def __call__(self, expr: Any) -> Any:
+        # iterative, children before parents: deep trees need no deep recursion
+        stack = [(expr, False)]
+        while stack:
+            node, ready = stack.pop()
+            if node in self.memo:
+                continue
+            if not node.args:
+                self.memo[node] = node
+            elif ready:
+                args = [self.memo[a] for a in node.args]
+                changed = any(new is not old for new, old in zip(args, node.args))
+                self.memo[node] = node.func(*args) if changed else node
+            else:
+                stack.append((node, True))
+                stack.extend((a, False) for a in node.args if a not in self.memo)
+        return self.memo[expr]
+
+
 def _constant_value(expr: Any) -> float:
     """A constant entry as a double: ``nan`` unless it is a finite real."""
     from .results import plain
@@ -189,7 +239,7 @@ def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[A
     import sympy as sp
 
     avoid = tuple(getattr(sp, name) for name in _SYMENGINE_AVOID)
-    if any(expr.has(*avoid) for expr in exprs):
+    if any(isinstance(node, avoid) for node in _distinct_nodes(exprs)):
         return None
     try:
         return _staged_exps(args, exprs) or _lambdify(args, exprs)
@@ -218,8 +268,10 @@ def _staged_exps(args: Sequence[Any], exprs: Sequence[Any]) -> _StagedExps | Non
     """The entries in three passes when they hold enough ``exp`` calls, else None."""
     import sympy as sp
 
-    calls = {call for expr in exprs for call in expr.atoms(sp.exp) if call.free_symbols}
-    inner = sorted((call for call in calls if not call.args[0].has(sp.exp)), key=sp.default_sort_key)
+    calls = [node for node in _distinct_nodes(exprs) if isinstance(node, sp.exp)]
+    inner = sorted((call for call in calls if _free_symbols([call])
+                    and not any(isinstance(n, sp.exp) for n in _distinct_nodes(call.args))),
+                   key=sp.default_sort_key)
     if len(inner) < STAGED_EXPS_MIN:
         return None
     return _StagedExps(args, exprs, inner)
@@ -244,8 +296,9 @@ class _StagedExps:
 
         count = len(args)
         values = [sp.Symbol(f"_{count + k}", real=True) for k in range(len(inner))]
-        rest = [expr.xreplace(dict(zip(inner, values))) for expr in exprs]
-        used = set().union(*(expr.free_symbols for expr in rest))
+        replace = _Replacer(dict(zip(inner, values)))
+        rest = [replace(expr) for expr in exprs]
+        used = _free_symbols(rest)
         passed = [a for a in args if a in used]
         self.exps = len(inner)
         self._middle_width = len(inner) + len(passed)
