@@ -662,3 +662,35 @@ def test_one_varying_entry_and_few_rows(backend, rows):
     assert values.shape == (rows, 2)
     assert values[:, 0].tolist() == (3 * x[:, 0] ** 2).tolist()
     assert values[:, 1].tolist() == (6 * x[:, 0]).tolist()
+
+
+# ---------------------------------------------------------------------------
+# Preparing big jobs: shared subexpressions are walked once
+
+
+def test_replacer_agrees_with_xreplace_on_the_corpus():
+    for case in CORPUS:
+        derivs = derivatives(case)
+        symbols = tuple(derivs.variables) + tuple(derivs.parameters)
+        mapping = {s: sp.Symbol(f"_{i}", real=True) for i, s in enumerate(symbols)}
+        replace = batch._Replacer(mapping)
+        for _, expr in named_entries(derivs):
+            assert replace(expr) == expr.xreplace(mapping), (case.id, expr)
+            assert batch._free_symbols([expr]) == expr.free_symbols
+
+
+def test_replacer_on_a_deep_tree():
+    x, u = sp.Symbol("x", real=True), sp.Symbol("u", real=True)
+    deep, expected = x, u
+    for _ in range(150):  # about as deep as SymPy itself builds sin(sin(...))
+        deep, expected = sp.sin(deep + 1), sp.sin(expected + 1)
+    assert batch._Replacer({x: u})(deep) == expected
+
+
+def test_distinct_nodes_visits_a_shared_subtree_once():
+    x, y = sp.symbols("x y", real=True)
+    shared = sp.exp(x + y) + sp.exp(x - y)
+    entries = [shared * y**k + x**k for k in range(1, 30)]
+    nodes = list(batch._distinct_nodes(entries))
+    assert len(nodes) == len(set(nodes))
+    assert sum(node == shared for node in nodes) == 1
