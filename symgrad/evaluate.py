@@ -73,14 +73,22 @@ def _point(
     if missing:
         raise VariableError(f"--at: no value for {', '.join(missing)}")
     given = {by_name[name]: _to_number(name, value) for name, value in values.items()}
+    ordered = {s: given[s] for s in symbols}
+    working, exact = _working(ordered)
+    return ordered, working, exact
+
+
+def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
+    """The values to compute with, and whether they are exact.
+
+    Exact values stay as they are; if any is a decimal, all become
+    :data:`WORKING_DIGITS`-digit floats.
+    """
     import sympy as sp
 
-    exact = not any(n.has(sp.Float) for n in given.values())
-    ordered = {s: given[s] for s in symbols}
-    if exact:
-        return ordered, ordered, exact
-    working = {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in ordered.items()}
-    return ordered, working, exact
+    if not any(n.has(sp.Float) for n in numbers.values()):
+        return numbers, True
+    return {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in numbers.items()}, False
 
 
 class _Substituter:
@@ -295,16 +303,11 @@ def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivativ
     """
     import dataclasses
 
-    import sympy as sp
-
     by_name = {s.name: s for s in derivs.parameters}
     given = {by_name[name]: _to_number(name, value) for name, value in values.items() if name in by_name}
     if not given:
         return derivs
-    exact = not any(n.has(sp.Float) for n in given.values())
-    if not exact:
-        given = {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in given.items()}
-    substitute = _Substituter(given, exact)
+    substitute = _Substituter(*_working(given))
 
     def each(matrix: Any) -> Any:
         return tuple(each(m) for m in matrix) if isinstance(matrix, tuple) else substitute(matrix)
