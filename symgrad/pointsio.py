@@ -463,7 +463,8 @@ class _BinaryReader(PointsReader):
         self.chunk_rows = chunk_rows
         self.symbols = list(symbols)
         self._stream: IO[bytes] | None = None
-        if kind == "npy" and source == "-" and self._open_stream(stream):
+        if kind == "npy" and source == "-":
+            self._open_stream(stream)
             return
         try:
             if kind == "npy" and source != "-":
@@ -503,7 +504,7 @@ class _BinaryReader(PointsReader):
                 return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
             raise _missing(self.symbols, names)
 
-    def _open_stream(self, stream: IO[bytes]) -> bool:
+    def _open_stream(self, stream: IO[bytes]) -> None:
         """Read a ``.npy`` header from stdin and get ready to read its rows.
 
         A C-ordered array (what ``np.save`` writes) is then read block by
@@ -536,7 +537,6 @@ class _BinaryReader(PointsReader):
             self.array = np.frombuffer(data, dtype=dtype).reshape(self._shape, order="F")
         else:
             self._stream = stream
-        return True
 
     def _check_layout(self, dtype: Any, shape: tuple[int, ...], what: str) -> tuple[int, int]:
         """``shape`` as (rows, symbols), or an error saying what is wrong with the array."""
