@@ -112,8 +112,9 @@ class CompiledEntries:
         self._constants: dict[int, float] = {}
         exprs: list[Any] = []  # every entry, constants as their double value
         for index, (_, expr) in enumerate(entries):
-            if not isinstance(expr, sp.Number) and _free_symbols([expr]):
-                exprs.append(rename(expr))
+            renamed = rename(expr)
+            if renamed is not expr:  # rebuilt only where one of the symbols occurs
+                exprs.append(renamed)
             else:
                 value = self._constants[index] = _constant_value(expr)
                 exprs.append(sp.Float(value) if math.isfinite(value) else sp.S.Zero)
