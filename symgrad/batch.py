@@ -30,7 +30,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import ExitCode, SymgradError
-from .results import first_name, function_name, second_name
 
 if TYPE_CHECKING:
     import numpy as np
@@ -54,19 +53,7 @@ def named_entries(derivs: Derivatives, name: str = "f") -> list[tuple[str, Any]]
     (``d2f/dx^2``, ``d2f/dxdy``, …), the names the text output uses, with
     ``name`` in place of ``f`` (``--name V`` gives ``dV/dx``).
     """
-    names = [v.name for v in derivs.variables]
-    rows = derivs.first_rows
-    functions = [name + function_name(k if derivs.is_vector else None)[1:] for k in range(len(rows))]
-    entries = [
-        (first_name(f, var), expr)
-        for f, row in zip(functions, rows)
-        for var, expr in zip(names, row)
-    ]
-    for f, h in zip(functions, derivs.hessians or ()):
-        for i, a in enumerate(names):
-            for j in range(i, len(names)):
-                entries.append((second_name(f, a, names[j]), h[i][j]))
-    return entries
+    return [(e.key, e.value) for e in derivs.entries(name)]
 
 
 @dataclass(frozen=True)

@@ -162,11 +162,9 @@ def differentiate(
     results = [_derivatives_of(expr, variables, hessian, chosen) for expr in parsed.exprs]
     grads = [grad for grad, _ in results]
     hessians = tuple(h for _, h in results if h is not None) if hessian else None
-    if vector:
-        return Derivatives(parsed, gradient=None, jacobian=tuple(grads), hessians=hessians)
-    if len(grads) != 1:
+    if not vector and len(grads) != 1:
         raise ValueError("a gradient needs exactly one formula; use jacobian() for several")
-    return Derivatives(parsed, gradient=grads[0], jacobian=None, hessians=hessians)
+    return Derivatives(parsed, tuple(grads), hessians, vector)
 
 
 def _parse(

@@ -18,15 +18,7 @@ from typing import Any
 from . import limits
 from .errors import EvaluationError, PointError, ResourceLimitError, VariableError
 from .parsing import parse_value
-from .results import (
-    Derivatives,
-    PointValues,
-    Problem,
-    first_name,
-    function_name,
-    plain,
-    second_name,
-)
+from .results import Derivatives, PointValues, Problem, plain
 
 #: Working precision, in decimal digits, for points given as decimals.
 WORKING_DIGITS = 30
@@ -257,38 +249,28 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
             problems.append(Problem(entry, text, f"{_why(result, text)} at {point_text}"))
         return result
 
-    names = [v.name for v in derivs.variables]
-    gradient = jacobian = hessians = None
-    if derivs.gradient is not None:
-        gradient = tuple(value_of(e, first_name("f", n)) for e, n in zip(derivs.gradient, names))
-    if derivs.jacobian is not None:
-        jacobian = tuple(
-            tuple(value_of(e, first_name(function_name(k), n)) for e, n in zip(row, names))
-            for k, row in enumerate(derivs.jacobian)
-        )
+    # Every entry of the upper triangles, keyed by position, then the full layout.
+    computed = {(e.component, e.wrt): value_of(e.value, e.key) for e in derivs.entries()}
+    components = derivs.components()
+    first = tuple(
+        tuple(computed[c, (i,)] for i in range(len(row))) for c, row in zip(components, derivs.first)
+    )
+    hessians = None
     if derivs.hessians is not None:
-        vector = derivs.is_vector
+        n = len(derivs.variables)
         hessians = tuple(
-            _hessian_values(h, names, function_name(k if vector else None), value_of)
-            for k, h in enumerate(derivs.hessians)
+            tuple(tuple(computed[c, (min(i, j), max(i, j))] for j in range(n)) for i in range(n))
+            for c in components
         )
     return PointValues(
         at=tuple(given.items()),
         exact=exact,
-        gradient=gradient,
-        jacobian=jacobian,
+        first=first,
         hessians=hessians,
+        vector=derivs.vector,
         problems=tuple(problems),
+        variable_names=tuple(v.name for v in derivs.variables),
     )
-
-
-def _hessian_values(h: Any, names: list[str], f: str, value_of: Any) -> tuple[tuple[Any, ...], ...]:
-    n = len(names)
-    rows: list[list[Any]] = [[None] * n for _ in range(n)]
-    for i in range(n):
-        for j in range(i, n):
-            rows[i][j] = rows[j][i] = value_of(h[i][j], second_name(f, names[i], names[j]))
-    return tuple(tuple(r) for r in rows)
 
 
 def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivatives:
@@ -314,7 +296,6 @@ def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivativ
 
     return dataclasses.replace(
         derivs,
-        gradient=None if derivs.gradient is None else each(derivs.gradient),
-        jacobian=None if derivs.jacobian is None else each(derivs.jacobian),
+        first=each(derivs.first),
         hessians=None if derivs.hessians is None else each(derivs.hessians),
     )

@@ -7,7 +7,7 @@ holds their values at one point. Renderers turn either into text.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,19 +20,121 @@ Plain = int | float | str
 
 
 @dataclass(frozen=True)
-class Derivatives:
+class Entry:
+    """One entry of a result: a first or second partial derivative of one formula.
+
+    ``component`` is the formula's index for a vector function and None for
+    a scalar one; ``wrt`` holds the variables' indices (``(i,)`` for
+    ∂f/∂xᵢ, ``(i, j)`` with i ≤ j for a Hessian entry); ``key`` is its text
+    name (``df/dx``, ``d2f2/dxdy``: :mod:`symgrad.labels`); ``value`` is the
+    expression, or its value at a point.
+    """
+
+    component: int | None
+    wrt: tuple[int, ...]
+    key: str
+    value: Any
+
+    @property
+    def order(self) -> int:
+        return len(self.wrt)
+
+    @property
+    def i(self) -> int:
+        return self.wrt[0]
+
+    @property
+    def j(self) -> int | None:
+        return self.wrt[1] if len(self.wrt) > 1 else None
+
+
+class _Shaped:
+    """The one layout of every result: m×n first derivatives (+ m Hessians).
+
+    ``first`` has one row per formula (one row for a scalar function),
+    ``hessians`` one symmetric n×n matrix per formula when computed, and
+    ``vector`` says whether the function is a vector function. ``gradient``
+    and ``jacobian`` are the scalar and vector views of ``first``.
+    """
+
+    first: tuple[tuple[Any, ...], ...]
+    hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None
+    vector: bool
+
+    def _names(self) -> tuple[str, ...]:
+        raise NotImplementedError
+
+    @property
+    def is_vector(self) -> bool:
+        return self.vector
+
+    @property
+    def first_rows(self) -> tuple[tuple[Any, ...], ...]:
+        """The first derivatives as rows: the Jacobian's, or the gradient as one row."""
+        return self.first
+
+    @property
+    def gradient(self) -> tuple[Any, ...] | None:
+        """The gradient of a scalar function (None for a vector function)."""
+        return None if self.vector else self.first[0]
+
+    @property
+    def jacobian(self) -> tuple[tuple[Any, ...], ...] | None:
+        """The Jacobian of a vector function, m×n (None for a scalar function)."""
+        return self.first if self.vector else None
+
+    @property
+    def hessian(self) -> tuple[tuple[Any, ...], ...] | None:
+        """The Hessian of a scalar function (None unless computed)."""
+        if self.hessians is None:
+            return None
+        if self.vector:
+            raise AttributeError("a vector function has one Hessian per formula: use .hessians")
+        return self.hessians[0]
+
+    def components(self) -> tuple[int | None, ...]:
+        """The component index of each formula: ``(None,)`` for a scalar function."""
+        return tuple(range(len(self.first))) if self.vector else (None,)
+
+    def entries(self, name: str = "f") -> Iterator[Entry]:
+        """Every entry in output order: the first derivatives row by row, then
+        each Hessian's upper triangle row by row. ``name`` replaces ``f`` in the keys."""
+        from . import labels
+
+        names = self._names()
+        components = self.components()
+        functions = [labels.function(c, name) for c in components]
+        for c, f, row in zip(components, functions, self.first):
+            for i, value in enumerate(row):
+                yield Entry(c, (i,), labels.derivative(f, (names[i],)), value)
+        n = len(names)
+        for c, f, h in zip(components, functions, self.hessians or ()):
+            for i in range(n):
+                for j in range(i, n):
+                    yield Entry(c, (i, j), labels.derivative(f, (names[i], names[j])), h[i][j])
+
+
+@dataclass(frozen=True)
+class Derivatives(_Shaped):
     """The symbolic derivatives of one job.
 
-    For a scalar function ``gradient`` holds one entry per variable and
-    ``jacobian`` is None; for a vector function it is the other way round
-    (``jacobian`` is m×n, one row per formula). ``hessians`` holds one
-    symmetric n×n matrix per formula when asked for, else None.
+    ``first`` is m×n, one row per formula (m = 1 for a scalar function);
+    ``hessians`` holds one symmetric n×n matrix per formula when asked for,
+    else None. ``gradient`` is the scalar view (None for a vector function)
+    and ``jacobian`` the vector view (None for a scalar function).
     """
 
     parsed: Parsed
-    gradient: tuple[Any, ...] | None
-    jacobian: tuple[tuple[Any, ...], ...] | None
+    first: tuple[tuple[Any, ...], ...]
     hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
+    vector: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.vector and len(self.first) != 1:
+            raise ValueError("a scalar function has one row of first derivatives")
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.parsed.variables)
 
     @property
     def exprs(self) -> tuple[Any, ...]:
@@ -45,27 +147,6 @@ class Derivatives:
     @property
     def parameters(self) -> tuple[Any, ...]:
         return self.parsed.parameters
-
-    @property
-    def is_vector(self) -> bool:
-        return self.jacobian is not None
-
-    @property
-    def first_rows(self) -> tuple[tuple[Any, ...], ...]:
-        """The first derivatives as rows: the Jacobian's, or the gradient as one row."""
-        if self.jacobian is not None:
-            return self.jacobian
-        assert self.gradient is not None
-        return (self.gradient,)
-
-    @property
-    def hessian(self) -> tuple[tuple[Any, ...], ...] | None:
-        """The Hessian of a scalar function (None unless computed)."""
-        if self.hessians is None:
-            return None
-        if self.is_vector:
-            raise AttributeError("a vector function has one Hessian per formula: use .hessians")
-        return self.hessians[0]
 
     def at(self, point: Mapping[str, Any] | None = None, /, **values: Any) -> PointValues:
         """Evaluate at a point given as a mapping or keywords: ``g.at(x=1, y=2)``.
@@ -90,8 +171,8 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class PointValues:
-    """The derivatives of one job at one point.
+class PointValues(_Shaped):
+    """The derivatives of one job at one point, in the layout of :class:`Derivatives`.
 
     Entries are SymPy numbers: exact (``sqrt(2)/2``) when every input was
     exact, SymPy Floats when any input was a decimal. ``at`` lists every
@@ -101,18 +182,15 @@ class PointValues:
 
     at: tuple[tuple[Any, Any], ...]
     exact: bool
-    gradient: tuple[Any, ...] | None
-    jacobian: tuple[tuple[Any, ...], ...] | None
+    first: tuple[tuple[Any, ...], ...]
     hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None
+    vector: bool = False
     problems: tuple[Problem, ...] = ()
+    #: The names of the variables (the first ``n`` symbols of ``at``).
+    variable_names: tuple[str, ...] = ()
 
-    @property
-    def hessian(self) -> tuple[tuple[Any, ...], ...] | None:
-        if self.hessians is None:
-            return None
-        if self.jacobian is not None:
-            raise AttributeError("a vector function has one Hessian per formula: use .hessians")
-        return self.hessians[0]
+    def _names(self) -> tuple[str, ...]:
+        return self.variable_names
 
     @property
     def point(self) -> dict[str, Any]:
@@ -170,18 +248,3 @@ def plain_float(x: float) -> float | str:
 def _complex_text(z: complex) -> str:
     sign = "-" if z.imag < 0 or (z.imag == 0 and math.copysign(1, z.imag) < 0) else "+"
     return f"{z.real!r}{sign}{abs(z.imag)!r}j"
-
-
-def function_name(index: int | None) -> str:
-    """``f`` for a scalar function, ``f1``, ``f2``, ... for a vector's components."""
-    return "f" if index is None else f"f{index + 1}"
-
-
-def first_name(f: str, var: str) -> str:
-    """``df/dx``."""
-    return f"d{f}/d{var}"
-
-
-def second_name(f: str, a: str, b: str) -> str:
-    """``d2f/dx^2`` or ``d2f/dxdy``."""
-    return f"d2{f}/d{a}^2" if a == b else f"d2{f}/d{a}d{b}"

@@ -32,7 +32,7 @@ from typing import Any
 from ..errors import EvaluationError
 from ..limits import DEFAULT_TOL
 from ..parsing import parse_value
-from ..results import Derivatives, first_name, function_name, second_name
+from ..results import Derivatives
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
 #: Random points checked when no ``--at`` point is given.
@@ -198,29 +198,6 @@ def _stencil(f_at: Callable[[Mapping[int, Any]], Any], wrt: Sequence[int], scale
     return mixed
 
 
-@dataclass(frozen=True)
-class _Entry:
-    name: str
-    component: int  # which formula
-    wrt: tuple[int, ...]
-    expr: Any
-
-
-def _entries(derivs: Derivatives) -> list[_Entry]:
-    names = [v.name for v in derivs.variables]
-    vector = derivs.is_vector
-    entries = []
-    for k, row in enumerate(derivs.first_rows):
-        f = function_name(k if vector else None)
-        entries += [_Entry(first_name(f, names[i]), k, (i,), e) for i, e in enumerate(row)]
-    for k, h in enumerate(derivs.hessians or ()):
-        f = function_name(k if vector else None)
-        for i in range(len(names)):
-            for j in range(i, len(names)):
-                entries.append(_Entry(second_name(f, names[i], names[j]), k, (i, j), h[i][j]))
-    return entries
-
-
 def _point_values(derivs: Derivatives, point: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The point's values as SymPy numbers, in symbol order."""
     import sympy as sp
@@ -238,9 +215,9 @@ class _Checker:
         symbols = derivs.parsed.symbols
         self.derivs = derivs
         self.tolerance = tolerance
-        self.entries = _entries(derivs)
+        self.entries = list(derivs.entries())
         self.functions = [mp_function(e, symbols) for e in derivs.exprs]
-        self.symbolic = [mp_function(e.expr, symbols) for e in self.entries]
+        self.symbolic = [mp_function(e.value, symbols) for e in self.entries]
         self.n = len(derivs.variables)
         self.real = derivs.parsed.real  # with --complex, values may be complex
 
@@ -257,7 +234,7 @@ class _Checker:
         results = []
         for entry, symbolic in zip(self.entries, self.symbolic):
             exact = symbolic(values)
-            f = self.functions[entry.component]
+            f = self.functions[entry.component or 0]
             rest = values[self.n :]
 
             def of_variables(point: Sequence[Any], f: Any = f, rest: Any = rest) -> Any:
@@ -269,7 +246,7 @@ class _Checker:
             else:
                 exact_value = real_part(exact) if self.real else exact
             error = relative_error(exact_value, numeric, floor)
-            results.append(CheckEntry(entry.name, exact_value, numeric, error, error <= self.tolerance))
+            results.append(CheckEntry(entry.key, exact_value, numeric, error, error <= self.tolerance))
         return CheckPoint(at, random_point, tuple(results))
 
 

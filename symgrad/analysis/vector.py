@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from .. import labels
 from ..errors import AnalysisError, VariableError
 from ..parsing import parse_names, parse_point, parse_value
 from ..results import Derivatives
@@ -212,16 +213,10 @@ def partial(derivs: Derivatives, wrt: Sequence[Any]) -> Any:
 
 def runs(wrt: Sequence[Any]) -> list[tuple[Any, int]]:
     """Consecutive repeats counted: (x, y, y) -> [(x, 1), (y, 2)]."""
-    counted: list[tuple[Any, int]] = []
-    for v in wrt:
-        if counted and counted[-1][0] == v:
-            counted[-1] = (v, counted[-1][1] + 1)
-        else:
-            counted.append((v, 1))
-    return counted
+    by_name = {v.name: v for v in wrt}
+    return [(by_name[name], k) for name, k in labels.runs([v.name for v in wrt])]
 
 
 def partial_name(wrt: Sequence[Any], f: str = "f") -> str:
     """``d3f/dxdy^2`` for (x, y, y): consecutive repeats as powers."""
-    tail = "".join(f"d{v.name}" if k == 1 else f"d{v.name}^{k}" for v, k in runs(wrt))
-    return f"d{len(wrt)}{f}/{tail}" if len(wrt) > 1 else f"d{f}/{tail}"
+    return labels.derivative(f, [v.name for v in wrt])

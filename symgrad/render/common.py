@@ -5,35 +5,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+from .. import labels
 from ..jobs import Job
-from ..results import first_name, function_name, second_name
 
 
 def function_names(job: Job) -> list[str]:
     """``["f"]`` for a scalar function, ``["f1", "f2", ...]`` for a vector one."""
-    d = job.derivatives
-    if not d.is_vector:
-        return [function_name(None)]
-    return [function_name(k) for k in range(len(d.exprs))]
+    return [labels.function(c) for c in job.derivatives.components()]
 
 
-def first_entries(job: Job, rows: Any) -> Iterator[tuple[str, Any]]:
-    """(``df/dx``, value) for a gradient (a tuple) or a Jacobian (rows)."""
-    names = [v.name for v in job.derivatives.variables]
-    if not job.derivatives.is_vector:
-        rows = (rows,)
-    for f, row in zip(function_names(job), rows):
-        for var, value in zip(names, row):
-            yield first_name(f, var), value
-
-
-def second_entries(job: Job, hessians: Any) -> Iterator[tuple[str, Any]]:
-    """(``d2f/dxdy``, value) for the upper triangle of each Hessian."""
-    names = [v.name for v in job.derivatives.variables]
-    for f, h in zip(function_names(job), hessians):
-        for i, a in enumerate(names):
-            for j in range(i, len(names)):
-                yield second_name(f, a, names[j]), h[i][j]
+def entries(values: Any) -> Iterator[tuple[str, Any]]:
+    """(``df/dx``, value) for every entry of derivatives or of values at a point."""
+    for e in values.entries():
+        yield e.key, e.value
 
 
 def symbolic_text(expr: Any) -> str:

@@ -12,33 +12,23 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
 
 from ..jobs import Job
 from ..results import plain
-from .common import first_entries, second_entries, symbolic_text
+from .common import entries, symbolic_text
 from .options import RenderOptions
-
-
-def _entries(job: Job, values: Any) -> list[tuple[str, Any]]:
-    """(name, value) of every column, for the derivatives or a point's values."""
-    first = values.jacobian if job.derivatives.is_vector else values.gradient
-    entries = list(first_entries(job, first))
-    if values.hessians is not None:
-        entries += second_entries(job, values.hessians)
-    return entries
 
 
 def render_csv(job: Job, options: RenderOptions) -> str:
     d = job.derivatives
-    entries = _entries(job, d)
+    named = list(entries(d))
     symbols = [s.name for s in (*d.variables, *d.parameters)]
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(symbols + [name for name, _ in entries])
+    writer.writerow(symbols + [name for name, _ in named])
     for values in job.points:
-        row = map(plain, [v for _, v in values.at] + [v for _, v in _entries(job, values)])
+        row = map(plain, [v for _, v in values.at] + [v for _, v in entries(values)])
         writer.writerow([repr(v) if isinstance(v, float) else str(v) for v in row])
     if not job.points:
-        writer.writerow([""] * len(symbols) + [symbolic_text(e) for _, e in entries])
+        writer.writerow([""] * len(symbols) + [symbolic_text(e) for _, e in named])
     return out.getvalue().rstrip("\n")

@@ -22,9 +22,10 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from .. import labels
 from ..jobs import Job
-from ..results import first_name, plain, second_name
-from .common import function_names, point_text, symbolic_text
+from ..results import plain
+from .common import point_text, symbolic_text
 from .options import RenderOptions
 
 _CONSTANT_MEANING = {
@@ -176,19 +177,16 @@ def _header(job: Job) -> list[RenderableType]:
 
 def _entry_rows(job: Job, values: Any) -> list[tuple[str, str, Any]]:
     """(pretty label, entry key, value) for every entry at a point."""
-    d = job.derivatives
-    variables = [v.name for v in d.variables]
-    rows: list[tuple[str, str, Any]] = []
-    firsts = values.jacobian if d.is_vector else (values.gradient,)
-    for f, key, row in zip(_names(job), function_names(job), firsts):
-        rows += [(f"∂{f}/∂{x}", first_name(key, x), v) for x, v in zip(variables, row)]
-    for f, key, h in zip(_names(job), function_names(job), values.hessians or ()):
-        for i, a in enumerate(variables):
-            for j in range(i, len(variables)):
-                b = variables[j]
-                label = f"∂²{f}/∂{a}²" if i == j else f"∂²{f}/∂{a}∂{b}"
-                rows.append((label, second_name(key, a, b), h[i][j]))
-    return rows
+    variables = [v.name for v in job.derivatives.variables]
+    return [
+        (
+            labels.derivative(labels.function(e.component, style="pretty"),
+                              [variables[k] for k in e.wrt], "pretty"),
+            e.key,
+            e.value,
+        )
+        for e in values.entries()
+    ]
 
 
 def _decimal(value: Any) -> str:

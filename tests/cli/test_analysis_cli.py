@@ -78,7 +78,7 @@ def test_a_failed_check_exits_1_and_names_the_entry(cli, monkeypatch):
 
     def wrong(parsed, **kwargs):  # a "bug": df/dy off by 1e-4 relative
         d = real(parsed, **kwargs)
-        return Derivatives(d.parsed, (d.gradient[0], d.gradient[1] * sp.Float("1.0001")), None)
+        return Derivatives(d.parsed, ((d.gradient[0], d.gradient[1] * sp.Float("1.0001")),))
 
     monkeypatch.setattr(symgrad.jobs, "differentiate", wrong)
     result = cli("x**2*y", "--check", "--at", "x=1,y=2")

@@ -41,7 +41,7 @@ def test_jacobian_entries_are_checked():
 def test_a_wrong_derivative_is_caught_with_its_relative_error():
     good = symgrad.gradient("x**2*y")
     x, y = good.variables
-    wrong = Derivatives(good.parsed, (2 * x * y, x**2 * sp.Rational(10001, 10000)), None)
+    wrong = Derivatives(good.parsed, ((2 * x * y, x**2 * sp.Rational(10001, 10000)),))
     report = check(wrong, [{"x": "1", "y": "2"}], tolerance=1e-8)
     got = entries(report)
     assert got["df/dx"].ok
