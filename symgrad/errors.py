@@ -10,17 +10,43 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Process exit status, as in SPEC: 0 ok, 1 math failed, 2 usage/parse."""
+    """Process exit status, as in SPEC: 0 ok, 1 math failed, 2 usage/parse, 3 a bug.
+
+    A run ended by signal N exits with 128 + N (:meth:`signal`).
+    """
 
     OK = 0
     MATH = 1
     USAGE = 2
+    INTERNAL = 3
+
+    @staticmethod
+    def signal(number: int) -> int:
+        """The status of a run ended by signal ``number``: 130 for SIGINT, 143 for SIGTERM."""
+        return 128 + number
 
 
 class SymgradError(Exception):
-    """Base class of every error symgrad raises on purpose."""
+    """Base class of every error symgrad raises on purpose.
+
+    The message speaks of the library's own terms (a variable, a value);
+    ``option`` names the input it came from when a caller knows it (the
+    command line sets ``"--at"``, ``"--grid"``, ...: :meth:`about`), and
+    ``str()`` then begins with it: ``--at: unknown variable 'q' ...``.
+    """
 
     exit_code: ExitCode = ExitCode.USAGE
+    option: str | None = None
+
+    def about(self, option: str) -> SymgradError:
+        """Name the input this error is about, unless it already names one; returns self."""
+        if self.option is None:
+            self.option = option
+        return self
+
+    def __str__(self) -> str:
+        text = super().__str__()
+        return f"{self.option}: {text}" if self.option else text
 
 
 class ParseError(SymgradError):
@@ -60,7 +86,16 @@ class ResourceLimitError(SymgradError):
 
 
 class VariableError(SymgradError):
-    """A variable named in ``--wrt``/``--at`` is missing, unknown or repeated."""
+    """A variable named in ``--wrt``/``--at`` is missing, unknown or repeated.
+
+    ``names`` are the names at fault (unknown, missing or repeated) and
+    ``known`` the symbols the formula has, when they apply.
+    """
+
+    def __init__(self, message: str, *, names: tuple[str, ...] = (), known: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.names = names
+        self.known = known
 
 
 class PointError(SymgradError):

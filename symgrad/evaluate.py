@@ -57,13 +57,16 @@ def _point(
     """The point as given (in symbol order), the values to compute with, exactness."""
     symbols = derivs.parsed.symbols
     by_name = {s.name: s for s in symbols}
+    known = tuple(by_name)
     for name in values:
         if name not in by_name:
-            known = ", ".join(by_name) or "none"
-            raise VariableError(f"--at: unknown variable {name!r} (the formula's symbols: {known})")
-    missing = [s.name for s in symbols if s.name not in values]
+            raise VariableError(
+                f"unknown variable {name!r} (the formula's symbols: {', '.join(known) or 'none'})",
+                names=(name,), known=known,
+            )
+    missing = tuple(s.name for s in symbols if s.name not in values)
     if missing:
-        raise VariableError(f"--at: no value for {', '.join(missing)}")
+        raise VariableError(f"no value for {', '.join(missing)}", names=missing, known=known)
     given = {by_name[name]: _to_number(name, value) for name, value in values.items()}
     ordered = {s: given[s] for s in symbols}
     working, exact = _working(ordered)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calculus import differentiate
+from .errors import VariableError
 from .evaluate import evaluate
 from .parsing import parse
 from .results import Derivatives, PointValues, Problem
@@ -52,7 +53,10 @@ def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:
     """Parse, differentiate and evaluate one job."""
     parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
     derivs = differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
-    values = tuple(evaluate(derivs, point) for point in spec.points)
+    try:
+        values = tuple(evaluate(derivs, point) for point in spec.points)
+    except VariableError as err:
+        raise err.about("--at") from None
     if spec.analysis is None or not spec.analysis.any:
         return Job(derivs, values)
     from .analysis import run_analysis

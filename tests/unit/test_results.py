@@ -76,3 +76,13 @@ def test_entries_agree_with_sympy_diff():
             expected = sp.diff(expected, d.variables[k])
         assert sp.simplify(e.value - expected) == 0, e.key
     assert set(names) == {"x", "y"}
+
+
+def test_library_errors_speak_of_variables_not_options():
+    with pytest.raises(symgrad.VariableError) as caught:
+        symgrad.gradient("x**2").at(q=1)
+    err = caught.value
+    assert str(err) == "unknown variable 'q' (the formula's symbols: x)"
+    assert err.names == ("q",) and err.known == ("x",)
+    assert str(err.about("--at")).startswith("--at: unknown variable 'q'")
+    assert str(err.about("--grid")).startswith("--at: ")  # the first option named stays
