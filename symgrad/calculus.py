@@ -21,7 +21,7 @@ from .parsing import Parsed, parse
 from .results import Derivatives
 
 
-def _diff(expr: Any, var: Any) -> Any:
+def diff(expr: Any, var: Any) -> Any:
     """SymPy's ``diff``, finishing ``Derivative(sign(u), x)``.
 
     SymPy differentiates ``sign(u)`` (met in the second derivative of
@@ -110,9 +110,9 @@ def _gradient_of(expr: Any, variables: Sequence[Any]) -> tuple[Any, ...]:
         for term in expr.args:
             for sym in term.free_symbols:
                 terms.setdefault(sym, []).append(term)
-        return tuple(sp.Add(*[_diff(t, v) for t in terms.get(v, ())]) for v in variables)
+        return tuple(sp.Add(*[diff(t, v) for t in terms.get(v, ())]) for v in variables)
     free = expr.free_symbols
-    return tuple(_diff(expr, v) if v in free else sp.S.Zero for v in variables)
+    return tuple(diff(expr, v) if v in free else sp.S.Zero for v in variables)
 
 
 def _upper_hessian_of(grad: Sequence[Any], variables: Sequence[Any]) -> tuple[tuple[Any, ...], ...]:

@@ -11,7 +11,7 @@ and the results rounded to SymPy Floats of double precision.
 from __future__ import annotations
 
 import numbers
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Any
 
@@ -220,6 +220,48 @@ def _parameters_first(
     return lambda expr: then(first(expr))
 
 
+class PointSubstitution:
+    """Values of any expressions of a job at one point, collecting their problems.
+
+    What :func:`evaluate` does for each entry, for other expressions too
+    (the analyses' Laplacian, Taylor coefficients, ...): the point is
+    checked (every symbol needs a value), parameters are substituted first,
+    and a value that is not a finite real is kept and named in ``problems``.
+    Entries repeat (a big Hessian is mostly the one object ``S.Zero``), so
+    each expression object is finished once; keyed by identity, as
+    equal-looking numbers of different kinds (2 and 2.0) must not share a
+    result.
+    """
+
+    def __init__(self, derivs: Derivatives, point: Mapping[str, Any]):
+        given, numbers, exact = _point(derivs, point)
+        self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
+        self.exact = exact
+        self.substitute = _parameters_first(derivs, numbers, exact)
+        self.text = ", ".join(f"{s.name}={point[s.name]}" for s in numbers)
+        self.problems: list[Problem] = []
+        self._finished: dict[int, tuple[Any, Any]] = {}
+
+    def value(self, expr: Any, entry: str) -> Any:
+        """The value of ``expr`` (named ``entry`` in problems) at the point."""
+        if id(expr) in self._finished:
+            result, text = self._finished[id(expr)]
+        else:
+            try:
+                result = _finish(self.substitute(expr), self.exact)
+            except ResourceLimitError as err:
+                raise EvaluationError(f"{entry} at {self.text}: {err}") from None
+            text = plain(result)
+            self._finished[id(expr)] = result, text
+        if isinstance(text, str):
+            self.problems.append(Problem(entry, text, f"{_why(result, text)} at {self.text}"))
+        return result
+
+    def values(self, exprs: Sequence[Any], entries: Sequence[str]) -> tuple[Any, ...]:
+        """The values of several expressions, named by ``entries``."""
+        return tuple(self.value(e, name) for e, name in zip(exprs, entries))
+
+
 def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """The derivatives at one point ``{name: value}``.
 
@@ -227,31 +269,8 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     not finite reals are kept (``zoo``, ``nan``, complex) and listed in
     ``problems``; it is the caller's choice whether that is an error.
     """
-    given, numbers, exact = _point(derivs, values)
-    substitute = _parameters_first(derivs, numbers, exact)
-    problems: list[Problem] = []
-    point_text = ", ".join(f"{s.name}={values[s.name]}" for s in numbers)
-
-    # Entries repeat (a big Hessian is mostly the one object S.Zero): each
-    # expression object is finished and classified once per point. Keyed by
-    # identity, as equal-looking numbers of different kinds (2 and 2.0) must
-    # not share a result.
-    finished: dict[int, tuple[Any, Any]] = {}
-
-    def value_of(expr: Any, entry: str) -> Any:
-        if id(expr) in finished:
-            result, text = finished[id(expr)]
-        else:
-            try:
-                result = _finish(substitute(expr), exact)
-            except ResourceLimitError as err:
-                raise EvaluationError(f"{entry} at {point_text}: {err}") from None
-            text = plain(result)
-            finished[id(expr)] = result, text
-        if isinstance(text, str):
-            problems.append(Problem(entry, text, f"{_why(result, text)} at {point_text}"))
-        return result
-
+    point = PointSubstitution(derivs, values)
+    value_of = point.value
     # Every entry of the upper triangles, keyed by position, then the full layout.
     computed = {(e.component, e.wrt): value_of(e.value, e.key) for e in derivs.entries()}
     components = derivs.components()
@@ -266,12 +285,12 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
             for c in components
         )
     return PointValues(
-        at=tuple(given.items()),
-        exact=exact,
+        at=point.at,
+        exact=point.exact,
         first=first,
         hessians=hessians,
         vector=derivs.vector,
-        problems=tuple(problems),
+        problems=tuple(point.problems),
         variable_names=tuple(v.name for v in derivs.variables),
     )
 

@@ -119,7 +119,7 @@ def run_analysis(
     derivs: Derivatives, spec: AnalysisSpec, points: Sequence[Mapping[str, Any]] = ()
 ) -> Analysis:
     """Run every analysis ``spec`` asks for on one job's derivatives."""
-    from ._values import PointSubstitution
+    from ..evaluate import PointSubstitution
 
     problems: list[Problem] = []
     fields: list[tuple[str, str, Any]] = []

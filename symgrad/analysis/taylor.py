@@ -17,8 +17,8 @@ from itertools import combinations_with_replacement
 from typing import Any
 
 from ..errors import AnalysisError
+from ..evaluate import PointSubstitution
 from ..results import Derivatives, Problem
-from ._values import PointSubstitution
 
 #: Highest order ``--taylor`` accepts.
 MAX_ORDER = 6
@@ -103,7 +103,7 @@ def taylor(derivs: Derivatives, point: Mapping[str, Any], order: int) -> Taylor:
     >>> t.polynomial
     x**2/2 + x*y + y
     """
-    from ..calculus import _diff
+    from ..calculus import diff
 
     if derivs.is_vector:
         raise AnalysisError("--taylor needs one formula (a scalar function), not a vector")
@@ -122,7 +122,7 @@ def taylor(derivs: Derivatives, point: Mapping[str, Any], order: int) -> Taylor:
     for k in range(order + 1):
         for combo in combinations_with_replacement(range(n), k):
             if combo not in derivatives:
-                derivatives[combo] = _diff(derivatives[combo[:-1]], derivs.variables[combo[-1]])
+                derivatives[combo] = diff(derivatives[combo[:-1]], derivs.variables[combo[-1]])
             powers = tuple(combo.count(i) for i in range(n))
             entry = "f" if not combo else f"d{k}f/" + "".join(f"d{names[i]}" for i in combo)
             value = at.value(derivatives[combo], f"taylor {entry}")

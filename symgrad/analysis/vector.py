@@ -78,7 +78,7 @@ def laplacian(derivs: Derivatives) -> Any:
     """
     import sympy as sp
 
-    from ..calculus import _diff
+    from ..calculus import diff
 
     n = len(derivs.variables)
     results = []
@@ -86,7 +86,7 @@ def laplacian(derivs: Derivatives) -> Any:
         if derivs.hessians is not None:
             diagonal = [derivs.hessians[k][i][i] for i in range(n)]
         else:
-            diagonal = [_diff(g, v) for g, v in zip(row, derivs.variables)]
+            diagonal = [diff(g, v) for g, v in zip(row, derivs.variables)]
         results.append(sp.Add(*diagonal))
     return _per_component(derivs, results)
 
@@ -201,12 +201,12 @@ def partial(derivs: Derivatives, wrt: Sequence[Any]) -> Any:
     >>> partial(g, g.variables[:1] + g.variables[1:] * 2)
     12*x*y
     """
-    from ..calculus import _diff
+    from ..calculus import diff
 
     results = []
     for expr in derivs.exprs:
         for v in wrt:
-            expr = _diff(expr, v)
+            expr = diff(expr, v)
         results.append(expr)
     return _per_component(derivs, results)
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from .options import CODE_FORMATS, RenderOptions
 
-__all__ = ["RenderOptions", "Renderer", "available_formats", "get_renderer", "register"]
+__all__ = ["FormatInfo", "RenderOptions", "Renderer", "available_formats", "format_info", "get_renderer", "register"]
 
 Renderer = Callable[[Any, RenderOptions], Any]
 
@@ -32,10 +33,43 @@ _LAZY: dict[str, str] = {
 _LOADED: dict[str, Renderer] = {}
 
 
-def register(name: str, target: str | Renderer) -> None:
-    """Add a format: a renderer function or its ``"module:function"`` path."""
+@dataclass(frozen=True)
+class FormatInfo:
+    """What one output format supports, so the command's checks are one lookup."""
+
+    name: str
+    #: Values at ``--at`` points.
+    points: bool = True
+    #: The analysis results (``--check``, ``--critical``, ``--taylor``, ...).
+    analysis: bool = False
+    #: One result per stdin line (stdin mode).
+    stream: bool = True
+    #: Generated code (``--name`` names its functions; ``--at`` does not apply).
+    code: bool = False
+    #: Writes ``--points``/``--grid`` results to stdout (else only with ``-o``).
+    bulk: bool = False
+
+
+_INFO: dict[str, FormatInfo] = {
+    "text": FormatInfo("text", analysis=True, bulk=True),
+    "pretty": FormatInfo("pretty", analysis=True, bulk=True),
+    "json": FormatInfo("json", analysis=True, bulk=True),
+    "latex": FormatInfo("latex", analysis=True),
+    "csv": FormatInfo("csv", bulk=True),
+    **{lang: FormatInfo(lang, points=False, code=True) for lang in CODE_FORMATS},
+}
+
+
+def format_info(name: str) -> FormatInfo:
+    """What format ``name`` supports (KeyError if there is none)."""
+    return _INFO[name]
+
+
+def register(name: str, target: str | Renderer, info: FormatInfo | None = None) -> None:
+    """Add a format: a renderer function or its ``"module:function"`` path, and what it supports."""
     if name in _LAZY or name in _LOADED:
         raise ValueError(f"duplicate renderer {name!r}")
+    _INFO[name] = info or FormatInfo(name)
     if isinstance(target, str):
         _LAZY[name] = target
     else:

@@ -86,3 +86,13 @@ def test_library_errors_speak_of_variables_not_options():
     assert err.names == ("q",) and err.known == ("x",)
     assert str(err.about("--at")).startswith("--at: unknown variable 'q'")
     assert str(err.about("--grid")).startswith("--at: ")  # the first option named stays
+
+
+def test_every_format_says_what_it_supports():
+    from symgrad.render import available_formats, format_info
+
+    infos = {name: format_info(name) for name in available_formats()}
+    assert {n for n, i in infos.items() if i.code} == {
+        "python", "numpy", "c", "fortran", "julia", "rust", "js", "octave"}
+    assert {n for n, i in infos.items() if i.analysis} == {"text", "pretty", "json", "latex"}
+    assert all(not i.points for i in infos.values() if i.code)
