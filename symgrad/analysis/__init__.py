@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
+from .. import labels
 from ..limits import DEFAULT_TOL
 from ..results import Derivatives, Problem
 from .check import CheckReport, check
@@ -38,6 +39,12 @@ from .vector import (
 __all__ = [
     "Analysis",
     "AnalysisSpec",
+    "Curl",
+    "Directional",
+    "Divergence",
+    "Field",
+    "Laplacian",
+    "Partial",
     "check",
     "critical_points",
     "curl",
@@ -81,14 +88,54 @@ class Field:
     ``value`` is one expression, or a tuple of them (the curl, and a vector
     function's Laplacian, directional derivative or partial); ``points``
     holds the values in the same shape, one per ``--at`` point. ``names``
-    names a tuple's components, in text output and in problems.
+    names a tuple's components, in text output and in problems. Each kind
+    of result is its own subclass, so renderers dispatch on the type.
     """
 
-    key: str  # the JSON key: "divergence", "curl", "laplacian", "directional", "derivative"
-    label: str  # "div F", "curl F", "Δf", "D_u f", "d3f/dxdy^2"
+    #: The JSON key of the kind.
+    key: ClassVar[str] = "field"
+
+    label: str  # the text label: "div F", "curl F", "Δf", "D_u f", "d3f/dxdy^2"
     value: Any
     points: tuple[Any, ...] = ()
     names: tuple[str, ...] = ()  # "curl_x", ...; "laplacian_f1", ...; "d3f1/dxdy^2", ...
+
+
+@dataclass(frozen=True)
+class Divergence(Field):
+    """``--divergence``: Σ ∂Fi/∂xi."""
+
+    key: ClassVar[str] = "divergence"
+
+
+@dataclass(frozen=True)
+class Curl(Field):
+    """``--curl``: the curl of a field of 3 components in 3 variables."""
+
+    key: ClassVar[str] = "curl"
+
+
+@dataclass(frozen=True)
+class Laplacian(Field):
+    """``--laplacian``: Σ ∂²f/∂xi² (per component for a vector function)."""
+
+    key: ClassVar[str] = "laplacian"
+
+
+@dataclass(frozen=True)
+class Directional(Field):
+    """``--along``: the derivative along the unit vector ``direction``."""
+
+    key: ClassVar[str] = "directional"
+    direction: tuple[Any, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partial(Field):
+    """``--diff``: one mixed partial derivative, by the variables ``wrt`` in order."""
+
+    key: ClassVar[str] = "derivative"
+    wrt: tuple[Any, ...] = ()
 
 
 def _component_names(key: str, count: int, derivs: Derivatives, wrt: Sequence[Any] | None) -> tuple[str, ...]:
@@ -97,8 +144,8 @@ def _component_names(key: str, count: int, derivs: Derivatives, wrt: Sequence[An
         return tuple(f"curl_{v.name}" for v in derivs.variables[:count])
     if key == "derivative":
         assert wrt is not None
-        return tuple(partial_name(wrt, f"f{k + 1}") for k in range(count))
-    return tuple(f"{key}_f{k + 1}" for k in range(count))
+        return tuple(partial_name(wrt, labels.function(k)) for k in range(count))
+    return tuple(f"{key}_{labels.function(k)}" for k in range(count))
 
 
 @dataclass(frozen=True)
@@ -122,36 +169,36 @@ def run_analysis(
     from ..evaluate import PointSubstitution
 
     problems: list[Problem] = []
-    fields: list[tuple[str, str, Any]] = []
+    fields: list[tuple[type[Field], str, Any, dict[str, Any]]] = []
     unit = wrt = None
     if spec.divergence:
-        fields.append(("divergence", "div F", divergence(derivs)))
+        fields.append((Divergence, "div F", divergence(derivs), {}))
     if spec.curl:
-        fields.append(("curl", "curl F", curl(derivs)))
+        fields.append((Curl, "curl F", curl(derivs), {}))
     f = "F" if derivs.is_vector else "f"  # the function's name in labels
     if spec.laplacian:
-        fields.append(("laplacian", f"Δ{f}", laplacian(derivs)))
+        fields.append((Laplacian, f"Δ{f}", laplacian(derivs), {}))
     if spec.along:
         unit = normalised(parse_direction(spec.along, derivs.variables))
-        fields.append(("directional", f"D_u {f}", directional(derivs, unit)))
+        fields.append((Directional, f"D_u {f}", directional(derivs, unit), {"direction": unit}))
     if spec.diff:
         wrt = parse_partial(spec.diff, derivs)
-        fields.append(("derivative", partial_name(wrt, f), partial(derivs, wrt)))
+        fields.append((Partial, partial_name(wrt, f), partial(derivs, wrt), {"wrt": wrt}))
     if spec.taylor is not None and not points:
         from ..errors import AnalysisError
 
         raise AnalysisError("--taylor needs a point to expand around: add --at")
     evaluated: list[Field] = []
     substitutions = [PointSubstitution(derivs, p) for p in points] if fields else []
-    for key, label, value in fields:
+    for kind, label, value, extra in fields:
         at_points = []
-        names = _component_names(key, len(value), derivs, wrt) if isinstance(value, tuple) else ()
+        names = _component_names(kind.key, len(value), derivs, wrt) if isinstance(value, tuple) else ()
         for sub in substitutions:
             if isinstance(value, tuple):
                 at_points.append(sub.values(value, names))
             else:
                 at_points.append(sub.value(value, label))
-        evaluated.append(Field(key, label, value, tuple(at_points), names))
+        evaluated.append(kind(label, value, tuple(at_points), names, **extra))
     for sub in substitutions:
         problems += sub.problems
     expansions: tuple[Taylor, ...] = ()

@@ -53,6 +53,10 @@ class CheckEntry:
     numeric: Any  # mpmath number (nan when no estimate could be made)
     relative_error: float
     ok: bool
+    #: Which entry: the formula's index (None for a scalar function) and the
+    #: variables' indices, as in :class:`symgrad.results.Entry`.
+    component: int | None = None
+    wrt: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -246,7 +250,8 @@ class _Checker:
             else:
                 exact_value = real_part(exact) if self.real else exact
             error = relative_error(exact_value, numeric, floor)
-            results.append(CheckEntry(entry.key, exact_value, numeric, error, error <= self.tolerance))
+            results.append(CheckEntry(entry.key, exact_value, numeric, error, error <= self.tolerance,
+                                      entry.component, entry.wrt))
         return CheckPoint(at, random_point, tuple(results))
 
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from ..calculus import differentiate
 from ..errors import AnalysisError, SymgradError
 from ..limits import time_limit
-from ..results import Derivatives
+from ..results import Derivatives, Plain, plain
+from ._newton import float_newton
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
 #: Seconds SymPy's exact solver may take before the numeric search takes over.
@@ -34,7 +35,6 @@ STARTS_PER_VARIABLE = 300
 MAX_STARTS = 2000
 #: Default search box for the numeric method (every variable).
 DEFAULT_BOX = (-10.0, 10.0)
-_FLOAT_ITERATIONS = 80
 _POLISH_ITERATIONS = 60
 
 MINIMUM = "local minimum"
@@ -64,6 +64,19 @@ class CriticalPoint:
     kind: str
     eigenvalues: tuple[Any, ...]  # mpmath numbers, ascending
     value: Any  # f at the point (mpmath number), or a SymPy expression for a curve
+    #: Each coordinate as a plain number (None on a curve): a real one whose
+    #: exact form holds ``I`` (three real roots of a cubic) loses the rounding
+    #: noise of its imaginary part. Computed once, for the renderers.
+    decimals: tuple[Plain | None, ...] = field(init=False)
+
+    def __post_init__(self) -> None:
+        decimals = tuple(_real_number(v) if self.isolated else None for _, v in self.at)
+        object.__setattr__(self, "decimals", decimals)
+
+    @property
+    def isolated(self) -> bool:
+        """Whether this is one point (not a curve or surface of critical points)."""
+        return all(not getattr(v, "free_symbols", None) for _, v in self.at)
 
     @property
     def exact(self) -> bool:
@@ -71,6 +84,15 @@ class CriticalPoint:
         import sympy as sp
 
         return not any(isinstance(v, sp.Float) for _, v in self.at)
+
+
+def _real_number(value: Any) -> Plain:
+    """A coordinate as a plain number, with no imaginary rounding noise when it is real."""
+    with working_precision():
+        number = to_mp(value)
+        if is_finite_real(number):
+            return plain(float(real_part(number)))
+    return plain(value)
 
 
 @dataclass(frozen=True)
@@ -301,7 +323,7 @@ class _Search:
         found: dict[tuple[float, ...], tuple[list[Any], bool]] = {}
         lo, hi = self.box
         margin = 1e-6 * max(1.0, abs(lo), abs(hi))
-        for guess in _float_newton(self.grad_exprs, self.hess_exprs, self.variables, self.starts()):
+        for guess in float_newton(self.grad_exprs, self.hess_exprs, self.variables, self.starts()):
             if not all(lo - margin <= v <= hi + margin for v in guess):
                 continue  # Newton left the box searched
             polished = self.polish(guess)
@@ -389,10 +411,6 @@ def _key(numbers: Sequence[Any]) -> tuple[float, ...]:
     return tuple(round(float(v), 9) + 0.0 for v in numbers)  # + 0.0: -0.0 is 0.0
 
 
-def _close(a: Sequence[Any], b: Sequence[Any], tolerance: float = 1e-8) -> bool:
-    return all(abs(x - y) <= tolerance * max(1, abs(x), abs(y)) for x, y in zip(a, b))
-
-
 def _sort_key(point: CriticalPoint) -> tuple[Any, ...]:
     order = [MINIMUM, MAXIMUM, SADDLE, DEGENERATE, NON_ISOLATED, COMPLEX]
     coords = []
@@ -402,73 +420,3 @@ def _sort_key(point: CriticalPoint) -> tuple[Any, ...]:
         except (TypeError, ValueError):
             coords.append(0.0)
     return (order.index(point.kind), *coords)
-
-
-def _float_newton(
-    grad: Sequence[Any], hess: Sequence[Sequence[Any]], variables: Sequence[Any], starts: list[list[float]]
-) -> list[list[float]]:
-    """Run Newton's method from every start at once in float64; return the converged points."""
-    import numpy as np
-
-    try:
-        g_fn, h_fn = _numpy_functions(grad, hess, variables)
-        x = np.array(starts, dtype=float).T  # n × S
-        with np.errstate(all="ignore"):
-            g_fn(x), h_fn(x)
-    except Exception:  # noqa: BLE001 - a function numpy lacks: fewer starts, scalar mpmath
-        return _scalar_starts(starts)
-    _, count = x.shape
-    alive = np.ones(count, dtype=bool)
-    last_step = np.full(count, np.inf)
-    with np.errstate(all="ignore"):
-        for _ in range(_FLOAT_ITERATIONS):
-            g = g_fn(x)
-            h = h_fn(x)
-            ok = alive & np.all(np.isfinite(g), axis=0) & np.all(np.isfinite(h), axis=(0, 1))
-            alive &= ok
-            if not alive.any():
-                break
-            hs = np.moveaxis(h[:, :, alive], 2, 0)
-            gs = g[:, alive].T[:, :, None]
-            step = (np.linalg.pinv(hs) @ gs)[:, :, 0].T
-            x[:, alive] -= step
-            last_step[alive] = np.max(np.abs(step), axis=0)
-            alive &= np.all(np.abs(x) < 1e8, axis=0)
-        scale = np.maximum(1, np.max(np.abs(x), axis=0))
-        converged = alive & (last_step <= 1e-4 * scale)  # slow near degenerate points
-        # a gradient that is small for the curvature there (not a slow walk to infinity)
-        g, h = g_fn(x), h_fn(x)
-        curvature = np.maximum(1, np.max(np.abs(h), axis=(0, 1)))
-        converged &= np.max(np.abs(g), axis=0) <= 1e-6 * curvature
-    distinct: list[list[float]] = []
-    for k in np.flatnonzero(converged):
-        point = list(map(float, x[:, k]))
-        if not any(_close(point, other, 1e-6) for other in distinct):
-            distinct.append(point)
-    return distinct
-
-
-def _scalar_starts(starts: list[list[float]]) -> list[list[float]]:
-    """Without numpy functions: hand a few starts straight to the mpmath polish."""
-    return starts[: max(20, len(starts) // 20)]
-
-
-def _numpy_functions(grad: Sequence[Any], hess: Sequence[Sequence[Any]], variables: Sequence[Any]) -> tuple[Any, Any]:
-    import numpy as np
-    import sympy as sp
-
-    g_raw = sp.lambdify([list(variables)], list(grad), modules="numpy", dummify=True)
-    h_raw = sp.lambdify([list(variables)], [list(r) for r in hess], modules="numpy", dummify=True)
-    n = len(variables)
-
-    def g_fn(x: Any) -> Any:
-        values = g_raw(x)
-        return np.array([np.broadcast_to(np.asarray(v, dtype=float), x.shape[1:]) for v in values])
-
-    def h_fn(x: Any) -> Any:
-        values = h_raw(x)
-        return np.array(
-            [[np.broadcast_to(np.asarray(values[i][j], dtype=float), x.shape[1:]) for j in range(n)] for i in range(n)]
-        )
-
-    return g_fn, h_fn

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 from typing import Any
 
@@ -32,6 +32,11 @@ class Taylor:
 
     ``coefficients`` maps each exponent tuple α (one exponent per variable)
     to ∂^α f(a)/α!, every α with |α| ≤ ``order`` (zeros included), by degree.
+    The forms renderers show are computed once, when the polynomial is made:
+    ``value`` f(a), ``gradient`` ∇f(a) (order ≥ 1), ``hessian`` ∇²f(a)
+    (order ≥ 2), ``displacement`` x − a, ``degree_parts`` (the homogeneous
+    part of each degree, in powers of x − a), ``structured`` (their sum, to
+    print with ``order='none'``) and ``polynomial`` (expanded in the variables).
     """
 
     order: int
@@ -39,25 +44,58 @@ class Taylor:
     at: tuple[tuple[Any, Any], ...]  # (symbol, value), variables then parameters
     coefficients: tuple[tuple[tuple[int, ...], Any], ...]
     problems: tuple[Problem, ...] = ()
+    value: Any = field(init=False)
+    gradient: tuple[Any, ...] = field(init=False)
+    hessian: tuple[tuple[Any, ...], ...] = field(init=False)
+    displacement: tuple[Any, ...] = field(init=False)
+    degree_parts: tuple[Any, ...] = field(init=False)
+    structured: Any = field(init=False)
+    polynomial: Any = field(init=False)
+
+    def __post_init__(self) -> None:
+        import sympy as sp
+
+        n = len(self.variables)
+        first = self.derivative_values(1)
+        second = self.derivative_values(2)
+        unit = [tuple(int(i == k) for i in range(n)) for k in range(n)]
+        displacement = tuple(
+            v if a == 0 else sp.Add(v, -a, evaluate=False) for v, a in zip(self.variables, self.center)
+        )
+        computed = {
+            "value": self.derivative_values(0)[(0,) * n],
+            "gradient": tuple(first[u] for u in unit) if self.order >= 1 else (),
+            "hessian": tuple(
+                tuple(second[tuple(a + b for a, b in zip(r, c))] for c in unit) for r in unit
+            ) if self.order >= 2 else (),
+            "displacement": displacement,
+        }
+        for name, value in computed.items():
+            object.__setattr__(self, name, value)
+        parts = tuple(self._degree_part(k) for k in range(self.order + 1))
+        object.__setattr__(self, "degree_parts", parts)
+        nonzero = [p for p in parts if p != 0]
+        terms = [t for p in nonzero for t in (p.args if isinstance(p, sp.Add) else (p,))]
+        if not terms:
+            structured = sp.S.Zero
+        else:
+            structured = terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
+        object.__setattr__(self, "structured", structured)
+        object.__setattr__(self, "polynomial", sp.expand(structured.doit()))
 
     @property
     def center(self) -> tuple[Any, ...]:
         values = dict(self.at)
         return tuple(values[v] for v in self.variables)
 
-    def displacement(self) -> tuple[Any, ...]:
-        """``x − a`` for each variable, unevaluated so it prints as written."""
-        import sympy as sp
-
-        return tuple(
-            v if a == 0 else sp.Add(v, -a, evaluate=False) for v, a in zip(self.variables, self.center)
-        )
-
     def degree_part(self, k: int) -> Any:
         """The homogeneous part of degree ``k``, in powers of ``x − a`` (unevaluated)."""
+        return self.degree_parts[k]
+
+    def _degree_part(self, k: int) -> Any:
         import sympy as sp
 
-        d = self.displacement()
+        d = self.displacement
         terms = []
         for powers, c in self.coefficients:
             if sum(powers) != k or c == 0:
@@ -69,24 +107,6 @@ class Taylor:
         if not terms:
             return sp.S.Zero
         return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
-
-    @property
-    def structured(self) -> Any:
-        """The polynomial by degree, in powers of ``x − a`` (print with ``order='none'``)."""
-        import sympy as sp
-
-        parts = [p for p in (self.degree_part(k) for k in range(self.order + 1)) if p != 0]
-        if not parts:
-            return sp.S.Zero
-        terms = [t for p in parts for t in (p.args if isinstance(p, sp.Add) else (p,))]
-        return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
-
-    @property
-    def polynomial(self) -> Any:
-        """The polynomial expanded in the variables."""
-        import sympy as sp
-
-        return sp.expand(self.structured.doit())
 
     def derivative_values(self, k: int) -> dict[tuple[int, ...], Any]:
         """∂^α f(a) (not divided by α!) for |α| = k."""

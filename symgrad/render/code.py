@@ -4,20 +4,24 @@
 :func:`symgrad.codegen.generate`; the function name comes from ``--name``
 (default ``f``). A job read from stdin line N adds ``_N`` (``grad_f_3``), so
 the functions of all lines can live in one file. The renderers are made on
-first use, one per language.
+first use, one per language; codegen is imported only then.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..codegen import generate
-from ..jobs import Job
 from .options import CODE_FORMATS, RenderOptions
+
+if TYPE_CHECKING:
+    from ..jobs import Job
 
 
 def _renderer(language: str) -> Callable[[Job, RenderOptions], str]:
     def render(job: Job, options: RenderOptions) -> str:
+        from ..codegen import generate
+
         name = options.name or "f"
         if job.line is not None:
             name = f"{name}_{job.line}"

@@ -12,23 +12,36 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import TYPE_CHECKING, Any
 
-from ..jobs import Job
 from ..results import plain
-from .common import entries, symbolic_text
+from .common import Printer, entries, symbolic_text
 from .options import RenderOptions
 
+if TYPE_CHECKING:
+    from ..jobs import Job
+    from ..results import PointValues
 
-def render_csv(job: Job, options: RenderOptions) -> str:
-    d = job.derivatives
-    named = list(entries(d))
-    symbols = [s.name for s in (*d.variables, *d.parameters)]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(symbols + [name for name, _ in named])
-    for values in job.points:
+
+class CsvPrinter(Printer):
+    """A job as rows: a header, then one row per point."""
+
+    def _render_Job(self, job: Job) -> list[list[str]]:
+        d = job.derivatives
+        named = list(entries(d))
+        symbols = [s.name for s in (*d.variables, *d.parameters)]
+        rows = [symbols + [name for name, _ in named]]
+        rows += [self.render(values) for values in job.points]
+        if not job.points:
+            rows.append([""] * len(symbols) + [symbolic_text(e) for _, e in named])
+        return rows
+
+    def _render_PointValues(self, values: PointValues) -> list[str]:
         row = map(plain, [v for _, v in values.at] + [v for _, v in entries(values)])
-        writer.writerow([repr(v) if isinstance(v, float) else str(v) for v in row])
-    if not job.points:
-        writer.writerow([""] * len(symbols) + [symbolic_text(e) for _, e in named])
+        return [repr(v) if isinstance(v, float) else str(v) for v in row]
+
+
+def render_csv(result: Any, options: RenderOptions) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(CsvPrinter(options).render(result))
     return out.getvalue().rstrip("\n")

@@ -1,14 +1,26 @@
-"""JSON in the schema of SPEC.md (stable: keys are added, never renamed)."""
+"""JSON in the schema of SPEC.md (stable: keys are added, never renamed).
+
+Each result type is written by its ``_render_<Type>`` method as Python
+data; :func:`render_json` dumps a job as one line, so several jobs form
+JSON Lines.
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..jobs import Job
 from ..results import plain
-from .common import symbolic_text
+from .common import Printer, symbolic_text
 from .options import RenderOptions
+
+if TYPE_CHECKING:
+    from ..analysis import Analysis, Directional, Field, Partial
+    from ..analysis.check import CheckReport
+    from ..analysis.critical import CriticalPoint, CriticalReport
+    from ..analysis.taylor import Taylor
+    from ..jobs import Job
+    from ..results import Derivatives, PointValues
 
 
 def _symbolic(matrix: Any) -> Any:
@@ -29,39 +41,144 @@ def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
     return seen[key]
 
 
-def job_document(job: Job) -> dict[str, Any]:
-    """The JSON object of one job, as Python data."""
-    d = job.derivatives
-    doc: dict[str, Any] = {
-        "expressions": [symbolic_text(e) for e in d.exprs],
-        "variables": [v.name for v in d.variables],
-    }
-    if d.is_vector:
-        doc["jacobian"] = _symbolic(d.jacobian)
-    else:
-        doc["gradient"] = _symbolic(d.gradient)
-    if d.hessians is not None:
-        doc["hessian"] = _symbolic(d.hessians if d.is_vector else d.hessians[0])
-    points = []
-    for values in job.points:
-        point: dict[str, Any] = {"at": {sym.name: plain(v) for sym, v in values.at}}
+def _mpplain(value: Any) -> Any:
+    """An mpmath number as a plain value."""
+    import mpmath
+
+    if isinstance(value, mpmath.mpc):
+        return plain(complex(value))
+    return plain(float(value))
+
+
+class JsonPrinter(Printer):
+    """Each result as JSON data (dicts, lists, numbers and strings)."""
+
+    def _render_Job(self, job: Job) -> dict[str, Any]:
+        doc: dict[str, Any] = self.render(job.derivatives)
+        doc["points"] = [self.render(values) for values in job.points]
+        if job.problems:
+            doc["warnings"] = [f"{p.entry} = {p.value}: {p.reason}" for p in job.problems]
+        if job.analysis is not None:
+            doc.update(self.render(job.analysis, doc["points"]))
+        return doc
+
+    def _render_Derivatives(self, d: Derivatives) -> dict[str, Any]:
+        doc: dict[str, Any] = {
+            "expressions": [symbolic_text(e) for e in d.exprs],
+            "variables": [v.name for v in d.variables],
+        }
         if d.is_vector:
+            doc["jacobian"] = _symbolic(d.jacobian)
+        else:
+            doc["gradient"] = _symbolic(d.gradient)
+        if d.hessians is not None:
+            doc["hessian"] = _symbolic(d.hessians if d.is_vector else d.hessians[0])
+        return doc
+
+    def _render_PointValues(self, values: PointValues) -> dict[str, Any]:
+        point: dict[str, Any] = {"at": {sym.name: plain(v) for sym, v in values.at}}
+        if values.is_vector:
             point["jacobian"] = _numeric(values.jacobian)
         else:
             point["gradient"] = _numeric(values.gradient)
         if values.hessians is not None:
-            point["hessian"] = _numeric(values.hessians if d.is_vector else values.hessians[0])
-        points.append(point)
-    doc["points"] = points
-    if job.problems:
-        doc["warnings"] = [f"{p.entry} = {p.value}: {p.reason}" for p in job.problems]
-    if job.analysis is not None:
-        from .analysis import extend_json  # only when an analysis option was given
+            point["hessian"] = _numeric(values.hessians if values.is_vector else values.hessians[0])
+        return point
 
-        extend_json(job, doc)
+    def _render_Analysis(self, a: Analysis, points: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+        """The analysis keys of a job's object; each field's values join ``points``."""
+        doc: dict[str, Any] = {}
+        for field in a.fields:
+            doc[field.key] = self.render(field)
+            for point, value in zip(points or (), field.points):
+                point[field.key] = _numeric(value)
+        if a.taylor:
+            doc["taylor"] = [self.render(t) for t in a.taylor]
+        if a.critical is not None:
+            doc.update(self.render(a.critical))
+        if a.check is not None:
+            doc["check"] = self.render(a.check)
+        return doc
+
+    def _render_Field(self, field: Field) -> Any:
+        return _symbolic(field.value)
+
+    def _render_Directional(self, field: Directional) -> Any:
+        return {
+            "direction": [symbolic_text(c) for c in field.direction],
+            "normalised": True,
+            "derivative": _symbolic(field.value),
+        }
+
+    def _render_Partial(self, field: Partial) -> Any:
+        return {"wrt": [v.name for v in field.wrt], "name": field.label, "expression": _symbolic(field.value)}
+
+    def _render_Taylor(self, t: Taylor) -> dict[str, Any]:
+        return {
+            "at": {s.name: plain(v) for s, v in t.at},
+            "order": t.order,
+            "polynomial": symbolic_text(t.polynomial),
+            "terms": [
+                {"powers": list(powers), "coefficient": plain(c)} for powers, c in t.coefficients if c != 0
+            ],
+        }
+
+    def _render_CriticalReport(self, report: CriticalReport) -> dict[str, Any]:
+        return {
+            "critical_points": [self.render(p) for p in report.points],
+            "critical_search": {
+                "exact": report.exact_outcome,
+                "newton": report.newton_used,
+                "box": list(report.box),
+            },
+        }
+
+    def _render_CriticalPoint(self, p: CriticalPoint) -> dict[str, Any]:
+        import sympy as sp
+
+        if p.isolated:
+            at = {name: decimal for (name, _), decimal in zip(p.at, p.decimals)}
+        else:
+            at = {name: symbolic_text(v) for name, v in p.at}
+        return {
+            "at": at,
+            "exact": {name: symbolic_text(v) for name, v in p.at} if p.exact else None,
+            "kind": p.kind,
+            "method": p.method,
+            "value": _mpplain(p.value) if not isinstance(p.value, sp.Basic) else symbolic_text(p.value),
+            "eigenvalues": [_mpplain(e) for e in p.eigenvalues],
+        }
+
+    def _render_CheckReport(self, report: CheckReport) -> dict[str, Any]:
+        return {
+            "tolerance": report.tolerance,
+            "passed": report.passed,
+            "points": [
+                {
+                    "at": {name: plain(v) for name, v in p.at},
+                    "random": p.random,
+                    "entries": [
+                        {
+                            "entry": e.entry,
+                            "symbolic": _mpplain(e.symbolic),
+                            "numeric": _mpplain(e.numeric),
+                            "relative_error": plain(e.relative_error),
+                            "ok": e.ok,
+                        }
+                        for e in p.entries
+                    ],
+                }
+                for p in report.points
+            ],
+        }
+
+
+def job_document(job: Job) -> dict[str, Any]:
+    """The JSON object of one job, as Python data."""
+    doc: dict[str, Any] = JsonPrinter().render(job)
     return doc
 
 
-def render_json(job: Job, options: RenderOptions) -> str:
-    """One job as one line of JSON, so several jobs form JSON Lines."""
-    return json.dumps(job_document(job), ensure_ascii=False)
+def render_json(result: Any, options: RenderOptions) -> str:
+    """One job (or any one result) as one line of JSON."""
+    return json.dumps(JsonPrinter(options).render(result), ensure_ascii=False)

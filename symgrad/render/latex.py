@@ -34,12 +34,17 @@ Expressions are printed by SymPy's LaTeX printer (so ``alpha`` is
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..jobs import Job
+from .. import labels
+from .latex_analysis import AnalysisLatex
 from .memo import MemoPrinter
 from .names import ascii_name
 from .options import RenderOptions
+
+if TYPE_CHECKING:
+    from ..jobs import Job
+    from ..results import Derivatives, PointValues
 
 #: Longest entry (estimated printed characters) kept on one line.
 LONG_ENTRY = 60
@@ -51,13 +56,16 @@ _DELIMITERS = {"bmatrix": ("[", "]"), "pmatrix": ("(", ")"), "vmatrix": ("|", "|
 STANDALONE_HEAD = "\\documentclass{article}\n\\usepackage{amsmath}\n\\allowdisplaybreaks\n\\begin{document}\n"
 STANDALONE_TAIL = "\n\\end{document}"
 
+_PRINTER: list[Any] = []
+
 
 def _printer_class() -> Any:
+    """SymPy's LaTeX printer with round-trip floats and ASCII spellings of names (made once)."""
+    if _PRINTER:
+        return _PRINTER[0]
     from sympy.printing.latex import LatexPrinter
 
     class Printer(MemoPrinter, LatexPrinter):  # type: ignore[misc]
-        """SymPy's LaTeX printer with round-trip floats."""
-
         def _print_Float(self, expr: Any) -> str:
             text = repr(float(expr))
             if "e" in text:
@@ -65,6 +73,12 @@ def _printer_class() -> Any:
                 return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
             return text
 
+        def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
+            if not expr.name.isascii():
+                return _unicode_name(expr.name)
+            return str(super()._print_Symbol(expr, style=style))
+
+    _PRINTER.append(Printer)
     return Printer
 
 
@@ -90,29 +104,35 @@ def printed_width(tex: str) -> int:
     return len(re.sub(r"[{}\s]", "", tex))
 
 
-class _Tex:
-    """Prints one job's pieces with one printer and one set of options."""
+class TexPrinter(AnalysisLatex):
+    """Prints one job's pieces with one SymPy printer and one set of options.
 
-    def __init__(self, job: Job, options: RenderOptions):
+    The function's name, the variables and whether derivatives are written
+    with ``d`` (one variable) are set by the :class:`Derivatives` being
+    printed (:meth:`use`); each result type has its ``_render_<Type>``,
+    which returns lines of the ``align*`` block.
+    """
+
+    def __init__(self, options: RenderOptions | None = None):
         import sympy as sp
 
-        d = job.derivatives
+        super().__init__(options)
         self.sp = sp
-        self.job = job
-        self.options = options
-        symbols = {s for e in d.exprs for s in e.free_symbols} | set(d.variables)
-        names = {s: _unicode_name(s.name) for s in symbols if not s.name.isascii()}
-        self.printer = _printer_class()({"symbol_names": names})
+        self.printer = _printer_class()({})
+        self.vars: list[str] = []
+        self.single = False
+        self.name = self.tex(sp.Symbol(self.options.name or "f"))
+        self.parts = [self.name]
+        self.table_points: Any = ()  # the points of a job in the table style
+
+    def use(self, d: Derivatives) -> None:
+        """Name things as for the function of ``d``."""
+        sp = self.sp
         self.vars = [self.tex(v) for v in d.variables]
         self.single = len(d.variables) == 1
-        self.d = "d" if self.single else r"\partial"
-        base = options.name or ("F" if d.is_vector else "f")
-        self.name = self.tex(sp.Symbol(base))
-        if d.is_vector:
-            low = options.name or "f"
-            self.parts = [self.tex(sp.Symbol(f"{low}_{k + 1}")) for k in range(len(d.exprs))]
-        else:
-            self.parts = [self.name]
+        self.name = self.tex(sp.Symbol(self.options.name or ("F" if d.is_vector else "f")))
+        low = self.options.name or "f"
+        self.parts = [self.tex(sp.Symbol(labels.function(c, low))) for c in d.components()] if d.is_vector else [self.name]
 
     def tex(self, value: Any) -> str:
         return str(self.printer.doprint(value))
@@ -176,108 +196,102 @@ class _Tex:
     def column(self, values: Any) -> str:
         return self.matrix([(v,) for v in values])
 
-    # -- names of derivatives ----------------------------------------------
+    # -- names ---------------------------------------------------------------
 
-    def first(self, f: str, j: int) -> str:
-        return rf"\frac{{{self.d} {f}}}{{{self.d} {self.vars[j]}}}"
+    def label(self, component: int | None, wrt: Any) -> str:
+        """``\\frac{\\partial f}{\\partial x}`` for an entry (variables' indices ``wrt``)."""
+        f = self.parts[component or 0]
+        return labels.derivative(f, [self.vars[k] for k in wrt], "latex", ordinary=self.single)
 
-    def second(self, f: str, i: int, j: int) -> str:
-        d = self.d
-        if i == j:
-            return rf"\frac{{{d}^{{2}} {f}}}{{{d} {self.vars[i]}^{{2}}}}"
-        return rf"\frac{{{d}^{{2}} {f}}}{{{d} {self.vars[i]} {d} {self.vars[j]}}}"
+    def labelled(self, values: Any) -> list[tuple[str, Any]]:
+        """(LaTeX label, value) for every entry of derivatives or values at a point."""
+        return [(self.label(e.component, e.wrt), e.value) for e in values.entries()]
 
-    def first_entries(self, gradient: Any, jacobian: Any) -> list[tuple[str, Any]]:
-        rows = jacobian if jacobian is not None else (gradient,)
-        return [(self.first(f, j), v) for f, row in zip(self.parts, rows) for j, v in enumerate(row)]
-
-    def second_entries(self, hessians: Any) -> list[tuple[str, Any]]:
-        n = len(self.vars)
-        return [
-            (self.second(f, i, j), h[i][j])
-            for f, h in zip(self.parts, hessians)
-            for i in range(n)
-            for j in range(i, n)
-        ]
-
-    def at(self, values: Any) -> str:
-        return r",\ ".join(f"{self.tex(sym)}={self.tex(v)}" for sym, v in values.at)
+    def at(self, at: Any) -> str:
+        """``x=1,\\ y=2`` for (symbol or name, value) pairs."""
+        sp = self.sp
+        return r",\ ".join(
+            f"{self.tex(sp.Symbol(s) if isinstance(s, str) else s)}={self.tex(v)}" for s, v in at
+        )
 
     # -- the whole job -------------------------------------------------------
 
-    def definition(self) -> list[str]:
-        d = self.job.derivatives
+    def _render_Job(self, job: Job) -> list[str]:
+        self.use(job.derivatives)
+        d = job.derivatives
         lhs = f"{self.name}({', '.join(self.vars)})"
         if d.is_vector:
-            return [rf"{lhs} &= {self.column(d.exprs)}"]
-        return [self.equation(lhs, d.exprs[0])]
+            lines = [rf"{lhs} &= {self.column(d.exprs)}"]
+        else:
+            lines = [self.equation(lhs, d.exprs[0])]
+        lines += self.render(d)
+        if self.options.latex_style == "table":
+            self.table_points = job.points
+        else:
+            for values in job.points:
+                lines += self.render(values)
+        if job.analysis is not None:
+            lines += self.render(job.analysis)
+        return lines
 
-    def vector_lines(self, gradient: Any, jacobian: Any, hessians: Any, at: str = "") -> list[str]:
+    def _render_Derivatives(self, d: Derivatives) -> list[str]:
+        return self.body(d)
+
+    def _render_PointValues(self, values: PointValues) -> list[str]:
+        return self.body(values, self.at(values.at))
+
+    def body(self, values: Any, at: str = "") -> list[str]:
+        if self.options.latex_style == "vector":
+            return self.vector_lines(values, at)
+        return self.component_lines(values, at)
+
+    def vector_lines(self, values: Any, at: str = "") -> list[str]:
         if at:
             at = rf"\big|_{{{at}}}"
         lines = []
-        if jacobian is not None:
-            lines.append(rf"J_{{{self.name}}}{at} &= {self.matrix(jacobian)}")
+        if values.jacobian is not None:
+            lines.append(rf"J_{{{self.name}}}{at} &= {self.matrix(values.jacobian)}")
         elif self.single:  # one variable: d f/d x, not a 1-vector
-            lines.append(self.equation(self.first(self.name, 0) + at, gradient[0]))
+            lines.append(self.equation(self.label(None, (0,)) + at, values.gradient[0]))
         else:
-            lines.append(rf"\nabla {self.name}{at} &= {self.column(gradient)}")
-        for f, h in zip(self.parts, hessians or ()):
-            if self.single and jacobian is None:
-                lines.append(self.equation(self.second(f, 0, 0) + at, h[0][0]))
+            lines.append(rf"\nabla {self.name}{at} &= {self.column(values.gradient)}")
+        for c, h in zip(values.components(), values.hessians or ()):
+            if self.single and values.jacobian is None:
+                lines.append(self.equation(self.label(c, (0, 0)) + at, h[0][0]))
             else:
-                lines.append(rf"\nabla^{{2}} {f}{at} &= {self.matrix(h)}")
+                lines.append(rf"\nabla^{{2}} {self.parts[c or 0]}{at} &= {self.matrix(h)}")
         return lines
 
-    def component_lines(self, gradient: Any, jacobian: Any, hessians: Any, at: str = "") -> list[str]:
-        entries = self.first_entries(gradient, jacobian)
-        if hessians is not None:
-            entries += self.second_entries(hessians)
+    def component_lines(self, values: Any, at: str = "") -> list[str]:
+        entries = self.labelled(values)
         if at:
             return [self.equation(rf"\left.{lhs}\right|_{{{at}}}", v) for lhs, v in entries]
         return [self.equation(lhs, v) for lhs, v in entries]
 
-    def table(self) -> str:
+    def table(self, points: Any) -> str:
         """The values at every point: one row per point, one column per symbol and entry."""
-        points = self.job.points
         symbols = [sym for sym, _ in points[0].at]
-        first = points[0]
-        heads = [self.tex(s) for s in symbols]
-        heads += [lhs for lhs, _ in self.first_entries(first.gradient, first.jacobian)]
-        if first.hessians is not None:
-            heads += [lhs for lhs, _ in self.second_entries(first.hessians)]
+        heads = [self.tex(s) for s in symbols] + [lhs for lhs, _ in self.labelled(points[0])]
         rows = []
         for values in points:
-            cells = [self.tex(v) for _, v in values.at]
-            cells += [self.tex(v) for _, v in self.first_entries(values.gradient, values.jacobian)]
-            if values.hessians is not None:
-                cells += [self.tex(v) for _, v in self.second_entries(values.hessians)]
+            cells = [self.tex(v) for _, v in values.at] + [self.tex(e.value) for e in values.entries()]
             rows.append(" & ".join(cells))
         spec = "c" * len(symbols) + "|" + "c" * (len(heads) - len(symbols))
         head = " & ".join(heads) + " \\\\ \\hline\n"
         return "\\[\n\\begin{array}{" + spec + "}\n" + head + " \\\\\n".join(rows) + "\n\\end{array}\n\\]"
 
-    def render(self) -> str:
-        d = self.job.derivatives
-        style = self.options.latex_style
-        lines = self.definition()
-        body = self.vector_lines if style == "vector" else self.component_lines
-        lines += body(d.gradient, d.jacobian, d.hessians)
-        if style != "table":
-            for values in self.job.points:
-                lines += body(values.gradient, values.jacobian, values.hessians, self.at(values))
-        if self.job.analysis is not None:
-            from .analysis import latex_lines  # only when an analysis option was given
-
-            lines += latex_lines(self.job)
-        text = "\\begin{align*}\n" + " \\\\\n".join(lines) + "\n\\end{align*}"
-        if style == "table" and self.job.points:
-            text += "\n" + self.table()
+    def document(self, result: Any) -> str:
+        """The ``align*`` block of ``result`` (then, in the table style, a job's points as a table)."""
+        self.table_points = ()
+        text = "\\begin{align*}\n" + " \\\\\n".join(self.render(result)) + "\n\\end{align*}"
+        if self.table_points:
+            text += "\n" + self.table(self.table_points)
         return text
 
 
-def render_latex(job: Job, options: RenderOptions) -> str:
-    text = _Tex(job, options).render()
+def render_latex(result: Any, options: RenderOptions) -> str:
+    """A job (or any one result) as an ``align*`` block, or a whole document."""
+    text = TexPrinter(options).document(result)
     if options.standalone:
         return STANDALONE_HEAD + text + STANDALONE_TAIL
     return text

@@ -16,17 +16,21 @@ fold ends with a note saying what was left out.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
 from .. import labels
-from ..jobs import Job
 from ..results import plain
 from .common import point_text, symbolic_text
 from .options import RenderOptions
+from .pretty_analysis import AnalysisPretty, drawn
+
+if TYPE_CHECKING:
+    from ..jobs import Job
+    from ..results import Derivatives, PointValues
 
 _CONSTANT_MEANING = {
     "pi": "π = 3.14159…",
@@ -56,11 +60,7 @@ def _pretty(expr: Any, width: int) -> str:
 
 
 def _equation(label: str, value: Any, width: int) -> Text:
-    import sympy as sp
-
-    rhs = sp.Matrix(value) if isinstance(value, tuple) else value
-    drawn = _pretty(sp.Eq(sp.Symbol(label), rhs, evaluate=False), width)
-    text = Text(drawn, no_wrap=True, overflow="fold")
+    text = drawn(label, value, width)
     text.highlight_regex(rf"^\s*{label.replace('(', '[(]').replace(')', '[)]')}", "bold cyan")
     return text
 
@@ -144,15 +144,7 @@ def _matrix_part(
     return _listing(label, rows, entry_label, symmetric)
 
 
-def _names(job: Job) -> list[str]:
-    d = job.derivatives
-    if not d.is_vector:
-        return ["f"]
-    return [f"f{str(k + 1).translate(_SUBSCRIPTS)}" for k in range(len(d.exprs))]
-
-
-def _header(job: Job) -> list[RenderableType]:
-    d = job.derivatives
+def _header(d: Derivatives) -> list[RenderableType]:
     variables = ", ".join(v.name for v in d.variables)
     info = Text()
     info.append("variables ", style="dim")
@@ -175,18 +167,14 @@ def _header(job: Job) -> list[RenderableType]:
     return notes
 
 
-def _entry_rows(job: Job, values: Any) -> list[tuple[str, str, Any]]:
+def _entry_rows(values: PointValues) -> list[tuple[str, str, Any]]:
     """(pretty label, entry key, value) for every entry at a point."""
-    variables = [v.name for v in job.derivatives.variables]
-    return [
-        (
-            labels.derivative(labels.function(e.component, style="pretty"),
-                              [variables[k] for k in e.wrt], "pretty"),
-            e.key,
-            e.value,
-        )
-        for e in values.entries()
-    ]
+    return [(_label(values.variable_names, e.component, e.wrt), e.key, e.value) for e in values.entries()]
+
+
+def _label(variables: Any, component: int | None, wrt: Any) -> str:
+    """``∂f/∂x``, ``∂²f₂/∂x∂y``: the pretty name of one entry."""
+    return labels.derivative(labels.function(component, style="pretty"), [variables[k] for k in wrt], "pretty")
 
 
 def _decimal(value: Any) -> str:
@@ -199,19 +187,19 @@ def _decimal(value: Any) -> str:
     return f"≈ {p:.12g}"
 
 
-def _point_table(job: Job, values: Any, width: int, full: bool = False) -> RenderableType:
-    table = _table(job, values, width, full)
-    left_out = len(_entry_rows(job, values)) - MAX_TABLE_ROWS
+def _point_table(values: PointValues, width: int, full: bool = False) -> RenderableType:
+    table = _table(values, width, full)
+    left_out = len(_entry_rows(values)) - MAX_TABLE_ROWS
     if full or left_out <= 0:
         return table
     return Group(table, _note(f"{left_out:,} more entries not shown; {_FULL_HINT}"))
 
 
-def _table(job: Job, values: Any, width: int, full: bool) -> Table:
+def _table(values: PointValues, width: int, full: bool) -> Table:
     import sympy as sp
 
     table = Table(title=f"at {point_text(values, ', ')}", title_justify="left", title_style="bold")
-    rows = _entry_rows(job, values)
+    rows = _entry_rows(values)
     if not full:
         rows = rows[:MAX_TABLE_ROWS]
     decimals = [_decimal(value) for _, _, value in rows]
@@ -228,43 +216,50 @@ def _table(job: Job, values: Any, width: int, full: bool) -> Table:
     return table
 
 
-def render_pretty(job: Job, options: RenderOptions) -> RenderableType:
-    d = job.derivatives
-    width = options.width
-    full = options.full
-    names = _names(job)
-    variables = [v.name for v in d.variables]
-    shown = variables if full or len(variables) <= MAX_DRAWN_SIDE else [variables[0], "…", variables[-1]]
-    args = ", ".join(shown)
-    parts: list[RenderableType] = []
-    if d.is_vector:
-        parts.append(_matrix_part(f"F({args})", d.exprs, width, full, lambda i, _: names[i]))
-    else:
-        parts.append(_scalar(f"f({args})", d.exprs[0], width, full))
-    parts += _header(job)
-    parts.append(Text(""))
-    if d.is_vector:
+class PrettyPrinter(AnalysisPretty):
+    """Each result as Rich renderables (a list of parts, grouped by :func:`render_pretty`)."""
 
-        def first(i: int, j: int) -> str:
-            return f"∂{names[i]}/∂{variables[j]}"
+    def _render_Job(self, job: Job) -> list[RenderableType]:
+        parts: list[RenderableType] = self.render(job.derivatives)
+        for values in job.points:
+            parts.append(Text(""))
+            parts.append(self.render(values))
+        if job.analysis is not None:
+            parts += self.render(job.analysis, job.derivatives)
+        return parts
 
-        parts.append(_matrix_part("J_F", d.jacobian, width, full, first))
-    else:
-        parts.append(_matrix_part("∇f", d.gradient, width, full, lambda i, _: f"∂f/∂{variables[i]}"))
-    if d.hessians is not None:
-        for f, h in zip(names, d.hessians):
+    def _render_Derivatives(self, d: Derivatives) -> list[RenderableType]:
+        width = self.options.width
+        full = self.options.full
+        variables = [v.name for v in d.variables]
+        shown = variables if full or len(variables) <= MAX_DRAWN_SIDE else [variables[0], "…", variables[-1]]
+        args = ", ".join(shown)
+        names = [labels.function(c, style="pretty") for c in d.components()]
+        parts: list[RenderableType] = []
+        if d.is_vector:
+            parts.append(_matrix_part(f"F({args})", d.exprs, width, full, lambda i, _: names[i]))
+        else:
+            parts.append(_scalar(f"f({args})", d.exprs[0], width, full))
+        parts += _header(d)
+        parts.append(Text(""))
+        if d.is_vector:
+            parts.append(_matrix_part("J_F", d.jacobian, width, full, lambda i, j: _label(variables, i, (j,))))
+        else:
+            parts.append(_matrix_part("∇f", d.gradient, width, full, lambda i, _: _label(variables, None, (i,))))
+        for c, f, h in zip(d.components(), names, d.hessians or ()):
 
-            def second(i: int, j: int, f: str = f) -> str:
-                a, b = variables[i], variables[j]
-                return f"∂²{f}/∂{a}²" if i == j else f"∂²{f}/∂{a}∂{b}"
+            def second(i: int, j: int, c: int | None = c) -> str:
+                return _label(variables, c, (i, j))
 
             parts.append(Text(""))
             parts.append(_matrix_part(f"∇²{f}", h, width, full, second, symmetric=True))
-    for values in job.points:
-        parts.append(Text(""))
-        parts.append(_point_table(job, values, width, full))
-    if job.analysis is not None:
-        from .analysis import pretty_parts  # only when an analysis option was given
+        return parts
 
-        parts += pretty_parts(job, width)
-    return Group(*parts)
+    def _render_PointValues(self, values: PointValues) -> RenderableType:
+        return _point_table(values, self.options.width, self.options.full)
+
+
+def render_pretty(result: Any, options: RenderOptions) -> RenderableType:
+    """A job (or any one result) as one Rich renderable."""
+    parts = PrettyPrinter(options).render(result)
+    return Group(*parts) if isinstance(parts, list) else parts

@@ -6,25 +6,124 @@
     df/dx(x=1,y=2,z=3) = 2
 
 Keys have no spaces, so ``grep``/``awk -F' = '`` split lines reliably. A
-Hessian is listed as its upper triangle (it is symmetric).
+Hessian is listed as its upper triangle (it is symmetric). Each result type
+is written by its ``_render_<Type>`` method, as a list of lines.
 """
 
 from __future__ import annotations
 
-from ..jobs import Job
-from .common import entries, function_names, point_text, symbolic_text, value_text
+from typing import TYPE_CHECKING, Any
+
+from .. import labels
+from .common import (
+    Printer,
+    coordinate_text,
+    critical_summary,
+    eigen_text,
+    entries,
+    mp_value_text,
+    number_text,
+    point_text,
+    symbolic_text,
+    value_text,
+    where,
+)
 from .options import RenderOptions
 
+if TYPE_CHECKING:
+    from ..analysis import Analysis, Field, Partial
+    from ..analysis.check import CheckReport
+    from ..analysis.critical import CriticalReport
+    from ..analysis.taylor import Taylor
+    from ..jobs import Job
+    from ..results import Derivatives, PointValues
 
-def render_text(job: Job, options: RenderOptions) -> str:
-    d = job.derivatives
-    lines = [f"{f} = {symbolic_text(e)}" for f, e in zip(function_names(job), d.exprs)]
-    lines += [f"{name} = {symbolic_text(e)}" for name, e in entries(d)]
-    for values in job.points:
-        where = point_text(values)
-        lines += [f"{name}({where}) = {value_text(v)}" for name, v in entries(values)]
-    if job.analysis is not None:
-        from .analysis import text_lines  # only when an analysis option was given
 
-        lines += text_lines(job)
-    return "\n".join(lines)
+class TextPrinter(Printer):
+    """Each result as ``name = value`` lines."""
+
+    def _render_Job(self, job: Job) -> list[str]:
+        lines: list[str] = self.render(job.derivatives)
+        for values in job.points:
+            lines += self.render(values)
+        if job.analysis is not None:
+            lines += self.render(job.analysis)
+        return lines
+
+    def _render_Derivatives(self, d: Derivatives) -> list[str]:
+        functions = [labels.function(c) for c in d.components()]
+        lines = [f"{f} = {symbolic_text(e)}" for f, e in zip(functions, d.exprs)]
+        return lines + [f"{name} = {symbolic_text(e)}" for name, e in entries(d)]
+
+    def _render_PointValues(self, values: PointValues) -> list[str]:
+        at = point_text(values)
+        return [f"{name}({at}) = {value_text(v)}" for name, v in entries(values)]
+
+    def _render_Analysis(self, a: Analysis) -> list[str]:
+        lines: list[str] = []
+        if a.direction is not None:
+            lines.append(f"direction = [{', '.join(symbolic_text(c) for c in a.direction)}]  (normalised)")
+        for field in a.fields:
+            lines += self.render(field, a.points)
+        for t in a.taylor:
+            lines += self.render(t)
+        if a.critical is not None:
+            lines += self.render(a.critical)
+        if a.check is not None:
+            lines += self.render(a.check)
+        return lines
+
+    def _render_Field(self, field: Field, points: Any = ()) -> list[str]:
+        if isinstance(field.value, tuple):
+            items = [(name, e, [p[k] for p in field.points])
+                     for k, (name, e) in enumerate(zip(field.names, field.value))]
+        else:
+            items = [(self.dispatch("_key_", field), field.value, list(field.points))]
+        lines = []
+        for key, expr, values in items:
+            lines.append(f"{key} = {symbolic_text(expr)}")
+            lines += [f"{key}({where(at)}) = {value_text(v)}" for at, v in zip(points, values)]
+        return lines
+
+    def _key_Field(self, field: Field) -> str:
+        return field.key
+
+    def _key_Partial(self, field: Partial) -> str:
+        return field.label  # d3f/dxdy^2
+
+    def _render_Taylor(self, t: Taylor) -> list[str]:
+        import sympy as sp
+
+        at = where(t.at)
+        return [
+            f"taylor{t.order}({at}) = {sp.sstr(t.structured, order='none')}",
+            f"taylor{t.order}.expanded({at}) = {symbolic_text(t.polynomial)}",
+        ]
+
+    def _render_CriticalReport(self, report: CriticalReport) -> list[str]:
+        lines = [f"critical.summary = {critical_summary(report)}"]
+        for p in report.points:
+            detail = [p.method, f"f={mp_value_text(p.value)}"]
+            if p.eigenvalues:
+                detail.append(f"eigenvalues {eigen_text(p)}")
+            at = ",".join(f"{name}={coordinate_text(v, p.exact)}" for name, v in p.at)
+            lines.append(f"critical({at}) = {p.kind} ({'; '.join(detail)})")
+        return lines
+
+    def _render_CheckReport(self, report: CheckReport) -> list[str]:
+        total = sum(len(p.entries) for p in report.points)
+        verdict = "passed" if report.passed else f"failed ({len(report.failures)} of {total} entries)"
+        lines = [f"check.tolerance = {report.tolerance:g}", f"check = {verdict}"]
+        for p in report.points:
+            at = where(p.at)
+            lines += [
+                f"check.{e.entry}({at}) = {number_text(e.symbolic)} ~ {number_text(e.numeric)} "
+                f"(relative error {e.relative_error:.2e}) {'ok' if e.ok else 'FAILED'}"
+                for e in p.entries
+            ]
+        return lines
+
+
+def render_text(result: Any, options: RenderOptions) -> str:
+    """A job (or any one result) as text lines."""
+    return "\n".join(TextPrinter(options).render(result))

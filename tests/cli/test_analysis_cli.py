@@ -313,7 +313,8 @@ def test_check_far_from_the_origin(cli):
 def test_check_latex_and_pretty(cli, monkeypatch):
     latex = cli("x^2*y", "--check", "--at", "x=1,y=2", "--latex").stdout
     assert r"&\text{check: passed (tolerance 1e-08)}" in latex
-    assert r"\text{df/dx}\big|_{x=1,\ y=2} &= 4.0 \approx 4.0" in latex
+    # each entry is named in LaTeX (d2f/dx^2 inside \text{} did not compile)
+    assert r"\frac{\partial f}{\partial x}\big|_{x=1,\ y=2} &= 4.0 \approx 4.0" in latex
     pretty = cli("x^2*y", "--check", "--at", "x=1,y=2", "-f", "pretty", env={"COLUMNS": "100"}).stdout
     assert "check at x=1, y=2" in pretty
     assert "check passed: all 2 entries within --tol 1e-08" in pretty
@@ -363,7 +364,7 @@ def test_vector_function_laplacian_along_and_diff_in_every_form(cli):
     assert point["derivative"] == [0, 12]
     latex = cli(*args, "--latex").stdout
     assert r"\Delta F &= \begin{bmatrix} 2 y \\ 6 x y \end{bmatrix}" in latex
-    assert r"D_{\hat{u}} F &= J_F \, \hat{u}" in latex
+    assert r"D_{\hat{u}} F &= J_{F} \, \hat{u}" in latex  # J_{F}, as the Jacobian is named
     assert r"\frac{\partial^{3} F}{\partial x \partial y^{2}}" in latex
     pretty = cli(*args, "-f", "pretty", env={"COLUMNS": "100"}).stdout
     assert "ΔF =" in pretty and "D_u F = J·u" in pretty and "∂³F/∂x∂y² =" in pretty

@@ -58,6 +58,16 @@ EXTRA: dict[str, list[str]] = {
     "tiny_and_huge_floats": ["x*y", "--at", "x=1e-300,y=6.02e23"],
     "vector_analysis": ["x^2*y", "x*y^3", "--laplacian", "--along", "3,4", "--diff", "x,y,y",
                         "--at", "x=1,y=2"],
+    # analysis results print with the job's printer: unicode names are spelled in ASCII ...
+    "analysis_unicode": ["α*x^2", "--laplacian", "--at", "x=1,α=2"],
+    "analysis_unicode_all": ["α*x^2*y + β*y", "--wrt", "x,y", "-H", "--check", "--taylor", "3",
+                             "--along", "1,2", "--diff", "x,x,y", "--at", "x=1,y=2,α=2,β=1/2"],
+    "analysis_critical_unicode": ["(θ-1)^2 + φ^2*θ", "--critical"],
+    # ... entries are named in LaTeX, not with text keys (d2f/dx^2 is not LaTeX text) ...
+    "check_hessian": ["x^2*y", "x*y", "-H", "--check", "--at", "x=1,y=2"],
+    # ... and --name and --latex-env reach them
+    "analysis_options": ["x^2*y", "x*y^3", "--laplacian", "--along", "3,4", "--diff", "x,y",
+                         "--at", "x=1,y=2", "--name", "V", "--latex-env", "pmatrix"],
 }
 
 
@@ -176,3 +186,16 @@ def test_readme_picture_script_makes_a_png_from_the_pdf(pdflatex, tmp_path):
     assert len(pixels) == height * (width + 1)
     image = b"".join(pixels[r * (width + 1) + 1 : (r + 1) * (width + 1)] for r in range(height))
     assert min(image) < 100 and max(image) == 255  # ink on white
+
+
+def test_name_and_env_reach_the_analysis(cli):
+    """--name and --latex-env apply to analysis lines as to the derivatives."""
+    out = cli(*EXTRA["analysis_options"], "--latex").stdout
+    analysis = out.split(r"\Delta", 1)[1]  # from the Laplacian on
+    assert r" V &= \begin{pmatrix} 2 y \\ 6 x y \end{pmatrix}" in analysis
+    assert r"D_{\hat{u}} V &= J_{V} \, \hat{u}" in analysis
+    assert r"\frac{\partial^{2} V}{\partial x \partial y} &= \begin{pmatrix}" in analysis
+    assert r"\begin{bmatrix}" not in out
+    scalar = cli("x^2*y", "--taylor", "2", "--at", "x=1,y=0", "--name", "g", "--latex-env", "vmatrix", "--latex")
+    assert r"g(a) + \nabla g(a)^{T} (x - a)" in scalar.stdout
+    assert r"\begin{bmatrix}" not in scalar.stdout and r"\begin{vmatrix} 0 & 1 \end{vmatrix}" in scalar.stdout

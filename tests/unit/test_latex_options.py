@@ -12,7 +12,7 @@ import pytest
 import sympy as sp
 
 from symgrad.jobs import JobSpec, run_job
-from symgrad.render.latex import LONG_ENTRY, _Tex, printed_width, render_latex
+from symgrad.render.latex import LONG_ENTRY, TexPrinter, printed_width, render_latex
 from symgrad.render.options import LATEX_ENVS, RenderOptions
 
 
@@ -135,8 +135,7 @@ def test_long_sum_is_split_at_top_level_signs():
 
 def test_split_terms_join_to_sympys_latex():
     x, y = sp.symbols("x y", real=True)
-    job = run_job(["x"], JobSpec())
-    tex = _Tex(job, RenderOptions())
+    tex = TexPrinter(RenderOptions())
     for expr in [x - y + 2, -x**2 * y + (x + 1) ** 3 - sp.sin(x) * 3, sp.Rational(1, 2) - x / 3 - 4 * y]:
         assert " ".join(tex.terms(expr)) == sp.latex(expr)
 
