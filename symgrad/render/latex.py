@@ -73,6 +73,15 @@ def _printer_class() -> Any:
                 return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
             return text
 
+        #: The terms the next ``_print_Add`` prints (:meth:`TexPrinter.terms`), once.
+        next_terms: list[Any] | None = None
+
+        def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
+            terms, self.next_terms = self.next_terms, None
+            if terms is not None:
+                return terms
+            return list(super()._as_ordered_terms(expr, order=order))
+
         def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
             if not expr.name.isascii():
                 return _unicode_name(expr.name)
@@ -155,20 +164,18 @@ class TexPrinter(AnalysisLatex):
     def terms(self, value: Any) -> list[str]:
         """The top-level terms of a sum as SymPy prints them, each with its sign.
 
-        Joined with spaces they are exactly SymPy's LaTeX of the whole sum.
+        Joined with spaces they are exactly SymPy's LaTeX of the whole sum:
+        each piece is printed by SymPy's own ``_print_Add``, told which terms
+        the sum has (the first alone; any other after a ``1``, whose ``"1 "``
+        is cut off, leaving the sign SymPy chose).
         """
         p = self.printer
+        one = self.sp.S.One
         pieces = []
         for i, term in enumerate(p._as_ordered_terms(value, order=None)):
-            sign = ""
-            if i and term.could_extract_minus_sign():
-                sign, term = "- ", -term
-            elif i:
-                sign = "+ "
-            text = p._print(term)
-            if p._needs_add_brackets(term):
-                text = rf"\left({text}\right)"
-            pieces.append(sign + text)
+            p.next_terms = [term] if i == 0 else [one, term]
+            text = str(p._print_Add(value))
+            pieces.append(text if i == 0 else text[len("1 ") :])
         return pieces
 
     def cell(self, value: Any) -> str:
