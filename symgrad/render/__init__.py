@@ -1,10 +1,15 @@
-"""Renderers: a computed :class:`~symgrad.jobs.Job` -> output.
+"""Renderers: a computed result -> output.
 
-Each format is a function ``render(job, options)``. Every renderer returns a
-``str`` except ``pretty``, which returns a Rich renderable (Rich is
-imported only by the pretty output: pretty.py, points_table.py and the
-pretty parts of analysis.py, inside functions). Renderers are looked up
-lazily so that a JSON run never imports Rich.
+Each format is a function ``render(result, options)``, usually a thin
+wrapper around that format's printer class (:class:`~symgrad.render.common.Printer`),
+which dispatches on the result's type: a :class:`~symgrad.jobs.Job`, or any
+one result in it (derivatives, values at a point, a Taylor polynomial, a
+check report, ...). Every renderer returns a ``str`` except ``pretty``,
+which returns a Rich renderable (Rich is imported only by the pretty output:
+pretty.py, pretty_analysis.py and points_table.py). Renderers are looked up
+lazily so that a JSON run never imports Rich, and what each format supports
+is in one table here (:func:`format_info`), so the command checks it
+without importing any renderer.
 """
 
 from __future__ import annotations

@@ -173,12 +173,6 @@ class JsonPrinter(Printer):
         }
 
 
-def job_document(job: Job) -> dict[str, Any]:
-    """The JSON object of one job, as Python data."""
-    doc: dict[str, Any] = JsonPrinter().render(job)
-    return doc
-
-
 def render_json(result: Any, options: RenderOptions) -> str:
     """One job (or any one result) as one line of JSON."""
     return json.dumps(JsonPrinter(options).render(result), ensure_ascii=False)

@@ -118,9 +118,9 @@ class AnalysisLatex(Printer):
     # -- critical points and checks -----------------------------------------
 
     def _render_CriticalReport(self, report: CriticalReport) -> list[str]:
-        names = ", ".join(self.vars)
         lines = [rf"&\text{{{critical_summary(report)}}}"]
         for p in report.points:
+            names = ", ".join(self.tex(self.sp.Symbol(name)) for name, _ in p.at)
             coords = ", ".join(self.tex(v) if p.exact else f"{float(v):.12g}" for _, v in p.at)
             lines.append(rf"({names}) &= ({coords}) && \text{{{p.kind} ({p.method})}}")
         return lines

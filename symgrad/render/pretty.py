@@ -39,8 +39,6 @@ _CONSTANT_MEANING = {
     "oo": "infinity ∞",
 }
 
-_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
-
 #: A vector or matrix with more rows or columns than this is listed, not drawn.
 MAX_DRAWN_SIDE = 12
 #: Most entries listed for a folded vector or matrix.

@@ -97,3 +97,30 @@ def test_importing_a_renderer_loads_no_calculus(module):
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout == "[]\n"
+
+
+@pytest.mark.parametrize(("fmt", "mark"), [("latex", r"\partial"), ("pretty", "∂"), ("text", "d2f")])
+def test_every_derivative_label_comes_from_labels(fmt, mark, monkeypatch):
+    """With symgrad.labels.derivative replaced, no derivative name is left in any output."""
+    import io
+
+    from rich.console import Console
+
+    import symgrad.labels as labels
+
+    monkeypatch.setattr(labels, "derivative", lambda f, wrt, style="text", ordinary=False: f"<{style} {f}>")
+    jobs = [
+        run_job(["x^2*y", "x*y^3"], JobSpec(hessian=True, points=({"x": "1", "y": "2"},),
+                                         analysis=AnalysisSpec(check=True, laplacian=True, diff="x,y,y"))),
+        run_job(["x^2*y"], JobSpec(hessian=True, points=({"x": "1", "y": "2"},),
+                                   analysis=AnalysisSpec(check=True, diff="x,x", taylor=2))),
+    ]
+    for job in jobs:
+        for style in ("vector", "components", "table"):
+            out = get_renderer(fmt)(job, RenderOptions(latex_style=style))
+            if fmt == "pretty":
+                console = Console(file=io.StringIO(), width=200)
+                console.print(out)
+                out = console.file.getvalue()
+            assert mark not in out
+            assert f"<{fmt}" in out
