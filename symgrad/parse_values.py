@@ -39,7 +39,7 @@ def parse_names(names: str | Iterable[str], option: str = "--wrt") -> tuple[str,
     return tuple(result)
 
 
-def natural_key(name: str) -> tuple[Any, ...]:
+def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
     """Sort key putting ``x2`` before ``x10`` (and ``x01`` before ``x1``: no ties)."""
     parts = re.split(r"(\d+)", name)
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p)
