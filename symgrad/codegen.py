@@ -20,6 +20,9 @@ The ``numpy`` variant is vectorised: arguments may be arrays (broadcast
 together), and every entry, a constant one too, is a full array of the
 broadcast shape, so the result has shape ``(n, *shape)`` (``(m, n, *shape)``,
 ...).
+
+The functions a job needs and their shapes are :mod:`symgrad.codegen_layout`;
+each language's printer and templates are :mod:`symgrad.codegen_languages`.
 """
 
 from __future__ import annotations
@@ -27,13 +30,15 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from math import prod
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .codegen_languages import TABLE, Language, Printer
 from .codegen_layout import Function, functions
 from .errors import SymgradError
 from .names import ascii_name
-from .results import Derivatives
+
+if TYPE_CHECKING:
+    from .results import Derivatives
 
 #: The ``--format`` names of the languages (``--format`` lists them in this order).
 LANGUAGES = tuple(TABLE)
