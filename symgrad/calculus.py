@@ -14,11 +14,14 @@ SymPy for the parts whose derivative depends on the variables being real;
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import engine as engines
 from .parsing import Parsed, parse
 from .results import Derivatives
+
+if TYPE_CHECKING:
+    import sympy as sp
 
 
 def diff(expr: Any, var: Any) -> Any:
@@ -168,13 +171,13 @@ def differentiate(
 
 
 def _parse(
-    formulas: Sequence[Any], wrt: str | Sequence[Any] | None, symbols: str | Iterable[str], real: bool
+    formulas: Sequence[str | sp.Expr], wrt: str | Sequence[Any] | None, symbols: str | Iterable[str], real: bool
 ) -> Parsed:
     return parse(*formulas, wrt=wrt, symbols=symbols, real=real)
 
 
 def gradient(
-    formula: Any,
+    formula: str | sp.Expr,
     *,
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
@@ -193,7 +196,7 @@ def gradient(
 
 
 def hessian(
-    formula: Any,
+    formula: str | sp.Expr,
     *,
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
@@ -209,7 +212,7 @@ def hessian(
 
 
 def jacobian(
-    *formulas: Any,
+    *formulas: str | sp.Expr,
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
     real: bool = True,

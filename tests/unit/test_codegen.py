@@ -25,6 +25,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from symgrad.codegen import LANGUAGES as LANGUAGES_OF_CODEGEN
 from symgrad.codegen import CodegenError, generate
 from symgrad.jobs import JobSpec, run_job
 
@@ -331,6 +332,46 @@ def test_reserved_and_unicode_names_are_renamed(language):
     code = generate(job.derivatives, language, "f")
     assert "renamed:" in code
     assert "α" not in code.split("\n", 1)[1].split("renamed")[1].split("\n", 1)[1]
+
+
+@pytest.mark.parametrize(
+    ("language", "word"),
+    [("python", "async"), ("python", "nonlocal"), ("c", "entry"), ("c", "restrict"), ("rust", "gen"), ("rust", "dyn")],
+)
+def test_the_printers_reserved_words_are_renamed(language, word):
+    # Python's, C's and Rust's keywords are read from SymPy's code printers
+    # (their reserved_words), not kept by hand; "async" is one SymPy misses.
+    job = run_job([f"{word}*x"], JobSpec(wrt=f"x,{word}"))
+    code = generate(job.derivatives, language, "f")
+    assert f"renamed: {word}_ is {word}" in code, code
+
+
+def test_the_language_list_is_the_table_of_languages():
+    from symgrad.codegen_languages import TABLE
+    from symgrad.render.options import CODE_FORMATS
+
+    assert LANGUAGES_OF_CODEGEN == tuple(TABLE) == CODE_FORMATS
+    assert sorted(LANGUAGES) == sorted(LANGUAGES_OF_CODEGEN)
+
+
+def test_codegen_imports_nothing_of_render():
+    # codegen owns its languages and takes ASCII names from symgrad.names:
+    # importing it loads no renderer (render imports codegen, not the reverse).
+    import sys
+
+    probe = "import json, sys, symgrad.codegen; print(json.dumps(sorted(sys.modules)))"
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    modules = json.loads(proc.stdout)
+    assert "symgrad.codegen" in modules
+    assert [m for m in modules if m == "symgrad.render" or m.startswith("symgrad.render.")] == []
+
+
+def test_ascii_name_lives_outside_render_and_is_still_exported_there():
+    from symgrad.names import ascii_name
+    from symgrad.render.names import ascii_name as old_home
+
+    assert old_home is ascii_name
+    assert ascii_name("α_é1") == "alpha_e1"
 
 
 def test_unsupported_function_is_a_clear_error():
