@@ -89,8 +89,6 @@ class AnalysisLatex(Printer):
     # -- Taylor --------------------------------------------------------------
 
     def _render_Taylor(self, t: Taylor) -> list[str]:
-        from .latex import _printer_class
-
         sp = self.sp
         f = self.name
         args = ", ".join(self.tex(v) for v in t.variables)
@@ -100,7 +98,7 @@ class AnalysisLatex(Printer):
             parts.append(rf"{self.matrix([t.gradient])} {column}")
         if t.order >= 2:
             parts.append(rf"\frac{{1}}{{2}} {column}^{{T}} {self.matrix(t.hessian)} {column}")
-        as_written = _printer_class()({"order": "none"})
+        as_written = type(self.printer)({"order": "none"})  # the same printer class, terms as written
         parts += [str(as_written.doprint(p)) for p in t.degree_parts[3:] if p != 0]
         general = rf"{f}(a) + \nabla {f}(a)^{{T}} (x - a)"
         if t.order >= 2:
