@@ -1,5 +1,8 @@
 """Shared fixtures: an in-process CLI runner and golden-file checks.
 
+Shared plain functions (system tools, environments, NumPy files, formula
+builders) are in ``helpers.py`` beside this file.
+
 ``pytest --update-golden`` rewrites the files under ``tests/golden/`` from the
 current output instead of comparing against them. Review every rewritten file
 by hand (``git diff tests/golden``): a golden file is only as good as that
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import OUTPUT_VARIABLES
 from hypothesis import settings
 
 # Property tests draw the same examples on every run by default, so CI is
@@ -28,21 +32,7 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 #: Environment variables that change how symgrad or Rich write output. They
 #: are removed for every in-process run so that the developer's or CI's
 #: environment cannot change what the tests see; a test sets them explicitly.
-OUTPUT_ENV: dict[str, str | None] = {
-    name: None
-    for name in (
-        "FORCE_COLOR",
-        "NO_COLOR",
-        "TTY_COMPATIBLE",
-        "TTY_INTERACTIVE",
-        "COLUMNS",
-        "LINES",
-        "TERM",
-        "COLORTERM",
-        "JUPYTER_COLUMNS",
-        "JUPYTER_LINES",
-    )
-}
+OUTPUT_ENV: dict[str, str | None] = {name: None for name in OUTPUT_VARIABLES}
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
+from helpers import clean_env, symgrad_script
 
 import symgrad.jobs
-
-
-def clean_env():
-    import os
-
-    env = dict(os.environ)
-    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "COLUMNS"):
-        env.pop(name, None)
-    return env
 
 
 def assert_usage_error(result, message):
@@ -285,7 +276,7 @@ def slow_formula() -> str:
 
 
 def test_timeout_is_exit_1_with_one_error_line(tmp_path):
-    exe = shutil.which("symgrad")
+    exe = symgrad_script()
     assert exe is not None
     proc = subprocess.run(
         # SymPy is what is slow on this formula; symengine may finish in time

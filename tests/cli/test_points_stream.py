@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
+from helpers import symgrad_script as script
 
 MiB = 1024 * 1024
 FORMULA = "x**2*y + sin(z)*x"
-
-
-def script() -> str:
-    beside = Path(sys.executable).with_name("symgrad")
-    found = str(beside) if beside.exists() else shutil.which("symgrad")
-    assert found, "the symgrad console script is not installed"
-    return found
 
 
 def point(i: int) -> tuple[float, float, float]:

@@ -12,6 +12,7 @@ import io
 import json
 
 import pytest
+from helpers import log_sum_exp, rosenbrock
 import sympy as sp
 from rich.console import Console
 
@@ -19,15 +20,6 @@ import symgrad
 from symgrad.jobs import JobSpec, run_job
 from symgrad.render import RenderOptions, get_renderer, memo
 from symgrad.render import pretty as pretty_module
-
-
-def rosenbrock(n: int) -> str:
-    return " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n))
-
-
-def log_sum_exp(n: int, m: int) -> str:
-    forms = [" + ".join(f"{(i * 7 + j * 3) % 11 - 5}*x{j}" for j in range(1, n + 1)) for i in range(m)]
-    return "log(" + " + ".join(f"exp({form})" for form in forms) + ")"
 
 
 def entries(derivs):

@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 import pytest
+from helpers import rosenbrock as rosenbrock_text
 import sympy as sp
 
 import symgrad
@@ -40,10 +41,6 @@ def recursion_limit(limit: int):
 def long_inputs(monkeypatch):
     """Lift the 100 kB input limit (a safety limit, not the parser's) for these tests."""
     monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 2_000_000)
-
-
-def rosenbrock_text(n: int) -> str:
-    return " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n))
 
 
 @pytest.mark.parametrize("op, kind", [("+", sp.Add), ("*", sp.Mul)])
