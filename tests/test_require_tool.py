@@ -108,3 +108,23 @@ def test_tests_find_tools_only_through_require_tool():
             if re.search(r"shutil\.which\(|\bwhich\(", line):
                 offenders.append(f"{path.relative_to(HELPERS_DIR)}:{number}: {line.strip()}")
     assert offenders == []
+
+
+@pytest.mark.slow
+def test_slow_cases_are_collected_and_deselected_by_not_slow():
+    """Each case in conftest.SLOW_CASES exists, and ``-m "not slow"`` leaves it out."""
+    from conftest import SLOW_CASES
+
+    root = HELPERS_DIR.parent
+    files = sorted({case.split("::")[0] for case in SLOW_CASES})
+
+    def collected(*options: str) -> set[str]:
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "--collect-only", "-q", *options, *files],
+            cwd=root, capture_output=True, text=True, timeout=600,
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+        return {line for line in run.stdout.splitlines() if "::" in line}
+
+    assert SLOW_CASES <= collected()
+    assert not SLOW_CASES & collected("-m", "not slow")

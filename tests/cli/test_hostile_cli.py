@@ -21,6 +21,9 @@ from pathlib import Path
 import pytest
 from helpers import clean_env, symgrad_script
 
+#: Every test reads the results of one module-wide run of all the cases.
+pytestmark = pytest.mark.slow
+
 ELAPSED_BOUND = 15.0  # seconds
 HARD_TIMEOUT = 120  # seconds; subprocess.run kills the process after this
 

@@ -145,6 +145,7 @@ def test_amsmath_matrix_limit_is_real(pdflatex, tmp_path):
     assert run.returncode != 0
 
 
+@pytest.mark.slow
 def test_readme_picture_script_makes_a_png_from_the_pdf(pdflatex, tmp_path):
     """examples/latex_png.py (the README's picture) runs: pdflatex, pdftoppm, PNG."""
     import struct

@@ -956,6 +956,7 @@ def test_special_points_agree_with_at(cli, formula, at, expected):
             assert g == float(e)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".npy"])
 def test_output_onto_the_input_file_is_refused(tmp_path, suffix):
     import subprocess

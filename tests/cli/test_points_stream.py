@@ -79,6 +79,7 @@ def run_stream(rows: int, sample_every: int = 997) -> tuple[int, dict[int, list[
 
 
 @pytest.mark.slow
+@pytest.mark.slow
 def test_large_stream_through_stdin_in_flat_memory():
     rows = 200_000
     count, samples, peak, stderr = run_stream(rows)

@@ -3,6 +3,7 @@
 import json
 import subprocess
 
+import pytest
 from click.testing import CliRunner
 from helpers import symgrad_script
 
@@ -17,6 +18,7 @@ def test_main_example_json():
     assert doc["points"] == [{"at": {"x": 1, "y": 2, "z": 3}, "gradient": [2, 3, 2]}]
 
 
+@pytest.mark.slow
 def test_installed_console_script_runs():
     exe = symgrad_script()
     assert exe is not None, "symgrad console script is not installed"

@@ -82,6 +82,7 @@ def test_memoized_output_is_the_same_as_without_memo(monkeypatch, fmt, text):
     assert render(job, RenderOptions()) == with_memo
 
 
+@pytest.mark.slow
 def test_200_by_200_hessian_in_json_and_text():
     job = run_job([rosenbrock(200)], JobSpec(hessian=True))
     doc = json.loads(get_renderer("json")(job, RenderOptions()))
@@ -130,6 +131,7 @@ def test_pretty_small_results_are_drawn_as_before():
     assert draw(job) == draw(job, full=True)
 
 
+@pytest.mark.slow
 def test_pretty_shortens_long_formulas_and_entries():
     job = run_job([log_sum_exp(30, 30)], JobSpec())
     shown = draw(job)
@@ -161,6 +163,7 @@ def test_pretty_lists_a_big_jacobian():
     assert "  ∂²f₃/∂x3∂x4 = 1\n" in shown
 
 
+@pytest.mark.slow
 def test_cli_full_option(cli):
     args = [rosenbrock(40), "-H", "--format", "pretty"]
     folded = cli(*args)

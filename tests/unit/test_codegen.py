@@ -171,6 +171,7 @@ def calls(jobs, call) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_c_compiles_runs_and_agrees(jobs, tmp_path):
     gcc = tool("gcc")
 
@@ -194,6 +195,7 @@ def test_c_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, [[float(v) for v in line.split()] for line in run.stdout.splitlines()])
 
 
+@pytest.mark.slow
 def test_fortran_compiles_runs_and_agrees(jobs, tmp_path):
     gfortran = tool("gfortran")
     shapes = []
@@ -220,6 +222,7 @@ def test_fortran_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, lines, order="F")  # Fortran arrays are column-major
 
 
+@pytest.mark.slow
 def test_rust_compiles_runs_and_agrees(jobs, tmp_path):
     rustc = tool("rustc")
     code = all_functions(jobs, "rust")
@@ -246,6 +249,7 @@ def test_rust_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, [np.ravel(json.loads(line)).tolist() for line in run.stdout.splitlines()])
 
 
+@pytest.mark.slow
 def test_javascript_runs_and_agrees(jobs, tmp_path):
     node = tool("node")
     code = all_functions(jobs, "js")
@@ -275,6 +279,7 @@ def syntax_errors(language: str, code: str) -> list[str]:
     return bad
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["julia", "octave"])
 def test_julia_and_octave_parse(jobs, language):
     for case in sorted(FORMULAS):
