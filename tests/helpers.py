@@ -20,7 +20,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pytest
 
 # ---------------------------------------------------------------------------
@@ -106,8 +105,14 @@ def clean_env() -> dict[str, str]:
 # NumPy files in memory
 
 
+# numpy is imported in the functions, not here: conftest imports this module,
+# and every test should start with the imports it makes itself.
+
+
 def npy_bytes(array: Any) -> bytes:
     """``array`` as the bytes of a ``.npy`` file."""
+    import numpy as np
+
     out = io.BytesIO()
     np.save(out, array)
     return out.getvalue()
@@ -115,6 +120,8 @@ def npy_bytes(array: Any) -> bytes:
 
 def npz_bytes(*args: Any, **kwargs: Any) -> bytes:
     """The arrays as the bytes of a ``.npz`` file (``numpy.savez``'s arguments)."""
+    import numpy as np
+
     out = io.BytesIO()
     np.savez(out, *args, **kwargs)
     return out.getvalue()
