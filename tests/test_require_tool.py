@@ -128,3 +128,14 @@ def test_slow_cases_are_collected_and_deselected_by_not_slow():
 
     assert SLOW_CASES <= collected()
     assert not SLOW_CASES & collected("-m", "not slow")
+
+
+def test_readme_lists_every_tool_and_its_package():
+    """The README's Tests section names each tool in TOOLS with its Debian package."""
+    import re
+
+    readme = (HELPERS_DIR.parent / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### Tests\n", 1)[1].split("\n## ", 1)[0]
+    rows = dict(re.findall(r"^\| `([^`]+)` \| `([^`]+)` \|", section, re.M))
+    assert rows == TOOLS
+    assert 'python -m pytest -m "not slow"' in section
