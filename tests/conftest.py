@@ -1,5 +1,8 @@
 """Shared fixtures: an in-process CLI runner and golden-file checks.
 
+Shared plain functions (system tools, environments, NumPy files, formula
+builders) are in ``helpers.py`` beside this file.
+
 ``pytest --update-golden`` rewrites the files under ``tests/golden/`` from the
 current output instead of comparing against them. Review every rewritten file
 by hand (``git diff tests/golden``): a golden file is only as good as that
@@ -14,6 +17,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
+from helpers import OUTPUT_VARIABLES
 from hypothesis import settings
 
 # Property tests draw the same examples on every run by default, so CI is
@@ -28,21 +32,31 @@ GOLDEN_DIR = Path(__file__).parent / "golden"
 #: Environment variables that change how symgrad or Rich write output. They
 #: are removed for every in-process run so that the developer's or CI's
 #: environment cannot change what the tests see; a test sets them explicitly.
-OUTPUT_ENV: dict[str, str | None] = {
-    name: None
-    for name in (
-        "FORCE_COLOR",
-        "NO_COLOR",
-        "TTY_COMPATIBLE",
-        "TTY_INTERACTIVE",
-        "COLUMNS",
-        "LINES",
-        "TERM",
-        "COLORTERM",
-        "JUPYTER_COLUMNS",
-        "JUPYTER_LINES",
-    )
-}
+OUTPUT_ENV: dict[str, str | None] = {name: None for name in OUTPUT_VARIABLES}
+
+
+#: Parametrized cases that take more than a second while their siblings are
+#: quick (a whole test over a second is marked ``@pytest.mark.slow`` where it
+#: is defined). tests/test_require_tool.py checks that each is collected.
+SLOW_CASES = frozenset(
+    {
+        'tests/cli/test_readme.py::test_console_example'
+        '[symgrad "(x^2+y-11)^2+(x+y^2-7)^2" --critical | grep critical]',
+        "tests/unit/test_critical.py::test_newton_finds_degenerate_points_and_classifies_them"
+        "[x**10 - y**4-degenerate]",
+        "tests/cli/test_latex_compiles.py::test_latex_compiles[functions]",
+        "tests/unit/test_big_output.py::test_memoized_output_is_the_same_as_without_memo"
+        "[log(exp(-2*x1 + 1*x2 + 4*x3 + -4*x4) + exp(5*x1 + -3*x2 + 0*x3 + 3*x4)"
+        " + exp(1*x1 + 4*x2 + -4*x3 + -1*x4))-latex]",
+    }
+)
+
+
+@pytest.hookimpl(tryfirst=True)  # before ``-m`` deselects by marker
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.nodeid in SLOW_CASES:
+            item.add_marker(pytest.mark.slow)
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

@@ -119,6 +119,7 @@ def test_check_passes_on_the_whole_corpus(cli, args):
 # -- --critical -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_himmelblau_json(cli):
     result = doc(cli(HIMMELBLAU, "--critical", "--json"))
     points = result["critical_points"]

@@ -423,6 +423,7 @@ def test_help_lists_every_option_and_the_examples(cli):
     assert "Exit codes:" in out
 
 
+@pytest.mark.slow
 def test_help_examples_run(cli):
     """Every ``symgrad ...`` example in --help works as shown."""
     out = ok(cli("--help"))

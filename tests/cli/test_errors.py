@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 
 import pytest
+from helpers import clean_env, symgrad_script
 
 import symgrad.jobs
-
-
-def clean_env():
-    import os
-
-    env = dict(os.environ)
-    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "COLUMNS"):
-        env.pop(name, None)
-    return env
 
 
 def assert_usage_error(result, message):
@@ -284,8 +275,9 @@ def slow_formula() -> str:
     return e
 
 
+@pytest.mark.slow
 def test_timeout_is_exit_1_with_one_error_line(tmp_path):
-    exe = shutil.which("symgrad")
+    exe = symgrad_script()
     assert exe is not None
     proc = subprocess.run(
         # SymPy is what is slow on this formula; symengine may finish in time
@@ -297,6 +289,7 @@ def test_timeout_is_exit_1_with_one_error_line(tmp_path):
     assert proc.stderr == "Error: time limit of 0.5 s exceeded (raise it with --timeout)\n"
 
 
+@pytest.mark.slow
 def test_timeout_applies_per_stdin_line(tmp_path):
     proc = subprocess.run(
         [sys.executable, "-m", "symgrad", "--timeout", "0.5", "--engine", "sympy", "-"],
@@ -310,6 +303,7 @@ def test_timeout_applies_per_stdin_line(tmp_path):
     )
 
 
+@pytest.mark.slow
 def test_reader_going_away_is_quiet(tmp_path):
     """``symgrad - | head -1``: no traceback when stdout closes early."""
     formula = "*".join(f"x{i}" for i in range(40))  # ~6 kB of text per job

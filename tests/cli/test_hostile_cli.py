@@ -12,7 +12,6 @@ does-not-hang check, far above the normal second or two, not a benchmark.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,6 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from helpers import clean_env, symgrad_script
+
+#: Every test reads the results of one module-wide run of all the cases.
+pytestmark = pytest.mark.slow
 
 ELAPSED_BOUND = 15.0  # seconds
 HARD_TIMEOUT = 120  # seconds; subprocess.run kills the process after this
@@ -106,13 +109,6 @@ class Run:
     cwd: Path
 
 
-def clean_env() -> dict[str, str]:
-    env = dict(os.environ)
-    for name in ("FORCE_COLOR", "NO_COLOR", "TTY_COMPATIBLE", "COLUMNS"):
-        env.pop(name, None)
-    return env
-
-
 def run_case(exe: str, case: Case, cwd: Path) -> Run:
     start = time.monotonic()
     proc = subprocess.run(
@@ -129,7 +125,7 @@ def run_case(exe: str, case: Case, cwd: Path) -> Run:
 
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory) -> dict[str, Run]:
-    exe = shutil.which("symgrad")
+    exe = symgrad_script()
     assert exe is not None, "the symgrad console script is not on PATH"
     cases = {**CODE_CASES, **{k: v[0] for k, v in RESOURCE_CASES.items()}}
     dirs = {name: tmp_path_factory.mktemp(name) for name in cases}

@@ -3,18 +3,19 @@ wide matrices, long entries, unusual names and every known function, each
 run through ``symgrad ... --latex --standalone`` and ``pdflatex -halt-on-error``.
 
 pdflatex comes from Debian's texlive-latex-base, which ``.ci/run`` installs.
-Without it these tests fail (they never skip): a LaTeX renderer that was
-never compiled is not tested.
+Without it these tests are skipped with that hint, and under CI (``CI=true``)
+they fail (``helpers.require_tool``): a LaTeX renderer that was never
+compiled is not tested.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
+from helpers import require_tool
 
 
 def _golden_cases() -> dict[str, list[str]]:
@@ -28,11 +29,6 @@ def _golden_cases() -> dict[str, list[str]]:
 
 
 CASES = _golden_cases()
-
-PDFLATEX_MISSING = (
-    "pdflatex is not installed; .ci/run installs it "
-    "(apt-get install texlive-latex-base), or install it by hand"
-)
 
 WIDE = "*".join(f"x{i}" for i in range(1, 13))  # a 12x12 Hessian
 LONG = " + ".join(f"sin(x*y{i})*exp(y{i})" for i in range(10))
@@ -73,10 +69,7 @@ EXTRA: dict[str, list[str]] = {
 
 @pytest.fixture(scope="module")
 def pdflatex() -> str:
-    path = shutil.which("pdflatex")
-    if path is None:
-        pytest.fail(PDFLATEX_MISSING, pytrace=False)
-    return path
+    return require_tool("pdflatex")
 
 
 def compile_tex(pdflatex: str, tex: str, directory: Path) -> tuple[subprocess.CompletedProcess, str]:
@@ -162,14 +155,14 @@ def test_amsmath_matrix_limit_is_real(pdflatex, tmp_path):
     assert run.returncode != 0
 
 
+@pytest.mark.slow
 def test_readme_picture_script_makes_a_png_from_the_pdf(pdflatex, tmp_path):
     """examples/latex_png.py (the README's picture) runs: pdflatex, pdftoppm, PNG."""
     import struct
     import sys
     import zlib
 
-    if shutil.which("pdftoppm") is None:
-        pytest.fail("pdftoppm is not installed; .ci/run installs it (poppler-utils)", pytrace=False)
+    require_tool("pdftoppm")
     root = Path(__file__).resolve().parents[2]
     out = tmp_path / "h.png"
     run = subprocess.run(

@@ -15,6 +15,7 @@ import sys
 
 import numpy as np
 import pytest
+from helpers import npy_bytes, npz_bytes
 
 # f = x**2*y + sin(z)*x and its derivatives, written out by hand
 F = "x**2*y + sin(z)*x"
@@ -201,18 +202,6 @@ def test_json_output_layout_matches_the_at_json(cli):
     assert doc["at"] == point["at"]
     np.testing.assert_allclose(np.array(doc["jacobian"]), np.array(point["jacobian"]), rtol=1e-15)
     np.testing.assert_allclose(np.array(doc["hessian"]), np.array(point["hessian"]), rtol=1e-15)
-
-
-def npy_bytes(array) -> bytes:
-    out = io.BytesIO()
-    np.save(out, array)
-    return out.getvalue()
-
-
-def npz_bytes(*args, **kwargs) -> bytes:
-    out = io.BytesIO()
-    np.savez(out, *args, **kwargs)
-    return out.getvalue()
 
 
 GRID_XY = np.array([[1.0, 2.0], [3.0, 4.0], [-0.5, 8.0]])
@@ -967,6 +956,7 @@ def test_special_points_agree_with_at(cli, formula, at, expected):
             assert g == float(e)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("suffix", [".csv", ".npy"])
 def test_output_onto_the_input_file_is_refused(tmp_path, suffix):
     import subprocess

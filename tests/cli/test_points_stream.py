@@ -11,23 +11,15 @@ from __future__ import annotations
 
 import math
 import os
-import shutil
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
+from helpers import symgrad_script as script
 
 MiB = 1024 * 1024
 FORMULA = "x**2*y + sin(z)*x"
-
-
-def script() -> str:
-    beside = Path(sys.executable).with_name("symgrad")
-    found = str(beside) if beside.exists() else shutil.which("symgrad")
-    assert found, "the symgrad console script is not installed"
-    return found
 
 
 def point(i: int) -> tuple[float, float, float]:
@@ -86,6 +78,7 @@ def run_stream(rows: int, sample_every: int = 997) -> tuple[int, dict[int, list[
     return count, samples, peak, errors[0].decode()
 
 
+@pytest.mark.slow
 @pytest.mark.slow
 def test_large_stream_through_stdin_in_flat_memory():
     rows = 200_000

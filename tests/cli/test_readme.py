@@ -173,6 +173,7 @@ def test_example_formulas_file_runs(cli):
     assert len(result.stdout.splitlines()) == len(jobs)
 
 
+@pytest.mark.slow
 def test_newton_example_runs(tmp_path):
     proc = subprocess.run(
         [sys.executable, str(ROOT / "examples" / "newton.py")],
@@ -182,6 +183,7 @@ def test_newton_example_runs(tmp_path):
     assert proc.stdout == "minimum near x=1.000000000000, y=1.000000000000\n"
 
 
+@pytest.mark.slow
 def test_grid_side_by_side_is_the_example_output():
     (block,) = [b for b in blocks("text") if b.startswith("shapes  numpy.gradient")]
     proc = subprocess.run(

@@ -1,10 +1,11 @@
 """The README's main example, in-process and through the installed script."""
 
 import json
-import shutil
 import subprocess
 
+import pytest
 from click.testing import CliRunner
+from helpers import symgrad_script
 
 from symgrad.cli import main
 
@@ -17,8 +18,9 @@ def test_main_example_json():
     assert doc["points"] == [{"at": {"x": 1, "y": 2, "z": 3}, "gradient": [2, 3, 2]}]
 
 
+@pytest.mark.slow
 def test_installed_console_script_runs():
-    exe = shutil.which("symgrad")
+    exe = symgrad_script()
     assert exe is not None, "symgrad console script is not installed"
     proc = subprocess.run(
         [exe, "x**2+y*z", "--at", "x=1,y=2,z=3"], capture_output=True, text=True, timeout=60

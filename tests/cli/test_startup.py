@@ -62,6 +62,7 @@ def imported(modules: set[str], name: str) -> bool:
     return name in modules or any(m.startswith(name + ".") for m in modules)
 
 
+@pytest.mark.slow
 def test_small_json_job_imports_nothing_heavy():
     proc, modules = run("x**2+y*z", "--at", "x=1,y=2,z=3", "--format", "json")
     assert proc.returncode == 0, proc.stderr
@@ -72,12 +73,14 @@ def test_small_json_job_imports_nothing_heavy():
     assert [name for name in HEAVY if imported(modules, name)] == []
 
 
+@pytest.mark.slow
 def test_small_hessian_in_json_stays_on_sympy():
     proc, modules = run("x**2*sin(y)+z", "-H", "--json")
     assert proc.returncode == 0, proc.stderr
     assert not imported(modules, "symengine")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("fmt", ["text", "latex"])
 def test_other_formats_import_only_their_renderer(fmt):
     proc, modules = run("x**2+y*z", "--format", fmt)
@@ -86,6 +89,7 @@ def test_other_formats_import_only_their_renderer(fmt):
     assert not imported(modules, "rich") and not imported(modules, "numpy")
 
 
+@pytest.mark.slow
 def test_a_big_job_brings_symengine_in():
     text = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, 40))
     proc, modules = run(text, "-H", "--json")
@@ -94,6 +98,7 @@ def test_a_big_job_brings_symengine_in():
     assert not imported(modules, "rich")
 
 
+@pytest.mark.slow
 def test_stdin_mode_uses_symengine_for_all_jobs():
     proc, modules = run("--json", "-", stdin="x**2*sin(y)+z\nx*y\n")
     assert proc.returncode == 0, proc.stderr
@@ -118,6 +123,7 @@ sys.exit(code)
 """
 
 
+@pytest.mark.slow
 def test_the_launcher_pauses_the_collector_only_for_imports():
     proc = subprocess.run(
         [sys.executable, "-c", LAUNCH_PROBE, "x**2+y*z", "--at", "x=1,y=2,z=3", "--json"],
@@ -134,6 +140,7 @@ def test_the_launcher_pauses_the_collector_only_for_imports():
     assert state["frozen"] > 10_000  # SymPy's and the command's objects were set aside for shutdown
 
 
+@pytest.mark.slow
 def test_python_dash_m_runs_the_launcher():
     proc = subprocess.run(
         [sys.executable, "-m", "symgrad", "x*y", "--at", "x=2,y=3", "--json"],
@@ -153,6 +160,7 @@ def test_the_console_script_is_the_launcher():
     assert script.value == "symgrad.launch:main"
 
 
+@pytest.mark.slow
 def test_the_package_loads_its_modules_on_first_use():
     code = (
         "import sys, symgrad; before = sorted(m for m in sys.modules if m.startswith('symgrad.')); "

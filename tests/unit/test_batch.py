@@ -679,6 +679,7 @@ def test_replacer_agrees_with_xreplace_on_the_corpus():
             assert batch._free_symbols([expr]) == expr.free_symbols
 
 
+@pytest.mark.slow
 def test_replacer_on_a_deep_tree():
     x, u = sp.Symbol("x", real=True), sp.Symbol("u", real=True)
     deep, expected = x, u

@@ -12,6 +12,7 @@ import io
 import json
 
 import pytest
+from helpers import log_sum_exp, rosenbrock
 import sympy as sp
 from rich.console import Console
 
@@ -19,15 +20,6 @@ import symgrad
 from symgrad.jobs import JobSpec, run_job
 from symgrad.render import RenderOptions, get_renderer, memo
 from symgrad.render import pretty as pretty_module
-
-
-def rosenbrock(n: int) -> str:
-    return " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n))
-
-
-def log_sum_exp(n: int, m: int) -> str:
-    forms = [" + ".join(f"{(i * 7 + j * 3) % 11 - 5}*x{j}" for j in range(1, n + 1)) for i in range(m)]
-    return "log(" + " + ".join(f"exp({form})" for form in forms) + ")"
 
 
 def entries(derivs):
@@ -90,6 +82,7 @@ def test_memoized_output_is_the_same_as_without_memo(monkeypatch, fmt, text):
     assert render(job, RenderOptions()) == with_memo
 
 
+@pytest.mark.slow
 def test_200_by_200_hessian_in_json_and_text():
     job = run_job([rosenbrock(200)], JobSpec(hessian=True))
     doc = json.loads(get_renderer("json")(job, RenderOptions()))
@@ -138,6 +131,7 @@ def test_pretty_small_results_are_drawn_as_before():
     assert draw(job) == draw(job, full=True)
 
 
+@pytest.mark.slow
 def test_pretty_shortens_long_formulas_and_entries():
     job = run_job([log_sum_exp(30, 30)], JobSpec())
     shown = draw(job)
@@ -169,6 +163,7 @@ def test_pretty_lists_a_big_jacobian():
     assert "  ∂²f₃/∂x3∂x4 = 1\n" in shown
 
 
+@pytest.mark.slow
 def test_cli_full_option(cli):
     args = [rosenbrock(40), "-H", "--format", "pretty"]
     folded = cli(*args)

@@ -571,6 +571,7 @@ def test_merged_powers_of_an_expression_base():
     assert d.at(x=-1, y=2).gradient[0] == 0  # was 0/0 before merging
 
 
+@pytest.mark.slow
 def test_merged_powers_equal_sympys_diff_away_from_zero():
     # the rewrite is an identity wherever the base is not 0
     f = x**y * sp.exp(x * y) + (x**2 + 1) ** (y / 3) * x ** (-y) + x**z / (1 + x)

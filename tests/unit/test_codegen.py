@@ -9,8 +9,8 @@ compiled with gcc, Fortran with gfortran, Rust with rustc, and all are run;
 JavaScript runs in node. Julia and Octave have no runtime here: their code is
 parsed with tree-sitter grammars from PyPI and must have no syntax error.
 
-The compilers are installed by ``.ci/run``; a missing one fails the test
-(with that hint) rather than skipping it.
+The compilers are installed by ``.ci/run``; a missing one skips its test
+with that hint, or fails it under CI (``helpers.require_tool``).
 """
 
 from __future__ import annotations
@@ -18,12 +18,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import require_tool as tool
 
 from symgrad.codegen import LANGUAGES as LANGUAGES_OF_CODEGEN
 from symgrad.codegen import CodegenError, generate
@@ -53,13 +53,6 @@ POINT_VALUES = [
     [2.0, 1.75, 0.9, 0.6, 3.0],
 ]
 LANGUAGES = ["python", "numpy", "c", "fortran", "rust", "js", "julia", "octave"]
-
-
-def tool(name: str) -> str:
-    path = shutil.which(name)
-    if path is None:
-        pytest.fail(f"{name} is not installed: .ci/run installs it (see README, Development)")
-    return path
 
 
 def job_for(name: str):
@@ -179,6 +172,7 @@ def calls(jobs, call) -> list[str]:
     return out
 
 
+@pytest.mark.slow
 def test_c_compiles_runs_and_agrees(jobs, tmp_path):
     gcc = tool("gcc")
 
@@ -202,6 +196,7 @@ def test_c_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, [[float(v) for v in line.split()] for line in run.stdout.splitlines()])
 
 
+@pytest.mark.slow
 def test_fortran_compiles_runs_and_agrees(jobs, tmp_path):
     gfortran = tool("gfortran")
     shapes = []
@@ -228,6 +223,7 @@ def test_fortran_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, lines, order="F")  # Fortran arrays are column-major
 
 
+@pytest.mark.slow
 def test_rust_compiles_runs_and_agrees(jobs, tmp_path):
     rustc = tool("rustc")
     code = all_functions(jobs, "rust")
@@ -254,6 +250,7 @@ def test_rust_compiles_runs_and_agrees(jobs, tmp_path):
     check_outputs(jobs, [np.ravel(json.loads(line)).tolist() for line in run.stdout.splitlines()])
 
 
+@pytest.mark.slow
 def test_javascript_runs_and_agrees(jobs, tmp_path):
     node = tool("node")
     code = all_functions(jobs, "js")
@@ -283,6 +280,7 @@ def syntax_errors(language: str, code: str) -> list[str]:
     return bad
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("language", ["julia", "octave"])
 def test_julia_and_octave_parse(jobs, language):
     for case in sorted(FORMULAS):

@@ -20,6 +20,7 @@ def kinds(report):
     return sorted((p.kind, tuple(round(float(v), 6) for _, v in p.at)) for p in report.points)
 
 
+@pytest.mark.slow
 def test_himmelblau_has_four_minima_one_maximum_four_saddles():
     report = critical_points(symgrad.gradient(HIMMELBLAU))
     assert report.counts == {"local minimum": 4, "local maximum": 1, "saddle": 4}
@@ -92,6 +93,7 @@ def test_exact_solver_timeout_falls_back_to_newton():
     assert {p.method for p in report.points} == {"newton"}
 
 
+@pytest.mark.slow
 def test_transcendental_gradient_also_runs_newton():
     # f = sin x + x^2/10: f' = cos x + x/5 has exactly three zeros (|x| <= 5 since |cos| <= 1)
     report = critical_points(symgrad.gradient("sin(x) + x**2/10"))
@@ -182,6 +184,7 @@ def test_exact_solutions_are_listed_once():
     assert point.at == (("x", 0), ("y", 0)) and point.kind == "degenerate"
 
 
+@pytest.mark.slow
 def test_no_critical_points_at_all():
     # grad = (e^y, x e^y + 2y): e^y never vanishes
     report = critical_points(symgrad.gradient("x*exp(y) + y**2"))

@@ -248,6 +248,7 @@ def test_cli_refuses_an_unknown_engine(cli):
 # test_hessian_matches_mpmath_differences in test_properties.py)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, **SETTINGS)
 @given(tree=formulas)
 def test_engines_agree_on_random_formulas(tree):

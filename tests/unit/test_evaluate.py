@@ -447,6 +447,7 @@ def test_huge_exact_power_is_refused():
     assert "df/dx" in str(err.value)
 
 
+@pytest.mark.slow
 def test_giant_exact_power_is_refused_without_computing_it():
     # x**(10**10) at x = 2 would be a 10-billion-bit integer; the guard must
     # refuse it before Python tries. Run in a child with a memory cap so a

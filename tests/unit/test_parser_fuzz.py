@@ -53,12 +53,14 @@ formulaish = st.one_of(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(st.text(max_size=60))
 def test_any_text_parses_or_raises_a_symgrad_error(text):
     parses_or_refuses(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(formulaish)
 def test_formula_like_text_parses_or_raises_a_symgrad_error(text):
@@ -145,6 +147,7 @@ formulas = st.recursive(_leaf(), _extend, max_leaves=8)
 _UNPRINTABLE = (sp.zoo, sp.nan, sp.EulerGamma, sp.Catalan, sp.GoldenRatio, sp.AccumBounds)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(formulas)
 def test_sstr_round_trip(text):

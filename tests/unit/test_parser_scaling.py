@@ -14,6 +14,7 @@ import sys
 from contextlib import contextmanager
 
 import pytest
+from helpers import rosenbrock as rosenbrock_text
 import sympy as sp
 
 import symgrad
@@ -42,10 +43,7 @@ def long_inputs(monkeypatch):
     monkeypatch.setattr(limits, "MAX_INPUT_LENGTH", 2_000_000)
 
 
-def rosenbrock_text(n: int) -> str:
-    return " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, n))
-
-
+@pytest.mark.slow
 @pytest.mark.parametrize("op, kind", [("+", sp.Add), ("*", sp.Mul)])
 def test_sixty_thousand_term_sum_and_product(long_inputs, op, kind):
     text = op.join(f"x{i}" for i in range(TERMS))
@@ -56,6 +54,7 @@ def test_sixty_thousand_term_sum_and_product(long_inputs, op, kind):
     assert {s.name for s in expr.free_symbols} == {f"x{i}" for i in range(TERMS)}
 
 
+@pytest.mark.slow
 def test_sixty_thousand_signed_terms_with_like_terms_collected(long_inputs):
     text = "".join(f"{'-' if i % 3 == 1 else '+'}{i % 7}*x{i % 50}**2" for i in range(TERMS))
     with recursion_limit(SHALLOW):
@@ -69,6 +68,7 @@ def test_sixty_thousand_signed_terms_with_like_terms_collected(long_inputs):
     assert expr.as_coefficients_dict() == {key: c for key, c in want.items() if c}
 
 
+@pytest.mark.slow
 def test_extended_rosenbrock_n500_is_read_exactly():
     text = rosenbrock_text(500)
     assert len(text) > 20_000  # the 20 kB string
@@ -79,6 +79,7 @@ def test_extended_rosenbrock_n500_is_read_exactly():
     assert expr == want
 
 
+@pytest.mark.slow
 def test_gradient_of_a_long_sum(long_inputs):
     # 1000 variables, 2000 terms, through both engines
     n = 1000

@@ -688,6 +688,7 @@ def test_parse_error_propagates_from_any_formula():
     assert info.value.source == "y +"
 
 
+@pytest.mark.slow
 def test_variable_order_does_not_depend_on_hash_seed():
     """Names equal in natural order (x01, x1) must still sort the same every run."""
     code = (
@@ -883,6 +884,7 @@ def test_nesting_up_to_the_limit_is_fine():
         P("(" * (depth + 1) + "x" + ")" * (depth + 1))
 
 
+@pytest.mark.slow
 def test_input_length_limit_is_exact():
     from symgrad import limits
 

@@ -16,6 +16,7 @@ import zipfile
 
 import numpy as np
 import pytest
+from helpers import npy_bytes, npz_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -355,18 +356,6 @@ def test_json_lines_chunked_line_numbers():
 
 # ---------------------------------------------------------------------------
 # .npy and .npz
-
-
-def npy_bytes(array) -> bytes:
-    out = io.BytesIO()
-    np.save(out, array)
-    return out.getvalue()
-
-
-def npz_bytes(*args, **kwargs) -> bytes:
-    out = io.BytesIO()
-    np.savez(out, *args, **kwargs)
-    return out.getvalue()
 
 
 @pytest.mark.parametrize("via", ["stdin", "file"])

@@ -205,6 +205,7 @@ SETTINGS = dict(
 # The properties
 
 
+@pytest.mark.slow
 @settings(max_examples=100, **SETTINGS)
 @given(tree=formulas, point=points)
 def test_gradient_matches_mpmath_differences(tree, point):
@@ -222,6 +223,7 @@ def test_gradient_matches_mpmath_differences(tree, point):
         assert close(got, want), f"d/d{v} of {text} at {point}: got {got}, mpmath {want}"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("engine", ["auto", "symengine"])  # auto: SymPy for these small formulas
 @settings(max_examples=40, **SETTINGS)
 @given(tree=formulas, point=points)
