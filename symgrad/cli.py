@@ -1,26 +1,30 @@
 """The ``symgrad`` command: a thin layer over the library.
 
-It reads options, runs one job per ``EXPR`` set (or per stdin line) through
-:func:`symgrad.jobs.run_job`, renders it with the chosen renderer and maps
-the library's exceptions to one ``Error:`` line and an exit code, in one
-place (:func:`_reported`).
+It reads options, checks them against the plan (:mod:`symgrad.cli_plan`),
+runs one job per ``EXPR`` set (or per stdin line) through
+:func:`symgrad.jobs.run_job` and renders it with the chosen renderer;
+``--points``/``--grid`` go to :mod:`symgrad.cli_bulk`. Every failure is
+turned into one ``Error:`` line and an exit code by
+:class:`symgrad.cli_report.Reporter`, in one place.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager
 from typing import Any
 
 import click
+from click.core import ParameterSource
 
-from .cli_analysis import analysis_options
-from .errors import ExitCode, ParseError, ResourceLimitError, SymgradError
+from . import cli_plan
+from .cli_analysis import analysis_options, analysis_spec
+from .cli_help import SectionedCommand, long_name
+from .cli_report import Reporter, carried_past_click, error, install_signal_handlers, isatty
+from .errors import ExitCode, OptionError, SymgradError
 from .limits import DEFAULT_TIMEOUT, time_limit
 from .render import available_formats
-from .render.options import CODE_FORMATS, LATEX_ENVS, LATEX_STYLES
+from .render.options import LATEX_ENVS, LATEX_STYLES
 
 EPILOG = """\b
 Examples:
@@ -49,16 +53,37 @@ them variables); every other name is a variable unless it is followed by
 
 \b
 Exit codes: 0 ok; 1 the mathematics failed (undefined at a point, time
-limit); 2 bad usage or a formula that cannot be parsed.
+limit); 2 bad usage or a formula that cannot be parsed; 3 a bug in symgrad;
+128+N ended by signal N (130 Ctrl-C, 143 SIGTERM); 141 the reader of the
+output went away (| head).
 """
 
 _FORMULA_CHARS = set("*+/^()-. ")
 
 
-class _Command(click.Command):
-    """Lets an ``EXPR`` begin with ``-`` (``symgrad "-x**2+y"``)."""
+class _Command(SectionedCommand):
+    """The command: sectioned help, EXPRs that begin with ``-``, one error path.
+
+    ``main`` runs click in non-standalone mode inside :meth:`Reporter.run`,
+    so click's usage errors, the library's errors, bugs, signals and closed
+    pipes all end the same way: one ``Error:`` line (or none) and an exit code.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None,
+             complete_var: str | None = None, standalone_mode: bool = True, **extra: Any) -> Any:
+        reporter = Reporter()
+        run = super().main  # bound here: the lambda below has no __class__ cell for super()
+        code = reporter.run(lambda: run(args, prog_name, complete_var, False, obj=reporter, **extra))
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with carried_past_click():
+            return super().invoke(ctx)
 
     def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        """Lets an ``EXPR`` begin with ``-`` (``symgrad "-x**2+y"``)."""
         return super().parse_args(ctx, list(_protect_formulas(self.get_params(ctx), args)))
 
 
@@ -122,51 +147,26 @@ def _formats() -> list[str]:
 @click.option("-f", "--format", "fmt", type=click.Choice(_formats()), default="auto", show_default=True, help="Output form; auto is pretty on a terminal, text when piped.")
 @click.option("--latex", "latex_flag", is_flag=True, help="Same as --format latex.")
 @click.option("--json", "json_flag", is_flag=True, help="Same as --format json.")
-@click.option("--latex-env", type=click.Choice(LATEX_ENVS), default=None, help="LaTeX: matrix environment (default bmatrix).")
-@click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None, help="LaTeX: whole vectors, one equation per entry, or values as a table (default vector).")
-@click.option("--standalone", is_flag=True, help="LaTeX: a complete document (amsmath only) that pdflatex compiles.")
-@click.option("--name", "func_name", metavar="NAME", default=None, help="The function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
+@click.option("--latex-env", type=click.Choice(LATEX_ENVS), default=None, help="the matrix environment (default bmatrix).")
+@click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None, help="whole vectors, one equation per entry, or values as a table (default vector).")
+@click.option("--standalone", is_flag=True, help="a complete document (amsmath only) that pdflatex compiles.")
+@click.option("--name", "func_name", metavar="NAME", default=None, help="the function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
 @click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
 @click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")
-# -- many points (symgrad/bulk.py) --
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
-@click.option("-o", "--output", "output_file", metavar="FILE", help="With --points/--grid: write to FILE (.csv .tsv .jsonl .npy .npz .parquet).")
-@click.option("--strict", is_flag=True, help="With --points/--grid: exit 1 if any value is nan or inf.")
-@click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="With --points/--grid: compiled evaluator.")
-@click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="With --points/--grid: rows evaluated per chunk.")
+@click.option("-o", "--output", "output_file", metavar="FILE", help="write to FILE (.csv .tsv .jsonl .npy .npz .parquet).")
+@click.option("--strict", is_flag=True, help="exit 1 if any value is nan or inf.")
+@click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="the compiled evaluator.")
+@click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
 @click.version_option(package_name="symgrad", prog_name="symgrad")
-def main(
-    exprs: tuple[str, ...],
-    wrt: str | None,
-    points: tuple[str, ...],
-    hessian: bool,
-    fmt: str,
-    latex_flag: bool,
-    json_flag: bool,
-    latex_env: str | None,
-    latex_style: str | None,
-    standalone: bool,
-    func_name: str | None,
-    symbols: str,
-    complex_: bool,
-    timeout: float,
-    debug: bool,
-    engine: str,
-    full: bool,
-    points_file: str | None,
-    grid: str | None,
-    output_file: str | None,
-    strict: bool,
-    backend: str,
-    chunk_rows: int,
-    analysis: Any,
-) -> None:
+@click.pass_context
+def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
     """Exact gradient, Hessian and Jacobian of EXPR, and their values at points.
 
     EXPR is a formula in Python/SymPy syntax; ^ means power and 2x, 3(x+1),
@@ -176,131 +176,79 @@ def main(
     """
     from .console import Environment, resolve_format
 
-    chosen = [f for f, on in (("latex", latex_flag), ("json", json_flag)) if on]
-    if fmt != "auto":
-        chosen.append(fmt)
-    if len(set(chosen)) > 1:
-        raise click.UsageError(f"choose one output format, not {' and '.join(sorted(set(chosen)))}")
+    reporter: Reporter = ctx.obj
+    reporter.debug = options["debug"]
+    o = options
+    formats = (*(["latex"] if o["latex_flag"] else []), *(["json"] if o["json_flag"] else []),
+               *([o["fmt"]] if o["fmt"] != "auto" else []))
     env = Environment()
-    fmt = resolve_format(chosen[0] if chosen else "auto", env)
-    bulk_mode = points_file is not None or grid is not None
-    settings = _render_settings(fmt, latex_env, latex_style, standalone, func_name, bulk_mode)
-    output = _Output(fmt, env, settings | ({"full": True} if full else {}))
-
     stdin = sys.stdin  # (click.get_text_stream is deprecated in Click 8.5)
-    stream_mode = exprs == ("-",) or (not exprs and not _isatty(stdin))
-    if not exprs and not stream_mode:
-        raise click.UsageError("missing EXPR (a formula such as \"x**2+y*z\")")
-    if "-" in exprs and len(exprs) > 1:
-        raise click.UsageError("'-' (read stdin) must be the only EXPR")
+    stream = exprs == ("-",) or (not exprs and not isatty(stdin))
+    fmt = resolve_format(formats[0] if formats else "auto", env)
+    cli_plan.check(_invocation(ctx, exprs, formats, fmt, stream))
 
     from .jobs import JobSpec
-    from .parsing import parse_point
 
-    with _reported(debug) as status:
-        spec = JobSpec(
-            wrt=wrt,
-            symbols=symbols,
-            real=not complex_,
-            hessian=hessian,
-            points=tuple(parse_point(p) for p in points),
-            # stdin mode: many jobs share symengine's import, so it pays off
-            engine="symengine" if stream_mode and engine == "auto" else engine,
-            analysis=analysis.spec(),
-        )
-    if status.code:
-        sys.exit(status.code)
-
-    if bulk_mode:
+    spec = JobSpec(
+        wrt=o["wrt"],
+        symbols=o["symbols"],
+        real=not o["complex_"],
+        hessian=o["hessian"],
+        points=_read_points(o["points"]),
+        # stdin mode: many jobs share symengine's import, so it pays off
+        engine="symengine" if stream and o["engine"] == "auto" else o["engine"],
+        analysis=analysis_spec(o),
+    )
+    if o["points_file"] is not None or o["grid"] is not None:
         from .cli_bulk import BulkOptions, run_bulk_command
 
-        bulk = BulkOptions(points_file, grid, output_file, strict, backend, chunk_rows, func_name or "f")
-        sys.exit(run_bulk_command(exprs, spec, bulk, output.fmt, timeout, debug))
-    for flag, given in (("--output", output_file), ("--strict", strict)):
-        if given:
-            raise click.UsageError(f"{flag} works with --points or --grid")
-
-    if points and fmt in CODE_FORMATS:
-        raise click.UsageError(f"--at does not apply to --format {fmt}: generated code takes the point as arguments")
-    if stream_mode and standalone:
-        raise click.UsageError("--standalone makes one document: give the formulas as EXPR, not on stdin")
-    if stream_mode:
-        code, count = _run_stream(_stdin_jobs(stdin), spec, output, timeout, debug)
+        bulk = BulkOptions(o["points_file"], o["grid"], o["output_file"], o["strict"], o["backend"],
+                           o["chunk_rows"], o["func_name"] or "f")
+        return run_bulk_command(exprs, spec, bulk, fmt, o["timeout"], reporter)
+    settings = _render_settings(o["latex_env"], o["latex_style"], o["standalone"], o["func_name"])
+    output = _Output(fmt, env, settings | ({"full": True} if o["full"] else {}))
+    if stream:
+        code, count = _run_stream(_stdin_jobs(stdin), spec, output, o["timeout"], reporter)
         if count == 0 and not exprs:
-            raise click.UsageError("missing EXPR, and no formula on stdin")
-        sys.exit(code)
-    sys.exit(_run_job(exprs, spec, output, timeout, debug))
+            raise OptionError("missing EXPR, and no formula on stdin")
+        return code
+    return _run_job(exprs, spec, output, o["timeout"], reporter)
+
+
+def _invocation(ctx: click.Context, exprs: tuple[str, ...], formats: tuple[str, ...], fmt: str,
+                stream: bool) -> cli_plan.Invocation:
+    """What the plan checks: which options are on the command line, and their values."""
+    options = [p for p in ctx.command.params if isinstance(p, click.Option) and p.name in ctx.params]
+    given = frozenset(
+        long_name(p) for p in options if ctx.get_parameter_source(p.name or "") is not ParameterSource.DEFAULT
+    )
+    values = {long_name(p): ctx.params[p.name or ""] for p in options}
+    return cli_plan.Invocation(given, values, exprs, formats, fmt, stream)
+
+
+def _read_points(texts: Sequence[str]) -> tuple[dict[str, Any], ...]:
+    """Each ``--at`` text as ``{name: SymPy number}``, parsed once (exact stays exact)."""
+    if not texts:
+        return ()
+    from .parsing import parse_point, parse_value
+
+    points = []
+    for text in texts:
+        point = parse_point(text, "--at")  # its messages name --at themselves
+        try:
+            points.append({name: parse_value(value, name) for name, value in point.items()})
+        except SymgradError as err:
+            raise err.about("--at") from None
+    return tuple(points)
 
 
 def _render_settings(
-    fmt: str, latex_env: str | None, latex_style: str | None, standalone: bool, name: str | None,
-    bulk: bool = False,
+    latex_env: str | None, latex_style: str | None, standalone: bool, name: str | None
 ) -> dict[str, Any]:
-    """LaTeX and code-generation settings; an option the format ignores is a usage error.
-
-    ``--name`` also names the columns of ``--points``/``--grid`` output (``bulk``).
-    """
-    from .render.options import NAME_PATTERN
-
+    """The LaTeX and code-generation settings given (the plan checked that they apply)."""
     latex = {"latex_env": latex_env, "latex_style": latex_style, "standalone": standalone or None}
-    if fmt != "latex":
-        for option, value in latex.items():
-            if value is not None:
-                raise click.UsageError(f"--{option.replace('_', '-')} works with --format latex")
-    if name is not None:
-        if fmt != "latex" and fmt not in CODE_FORMATS and not bulk:
-            raise click.UsageError("--name works with --format latex, the code formats, --points and --grid")
-        if not NAME_PATTERN.fullmatch(name):
-            raise click.UsageError(
-                f"--name {name!r}: use a letter followed by up to 31 letters, digits or underscores"
-            )
     settings = {key: value for key, value in latex.items() if value is not None}
     return settings | ({"name": name} if name is not None else {})
-
-
-def _isatty(stream: Any) -> bool:
-    try:
-        return bool(stream.isatty())
-    except (AttributeError, ValueError):
-        return False
-
-
-class _Status:
-    """The exit code :func:`_reported` settled on."""
-
-    def __init__(self) -> None:
-        self.code = ExitCode.OK
-
-
-@contextmanager
-def _reported(debug: bool, prefix: str = "") -> Iterator[_Status]:
-    """The one place that turns exceptions into ``Error:`` lines and exit codes."""
-    status = _Status()
-    try:
-        yield status
-    except SymgradError as err:
-        status.code = err.exit_code
-        _error(prefix + str(err))
-        if isinstance(err, ParseError):
-            for line in err.caret_lines():
-                click.echo(line, err=True)
-    except (RecursionError, MemoryError) as err:
-        if debug:
-            raise
-        limit = ResourceLimitError(
-            "formula is nested too deeply" if isinstance(err, RecursionError) else "out of memory"
-        )
-        status.code = limit.exit_code
-        _error(prefix + str(limit))
-    except Exception as err:  # a bug: report it in one line unless debugging
-        if debug:
-            raise
-        status.code = ExitCode.MATH
-        _error(f"{prefix}internal error ({type(err).__name__}: {err}); --debug shows the traceback")
-
-
-def _error(message: str) -> None:
-    click.echo(f"Error: {message}", err=True)
 
 
 class _Output:
@@ -335,9 +283,14 @@ class _Output:
         sys.stdout.flush()
 
 
+#: The option the command line reads each input of a job from (errors name it).
+_OPTION_OF_INPUT = {"point": "--at"}
+
+
 def _run_job(
-    formulas: Sequence[str], spec: Any, output: _Output, timeout: float, debug: bool, line: int | None = None
-) -> ExitCode:
+    formulas: Sequence[str], spec: Any, output: _Output, timeout: float, reporter: Reporter,
+    line: int | None = None,
+) -> int:
     """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code."""
     import dataclasses
 
@@ -347,15 +300,20 @@ def _run_job(
 
     prefix = "" if line is None else f"line {line}: "
     rendered = job = None
-    with _reported(debug, prefix) as status, time_limit(timeout):
-        job = dataclasses.replace(run_job(formulas, spec), line=line)
+    with reporter.job(prefix) as status, time_limit(timeout):
+        try:
+            job = dataclasses.replace(run_job(formulas, spec), line=line)
+        except SymgradError as err:
+            if err.input in _OPTION_OF_INPUT:
+                err.about(_OPTION_OF_INPUT[err.input])
+            raise
         rendered = output.render(job)
     if status.code:
         return status.code
     output.write(rendered)
     assert job is not None
     for problem in job.problems:
-        _error(f"{prefix}{problem.entry} = {problem.value}: {problem.reason}")
+        error(f"{prefix}{problem.entry} = {problem.value}: {problem.reason}")
     return ExitCode.MATH if job.problems else ExitCode.OK
 
 
@@ -369,26 +327,18 @@ def _stdin_jobs(stream: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _run_stream(
-    jobs: Iterable[tuple[int, list[str]]], spec: Any, output: _Output, timeout: float, debug: bool
-) -> tuple[ExitCode, int]:
+    jobs: Iterable[tuple[int, list[str]]], spec: Any, output: _Output, timeout: float, reporter: Reporter
+) -> tuple[int, int]:
     """Run each stdin job, streaming results. Returns the worst exit code and the job count."""
-    worst = ExitCode.OK
+    worst = 0
     count = 0
     for number, formulas in jobs:
         count += 1
-        code = _run_job(formulas, spec, output, timeout, debug, line=number)
-        worst = max(worst, code)
+        worst = max(worst, _run_job(formulas, spec, output, timeout, reporter, line=number))
     return worst, count
 
 
 def run() -> None:
-    """Console-script entry point: ``main`` plus quiet handling of closed pipes."""
-    try:
-        main(prog_name="symgrad")
-    except BrokenPipeError:
-        # The reader went away (symgrad ... | head): stop quietly.
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(ExitCode.MATH)
-    except KeyboardInterrupt:
-        sys.exit(130)
+    """Console-script entry point: the command, with SIGINT/SIGTERM/SIGHUP ending it cleanly."""
+    install_signal_handlers()
+    main(prog_name="symgrad")

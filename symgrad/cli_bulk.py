@@ -11,12 +11,14 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import click
-
+from .cli_report import Reporter, error, isatty, warning
 from .errors import ExitCode, VariableError
 from .limits import time_limit
+
+if TYPE_CHECKING:
+    from .jobs import JobSpec
 
 #: On a terminal, inputs of at most this many rows are shown as a table.
 TABLE_ROWS = 100
@@ -37,21 +39,11 @@ class BulkOptions:
     name: str = "f"
 
 
-def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt: str,
-                     timeout: float, debug: bool) -> ExitCode:
-    """Run one ``--points``/``--grid`` job; returns the exit code."""
-    from .cli import _error, _reported
-    if options.points is not None and options.grid is not None:
-        raise click.UsageError("use --points or --grid, not both")
-    if not exprs or "-" in exprs:
-        raise click.UsageError("--points and --grid need the formula as EXPR (stdin holds no formulas here)")
-    if len(spec.points) > 1:
-        raise click.UsageError("with --points or --grid, --at may be given once (values of the other symbols)")
-    if options.output is None and fmt not in ("pretty", "text", "csv", "json"):
-        raise click.UsageError(f"--format {fmt} does not apply to --points/--grid; use csv, json or --output")
-
+def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, fmt: str,
+                     timeout: float, reporter: Reporter) -> int:
+    """Run one ``--points``/``--grid`` job (the plan checked its options); returns the exit code."""
     report = None
-    with _reported(debug) as status:
+    with reporter.job() as status:
         with time_limit(timeout):
             compiled, names, fixed = _prepare(exprs, spec, options)
         reader = _reader(options, names, fixed)
@@ -61,29 +53,24 @@ def run_bulk_command(exprs: Sequence[str], spec: Any, options: BulkOptions, fmt:
         return status.code
     where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     for message in report.messages(where):
-        if options.strict:
-            _error(message)
-        else:
-            click.echo(f"Warning: {message}", err=True)
+        (error if options.strict else warning)(message)
     return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
 
 
-def _prepare(exprs: Sequence[str], spec: Any, options: BulkOptions) -> tuple[Any, list[str], dict[str, float]]:
-    """Parse, differentiate and compile; the ``--at`` values as doubles."""
+def _prepare(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> tuple[Any, list[str], dict[str, float]]:
+    """Differentiate (as ``--at`` does) and compile; the ``--at`` values as doubles."""
     from .batch import CompiledEntries
-    from .calculus import differentiate
     from .evaluate import with_parameters
-    from .parsing import parse, parse_value
+    from .jobs import derive
 
-    parsed = parse(*exprs, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
-    derivs = differentiate(parsed, hessian=spec.hessian)
-    names = [s.name for s in parsed.variables + parsed.parameters]
+    derivs = derive(exprs, spec)
+    names = [s.name for s in derivs.parsed.symbols]
     given = spec.points[0] if spec.points else {}
-    fixed: dict[str, float] = {}
-    for name, text in given.items():
+    for name in given:
         if name not in names:
-            raise VariableError(f"--at: {name} does not occur in the formula (symbols: {', '.join(names)})")
-        fixed[name] = float(parse_value(text, name))
+            raise VariableError(f"{name} does not occur in the formula (symbols: {', '.join(names)})",
+                                names=(name,), known=tuple(names)).about("--at")
+    fixed = {name: float(value) for name, value in given.items()}
     # fixed parameters go into the entries before compiling, as --at substitutes them first
     compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name)
     return compiled, names, fixed
@@ -180,9 +167,7 @@ class _Progress:
 
 
 def _progress(reader: Any) -> _Progress | None:
-    from .cli import _isatty
-
     done = reader.progress()
-    if done is None or done[1] < PROGRESS_BYTES or not _isatty(sys.stderr):
+    if done is None or done[1] < PROGRESS_BYTES or not isatty(sys.stderr):
         return None
     return _Progress(done[1])

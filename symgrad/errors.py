@@ -37,6 +37,9 @@ class SymgradError(Exception):
 
     exit_code: ExitCode = ExitCode.USAGE
     option: str | None = None
+    #: Which input of a job the error is about, in the library's words
+    #: (``"point"``: the values of a point), for a caller to name it its own way.
+    input: str | None = None
 
     def about(self, option: str) -> SymgradError:
         """Name the input this error is about, unless it already names one; returns self."""
@@ -110,6 +113,10 @@ class EvaluationError(SymgradError):
 
 class JobTimeoutError(EvaluationError):
     """A job ran longer than its time limit."""
+
+
+class OptionError(SymgradError):
+    """The command line's options do not fit together (``--tol`` without ``--check``, ...)."""
 
 
 class AnalysisError(SymgradError):

@@ -220,6 +220,13 @@ def _parameters_first(
     return lambda expr: then(first(expr))
 
 
+def _shown(value: Any) -> str:
+    """A point's value in messages: a SymPy float as its shortest repr (``0.5``)."""
+    import sympy as sp
+
+    return repr(float(value)) if isinstance(value, sp.Float) else str(value)
+
+
 class PointSubstitution:
     """Values of any expressions of a job at one point, collecting their problems.
 
@@ -238,7 +245,7 @@ class PointSubstitution:
         self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
         self.exact = exact
         self.substitute = _parameters_first(derivs, numbers, exact)
-        self.text = ", ".join(f"{s.name}={point[s.name]}" for s in numbers)
+        self.text = ", ".join(f"{s.name}={_shown(point[s.name])}" for s in numbers)
         self.problems: list[Problem] = []
         self._finished: dict[int, tuple[Any, Any]] = {}
 

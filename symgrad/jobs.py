@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .calculus import differentiate
-from .errors import VariableError
+from .errors import PointError, VariableError
 from .evaluate import evaluate
 from .parsing import parse
 from .results import Derivatives, PointValues, Problem
@@ -25,6 +25,8 @@ class JobSpec:
     symbols: str | Iterable[str] = ()
     real: bool = True
     hessian: bool = False
+    #: Points ``{name: value}``; values as SymPy numbers (parsed once), or
+    #: anything :func:`symgrad.evaluate.evaluate` takes.
     points: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.engine).
     engine: str = "auto"
@@ -49,14 +51,24 @@ class Job:
         return tuple(p for values in self.points for p in values.problems) + extra
 
 
-def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:
-    """Parse, differentiate and evaluate one job."""
+def derive(formulas: Sequence[str], spec: JobSpec) -> Derivatives:
+    """Parse and differentiate one job's formulas (``spec.engine`` differentiates)."""
     parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
-    derivs = differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
+    return differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
+
+
+def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:
+    """Parse, differentiate and evaluate one job.
+
+    An error about a point's values (a name the formula does not have, a
+    symbol with no value) has ``input`` ``"point"``.
+    """
+    derivs = derive(formulas, spec)
     try:
         values = tuple(evaluate(derivs, point) for point in spec.points)
-    except VariableError as err:
-        raise err.about("--at") from None
+    except (VariableError, PointError) as err:
+        err.input = "point"
+        raise
     if spec.analysis is None or not spec.analysis.any:
         return Job(derivs, values)
     from .analysis import run_analysis

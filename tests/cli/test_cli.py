@@ -253,8 +253,7 @@ def test_conflicting_format_flags_are_a_usage_error(cli, flags, named):
     result = cli("x**2", *flags)
     assert result.exit_code == 2
     assert result.stdout == ""
-    assert result.stderr.splitlines()[-1] == f"Error: choose one output format, not {named}"
-    assert result.stderr.startswith("Usage: symgrad ")
+    assert result.stderr == f"Error: choose one output format, not {named}\n"
 
 
 def test_same_format_twice_is_fine(cli):

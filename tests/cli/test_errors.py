@@ -10,6 +10,7 @@ import pytest
 from helpers import clean_env, symgrad_script
 
 import symgrad.jobs
+from symgrad.errors import ExitCode
 
 
 def assert_usage_error(result, message):
@@ -75,7 +76,7 @@ def test_empty_formula_is_a_parse_error(cli):
 def test_no_expr_on_a_terminal_is_a_usage_error(runner, monkeypatch):
     from symgrad import cli as cli_module
 
-    monkeypatch.setattr(cli_module, "_isatty", lambda stream: True)
+    monkeypatch.setattr(cli_module, "isatty", lambda stream: True)
     result = runner.invoke(cli_module.main, [], prog_name="symgrad")
     assert result.exit_code == 2
     assert result.stdout == ""
@@ -94,17 +95,17 @@ def test_no_expr_on_a_terminal_is_a_usage_error(runner, monkeypatch):
         ("x*y*z", "y=1", "--at: no value for x, z"),
         ("x", "x=1,q=2", "--at: unknown variable 'q' (the formula's symbols: x)"),
         ("x", "x=1,x=2", "--at: 'x' is given twice"),
-        ("x", "x=nan", "value of x is not a finite real number: 'nan'"),
-        ("x", "x=inf", "value of x is not a finite real number: 'inf'"),
-        ("x", "x=-inf", "value of x is not a finite real number: '-inf'"),
-        ("x", "x=abc", "value of x is not a finite real number: 'abc'"),
-        ("x", "x=1/0", "value of x is not a finite real number: '1/0'"),
-        ("x", "x=I", "value of x is not a finite real number: 'I'"),
-        ("x", "x=sqrt(-1)", "value of x is not a finite real number: 'sqrt(-1)'"),
-        ("x", "x=", "no value given for x"),
+        ("x", "x=nan", "--at: value of x is not a finite real number: 'nan'"),
+        ("x", "x=inf", "--at: value of x is not a finite real number: 'inf'"),
+        ("x", "x=-inf", "--at: value of x is not a finite real number: '-inf'"),
+        ("x", "x=abc", "--at: value of x is not a finite real number: 'abc'"),
+        ("x", "x=1/0", "--at: value of x is not a finite real number: '1/0'"),
+        ("x", "x=I", "--at: value of x is not a finite real number: 'I'"),
+        ("x", "x=sqrt(-1)", "--at: value of x is not a finite real number: 'sqrt(-1)'"),
+        ("x", "x=", "--at: no value given for x"),
         ("x", "x", "--at: expected name=value, got 'x'"),
         ("x", "x=1,", "--at: empty entry in 'x=1,'"),
-        ("x", "x=1;2", "value of x is not a number: '1;2' (unexpected character ';')"),
+        ("x", "x=1;2", "--at: value of x is not a number: '1;2' (unexpected character ';')"),
     ],
 )
 def test_bad_points_are_usage_errors_that_name_the_problem(cli, formula, point, message):
@@ -113,13 +114,13 @@ def test_bad_points_are_usage_errors_that_name_the_problem(cli, formula, point, 
 
 def test_a_bad_second_point_writes_nothing(cli):
     assert_usage_error(cli("x", "--at", "x=1", "--at", "x=nan"),
-                       "value of x is not a finite real number: 'nan'")
+                       "--at: value of x is not a finite real number: 'nan'")
 
 
 @pytest.mark.parametrize("value", ["1e400", "-1e400", "10**400"])
 def test_value_beyond_the_double_range_is_rejected(cli, value):
     assert_usage_error(cli("x", "--at", f"x={value}"),
-                       f"value of x is not a finite real number: '{value}'")
+                       f"--at: value of x is not a finite real number: '{value}'")
 
 
 @pytest.mark.parametrize(
@@ -232,13 +233,13 @@ def test_huge_exact_value_at_a_point_is_refused_with_exit_1(cli):
 # --- internal errors and --debug ----------------------------------------------
 
 
-def test_internal_error_is_one_line_and_exit_1(cli, monkeypatch):
+def test_internal_error_is_one_line_and_exit_3(cli, monkeypatch):
     def boom(formulas, spec):
         raise ZeroDivisionError("boom")
 
     monkeypatch.setattr(symgrad.jobs, "run_job", boom)
     result = cli("x")
-    assert result.exit_code == 1
+    assert result.exit_code == ExitCode.INTERNAL == 3
     assert result.stdout == ""
     assert result.stderr == (
         "Error: internal error (ZeroDivisionError: boom); --debug shows the traceback\n"
@@ -324,7 +325,7 @@ def test_reader_going_away_is_quiet(tmp_path):
     stderr = proc.stderr.read().decode()
     proc.stderr.close()
     assert stderr == ""
-    assert proc.returncode == 1
+    assert proc.returncode == 141  # 128 + SIGPIPE, as for a tool the signal ended
 
 
 def test_blank_formula_among_several_is_named(cli):

@@ -67,7 +67,7 @@ RESOURCE_CASES: dict[str, tuple[Case, int, str]] = {
     "giant-power-in-at": (
         Case(("x", "--at", "x=2**10**10")),
         2,
-        "Error: the power (2)**(10000000000) is too large to compute exactly"
+        "Error: --at: the power (2)**(10000000000) is too large to compute exactly"
         " (limit: 10000 bits); use decimal values for a floating-point result",
     ),
     "giant-factorial": (
@@ -178,7 +178,7 @@ def test_option_payload_errors_name_the_option_or_value(runs):
         "Error: --symbols: 'lambda: 0' is not a valid variable name\n"
     )
     assert runs["at-open"].stderr == (
-        "Error: value of x is not a number: \"open('PWNED','w')\" "
+        "Error: --at: value of x is not a number: \"open('PWNED','w')\" "
         "(unexpected character \"'\" (strings are not part of a formula))\n"
     )
 

@@ -469,7 +469,7 @@ def test_missing_file(cli, tmp_path):
 @pytest.mark.parametrize(
     "args, needle",
     [
-        (["x*y", "--points", "-", "--grid", "x=0:1:1,y=0:1:1"], "--points or --grid"),
+        (["x*y", "--points", "-", "--grid", "x=0:1:1,y=0:1:1"], "--points does not work with --grid"),
         (["-", "--points", "-"], "EXPR"),
         (["x*y", "--points", "-", "--at", "x=1", "--at", "y=2"], "--at"),
         (["x*y", "--points", "-", "--latex"], "latex"),
@@ -871,7 +871,7 @@ def test_progress_bar_on_a_terminal_leaves_the_output_alone(cli, tmp_path, monke
 
     monkeypatch.setattr(symgrad.cli_bulk, "PROGRESS_BYTES", 10)
     monkeypatch.setattr(symgrad.cli_bulk, "_Progress", Spy)
-    monkeypatch.setattr(symgrad.cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(symgrad.cli_bulk, "isatty", lambda stream: True)
     path = big_file(tmp_path)
     out = tmp_path / "o.npy"
     result = cli("x*y", "--points", str(path), "--chunk-rows", "100", "-o", str(out))
@@ -886,7 +886,7 @@ def test_no_progress_bar_for_a_small_file(cli, tmp_path, monkeypatch):
     import symgrad.cli
     import symgrad.cli_bulk
 
-    monkeypatch.setattr(symgrad.cli, "_isatty", lambda stream: True)
+    monkeypatch.setattr(symgrad.cli_bulk, "isatty", lambda stream: True)
     monkeypatch.setattr(symgrad.cli_bulk, "_Progress", None)  # would fail if used
     result = cli("x*y", "--points", str(big_file(tmp_path, 10)), "-o", str(tmp_path / "o.npy"))
     assert result.exit_code == 0, result.stderr

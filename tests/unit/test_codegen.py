@@ -391,7 +391,7 @@ def test_cli_code_formats(cli):
     assert "void grad_energy(double x, double y, double *out)" in result.stdout
     assert "void hess_energy(" in result.stdout
     bad = cli("x**2", "--format", "c", "--at", "x=1")
-    assert bad.exit_code == 2 and "--at does not apply" in bad.stderr
+    assert bad.exit_code == 2 and "--at does not work with --format c" in bad.stderr
     unsupported = cli("gamma(x)", "--format", "fortran")
     assert unsupported.exit_code == 2
     assert unsupported.stderr.splitlines()[0] == "Error: cannot write gamma in fortran code"

@@ -187,7 +187,7 @@ def test_cli_latex_options(cli):
         (["--json", "--latex-env", "pmatrix"], "Error: --latex-env works with --format latex"),
         (["--format", "text", "--latex-style", "components"], "Error: --latex-style works with --format latex"),
         (["--format", "text", "--standalone"], "Error: --standalone works with --format latex"),
-        (["--json", "--name", "g"], "Error: --name works with --format latex, the code formats, --points and --grid"),
+        (["--json", "--name", "g"], "Error: --name works with --format latex, a code format or --points or --grid"),
         (["--latex", "--name", "x-y"], "Error: --name 'x-y': use a letter"),
         (["--latex", "--latex-env", "matrix"], "Error: Invalid value for '--latex-env'"),
     ],
@@ -203,4 +203,4 @@ def test_cli_rejects_options_the_format_ignores(cli, args, message):
 def test_cli_standalone_needs_one_job(cli):
     result = cli("--latex", "--standalone", "-", input="x*y\n")
     assert result.exit_code == 2
-    assert "--standalone makes one document" in result.stderr
+    assert "--standalone does not work with formulas on stdin; it makes one document" in result.stderr
