@@ -27,6 +27,8 @@ class AnalysisLatex(Printer):
     name: str
     vars: list[str]
     sp: Any
+    #: SymPy's LaTeX printer, as set up by TexPrinter.
+    printer: Any
 
     if TYPE_CHECKING:  # provided by TexPrinter
 
