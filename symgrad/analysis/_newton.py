@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from ..errors import SymgradError
+
 _FLOAT_ITERATIONS = 80
 
 
@@ -27,6 +29,8 @@ def float_newton(
         x = np.array(starts, dtype=float).T  # n × S
         with np.errstate(all="ignore"):
             g_fn(x), h_fn(x)
+    except SymgradError:
+        raise  # the job's time limit fired while compiling: it must end the job
     except Exception:  # noqa: BLE001 - a function numpy lacks: fewer starts, scalar mpmath
         return _scalar_starts(starts)
     _, count = x.shape

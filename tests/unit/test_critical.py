@@ -223,3 +223,20 @@ def test_spurious_exact_solutions_are_dropped(monkeypatch):
     monkeypatch.setattr(sp, "solve", solve_with_a_bogus_root)
     report = critical_points(symgrad.gradient("x**3 - 3*x + y**2"))
     assert kinds(report) == [("local minimum", (1.0, 0.0)), ("saddle", (-1.0, 0.0))]
+
+
+def test_the_job_time_limit_is_not_swallowed_by_the_newton_fallback(monkeypatch):
+    # The alarm of --timeout can fire while NumPy functions are being made for
+    # Newton's method; that must end the job, not send it down the slower path
+    # with no limit left (--critical --timeout 0.5 ran on for seconds, exit 0).
+    import sympy as sp
+
+    from symgrad.analysis import _newton
+
+    def alarm(*args, **kwargs):
+        raise JobTimeoutError("time limit of 0.5 s exceeded (raise it with --timeout)")
+
+    monkeypatch.setattr(_newton, "_numpy_functions", alarm)
+    x, y = sp.symbols("x y", real=True)
+    with pytest.raises(JobTimeoutError):
+        _newton.float_newton([2 * x, 2 * y], [[2, 0], [0, 2]], [x, y], [[1.0, 1.0]])
