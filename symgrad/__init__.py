@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .calculus import differentiate, gradient, hessian, jacobian
+    from .calculus import Derivatives, differentiate, gradient, hessian, jacobian
     from .errors import (
         EvaluationError,
         ExitCode,
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     )
     from .evaluate import evaluate
     from .parsing import Parsed, parse, parse_expression
-    from .results import Derivatives, PointValues, Problem
+    from .results import PointValues, Problem
 
 #: Where each public name lives. The names are imported on first use (PEP
 #: 562), so ``import symgrad.errors`` or the command's launcher
@@ -53,7 +53,7 @@ _HOMES = {
     "Parsed": "parsing",
     "parse": "parsing",
     "parse_expression": "parsing",
-    "Derivatives": "results",
+    "Derivatives": "calculus",
     "PointValues": "results",
     "Problem": "results",
 }

@@ -34,7 +34,7 @@ from .errors import ExitCode, SymgradError
 if TYPE_CHECKING:
     import numpy as np
 
-    from .results import Derivatives
+    from .calculus import Derivatives
 
 BACKENDS = ("auto", "symengine", "numpy")
 

@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     import numpy as np
 
     from .batch import CompiledEntries
-    from .results import Derivatives
+    from .calculus import Derivatives
 
 
 @dataclass

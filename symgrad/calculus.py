@@ -13,15 +13,64 @@ SymPy for the parts whose derivative depends on the variables being real;
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from . import engine as engines
 from .parsing import Parsed, parse
-from .results import Derivatives
+from .results import PointValues, Shaped
 
 if TYPE_CHECKING:
     import sympy as sp
+
+
+@dataclass(frozen=True)
+class Derivatives(Shaped):
+    """The symbolic derivatives of one job.
+
+    ``first`` is m×n, one row per formula (m = 1 for a scalar function);
+    ``hessians`` holds one symmetric n×n matrix per formula when asked for,
+    else None. ``gradient`` is the scalar view (None for a vector function)
+    and ``jacobian`` the vector view (None for a scalar function).
+    """
+
+    parsed: Parsed
+    first: tuple[tuple[Any, ...], ...]
+    hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
+    vector: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.vector and len(self.first) != 1:
+            raise ValueError("a scalar function has one row of first derivatives")
+
+    def _names(self) -> tuple[str, ...]:
+        return tuple(v.name for v in self.parsed.variables)
+
+    @property
+    def exprs(self) -> tuple[Any, ...]:
+        return self.parsed.exprs
+
+    @property
+    def variables(self) -> tuple[Any, ...]:
+        return self.parsed.variables
+
+    @property
+    def parameters(self) -> tuple[Any, ...]:
+        return self.parsed.parameters
+
+    def at(self, point: Mapping[str, Any] | None = None, /, **values: Any) -> PointValues:
+        """Evaluate at a point given as a mapping or keywords: ``g.at(x=1, y=2)``.
+
+        Values may be ints, floats, fractions, SymPy numbers or strings such
+        as ``"pi/4"``. Exact inputs give exact values, decimals give floats.
+        """
+        from .evaluate import evaluate
+
+        merged = dict(point or {})
+        merged.update(values)
+        return evaluate(self, merged)
+
 
 
 def diff(expr: Any, var: Any) -> Any:

@@ -38,7 +38,7 @@ from .errors import SymgradError
 from .names import ascii_name
 
 if TYPE_CHECKING:
-    from .results import Derivatives
+    from .calculus import Derivatives
 
 #: The ``--format`` names of the languages (``--format`` lists them in this order).
 LANGUAGES = tuple(TABLE)

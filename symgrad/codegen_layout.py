@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from .results import Derivatives
+    from .calculus import Derivatives
 
 
 @dataclass(frozen=True)

@@ -13,12 +13,15 @@ from __future__ import annotations
 import numbers
 from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import limits
 from .errors import EvaluationError, PointError, ResourceLimitError, VariableError
 from .parsing import parse_value
-from .results import Derivatives, PointValues, Problem, plain
+from .results import PointValues, Problem, plain
+
+if TYPE_CHECKING:
+    from .calculus import Derivatives
 
 #: Working precision, in decimal digits, for points given as decimals.
 WORKING_DIGITS = 30

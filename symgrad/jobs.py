@@ -10,11 +10,11 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from .calculus import differentiate
+from .calculus import Derivatives, differentiate
 from .errors import PointError, VariableError
 from .evaluate import evaluate
 from .parsing import parse
-from .results import Derivatives, PointValues, Problem
+from .results import PointValues, Problem
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -7,12 +7,9 @@ holds their values at one point. Renderers turn either into text.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from .parsing import Parsed
+from typing import Any
 
 #: A plain Python view of one value: a number when it is a finite real,
 #: else a string ("nan", "inf", "-inf", "zoo" or a complex like "1.0+2.0j").
@@ -48,7 +45,7 @@ class Entry:
         return self.wrt[1] if len(self.wrt) > 1 else None
 
 
-class _Shaped:
+class Shaped:
     """The one layout of every result: m×n first derivatives (+ m Hessians).
 
     ``first`` has one row per formula (one row for a scalar function),
@@ -115,53 +112,6 @@ class _Shaped:
 
 
 @dataclass(frozen=True)
-class Derivatives(_Shaped):
-    """The symbolic derivatives of one job.
-
-    ``first`` is m×n, one row per formula (m = 1 for a scalar function);
-    ``hessians`` holds one symmetric n×n matrix per formula when asked for,
-    else None. ``gradient`` is the scalar view (None for a vector function)
-    and ``jacobian`` the vector view (None for a scalar function).
-    """
-
-    parsed: Parsed
-    first: tuple[tuple[Any, ...], ...]
-    hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
-    vector: bool = False
-
-    def __post_init__(self) -> None:
-        if not self.vector and len(self.first) != 1:
-            raise ValueError("a scalar function has one row of first derivatives")
-
-    def _names(self) -> tuple[str, ...]:
-        return tuple(v.name for v in self.parsed.variables)
-
-    @property
-    def exprs(self) -> tuple[Any, ...]:
-        return self.parsed.exprs
-
-    @property
-    def variables(self) -> tuple[Any, ...]:
-        return self.parsed.variables
-
-    @property
-    def parameters(self) -> tuple[Any, ...]:
-        return self.parsed.parameters
-
-    def at(self, point: Mapping[str, Any] | None = None, /, **values: Any) -> PointValues:
-        """Evaluate at a point given as a mapping or keywords: ``g.at(x=1, y=2)``.
-
-        Values may be ints, floats, fractions, SymPy numbers or strings such
-        as ``"pi/4"``. Exact inputs give exact values, decimals give floats.
-        """
-        from .evaluate import evaluate
-
-        merged = dict(point or {})
-        merged.update(values)
-        return evaluate(self, merged)
-
-
-@dataclass(frozen=True)
 class Problem:
     """An entry whose value at a point is not a finite real number."""
 
@@ -171,7 +121,7 @@ class Problem:
 
 
 @dataclass(frozen=True)
-class PointValues(_Shaped):
+class PointValues(Shaped):
     """The derivatives of one job at one point, in the layout of :class:`Derivatives`.
 
     Entries are SymPy numbers: exact (``sqrt(2)/2``) when every input was

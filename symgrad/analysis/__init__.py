@@ -19,8 +19,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .. import labels
+from ..calculus import Derivatives
 from ..limits import DEFAULT_TOL
-from ..results import Derivatives, Problem
+from ..results import Problem
 from .check import CheckReport, check
 from .critical import CriticalReport, critical_points
 from .taylor import Taylor, taylor

@@ -29,10 +29,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from ..calculus import Derivatives
 from ..errors import EvaluationError
 from ..limits import DEFAULT_TOL
 from ..parsing import parse_value
-from ..results import Derivatives
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
 #: Random points checked when no ``--at`` point is given.

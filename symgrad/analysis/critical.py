@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..calculus import differentiate
+from ..calculus import Derivatives, differentiate
 from ..errors import AnalysisError, SymgradError
 from ..limits import time_limit
-from ..results import Derivatives, Plain, plain
+from ..results import Plain, plain
 from ._newton import float_newton
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 

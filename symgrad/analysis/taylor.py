@@ -16,9 +16,10 @@ from dataclasses import dataclass, field
 from itertools import combinations_with_replacement
 from typing import Any
 
+from ..calculus import Derivatives
 from ..errors import AnalysisError
 from ..evaluate import PointSubstitution
-from ..results import Derivatives, Problem
+from ..results import Problem
 
 #: Highest order ``--taylor`` accepts.
 MAX_ORDER = 6

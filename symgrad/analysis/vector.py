@@ -18,9 +18,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from .. import labels
+from ..calculus import Derivatives
 from ..errors import AnalysisError, VariableError
 from ..parsing import parse_names, parse_point, parse_value
-from ..results import Derivatives
 
 #: Highest order ``--diff`` accepts.
 MAX_DIFF_ORDER = 20

@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from ..analysis.check import CheckReport
     from ..analysis.critical import CriticalPoint, CriticalReport
     from ..analysis.taylor import Taylor
+    from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import Derivatives, PointValues
+    from ..results import PointValues
 
 
 def _symbolic(matrix: Any) -> Any:

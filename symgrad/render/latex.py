@@ -43,8 +43,9 @@ from .names import ascii_name
 from .options import RenderOptions
 
 if TYPE_CHECKING:
+    from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import Derivatives, PointValues
+    from ..results import PointValues
 
 #: Longest entry (estimated printed characters) kept on one line.
 LONG_ENTRY = 60

@@ -29,8 +29,9 @@ from .options import RenderOptions
 from .pretty_analysis import AnalysisPretty, drawn
 
 if TYPE_CHECKING:
+    from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import Derivatives, PointValues
+    from ..results import PointValues
 
 _CONSTANT_MEANING = {
     "pi": "π = 3.14159…",

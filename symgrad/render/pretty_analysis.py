@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from ..analysis.check import CheckReport
     from ..analysis.critical import CriticalPoint, CriticalReport
     from ..analysis.taylor import Taylor
-    from ..results import Derivatives
+    from ..calculus import Derivatives
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 

@@ -35,8 +35,9 @@ if TYPE_CHECKING:
     from ..analysis.check import CheckReport
     from ..analysis.critical import CriticalReport
     from ..analysis.taylor import Taylor
+    from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import Derivatives, PointValues
+    from ..results import PointValues
 
 
 class TextPrinter(Printer):

@@ -72,7 +72,7 @@ def test_check_jacobian_and_vector_hessians(cli):
 
 def test_a_failed_check_exits_1_and_names_the_entry(cli, monkeypatch):
     import symgrad.jobs
-    from symgrad.results import Derivatives
+    from symgrad.calculus import Derivatives
 
     real = symgrad.jobs.differentiate
 

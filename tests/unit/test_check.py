@@ -10,7 +10,7 @@ import symgrad
 from symgrad.analysis._numeric import mp_function, working_precision
 from symgrad.analysis.check import check, numeric_derivative, relative_error, richardson
 from symgrad.errors import EvaluationError
-from symgrad.results import Derivatives
+from symgrad.calculus import Derivatives
 
 
 def entries(report, point=0):
