@@ -14,7 +14,7 @@ import csv
 import io
 
 from ..jobs import Job
-from ..results import plain
+from ..results import float_text, plain
 from .common import entries, symbolic_text
 from .options import RenderOptions
 
@@ -28,7 +28,7 @@ def render_csv(job: Job, options: RenderOptions) -> str:
     writer.writerow(symbols + [name for name, _ in named])
     for values in job.points:
         row = map(plain, [v for _, v in values.at] + [v for _, v in entries(values)])
-        writer.writerow([repr(v) if isinstance(v, float) else str(v) for v in row])
+        writer.writerow([float_text(v) if isinstance(v, float) else str(v) for v in row])
     if not job.points:
         writer.writerow([""] * len(symbols) + [symbolic_text(e) for _, e in named])
     return out.getvalue().rstrip("\n")
