@@ -1,8 +1,9 @@
-"""Vectorised evaluation: a job's derivatives at many points at once.
+"""Compiled evaluation of a job's entries over an array of points.
 
-:class:`CompiledEntries` turns every entry of a job (the gradient or Jacobian,
-and the Hessian's upper triangle) into one compiled function of a block of
-points: rows are points, columns are the job's symbols (variables, then
+:class:`CompiledEntries` turns every entry of a job (``Derivatives.entries()``:
+the gradient or Jacobian, and each Hessian's upper triangle) into one
+compiled function of a block of points (the run loop that reads points and
+writes values is :mod:`symgrad.bulk`): rows are points, columns are the job's symbols (variables, then
 parameters), and the result has one column per entry. Two backends:
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
@@ -45,17 +46,6 @@ class BatchError(SymgradError):
     exit_code = ExitCode.USAGE
 
 
-def named_entries(derivs: Derivatives, name: str = "f") -> list[tuple[str, Any]]:
-    """``(name, expression)`` for each output column, in output order.
-
-    First derivatives come first (``df/dx``, … or ``df1/dx``, … row by row
-    for a vector function), then each Hessian's upper triangle row by row
-    (``d2f/dx^2``, ``d2f/dxdy``, …), the names the text output uses, with
-    ``name`` in place of ``f`` (``--name V`` gives ``dV/dx``).
-    """
-    return [(e.key, e.value) for e in derivs.entries(name)]
-
-
 @dataclass(frozen=True)
 class Block:
     """Values of every entry at a block of points: ``values[row, entry]``."""
@@ -77,8 +67,9 @@ class CompiledEntries:
 
     Call it with a float array of shape ``(rows, len(symbols))`` — columns in
     the order of :attr:`symbols` — to get a :class:`Block` of shape
-    ``(rows, len(names))``. ``name`` is the function's name in the entry
-    names (:func:`named_entries`).
+    ``(rows, len(names))``, one column per entry of ``derivs.entries(name)``
+    (``name`` is the function's name in the entry names: ``--name V`` gives
+    ``dV/dx``).
     """
 
     def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f"):
@@ -90,15 +81,15 @@ class CompiledEntries:
             raise BatchError("evaluation at many points needs real variables; drop --complex")
         self.derivs = derivs
         self.symbols: tuple[Any, ...] = tuple(derivs.variables) + tuple(derivs.parameters)
-        entries = named_entries(derivs, name)
-        self.names = [name for name, _ in entries]
+        entries = list(derivs.entries(name))
+        self.names = [e.key for e in entries]
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
         rename = _Replacer(dict(zip(self.symbols, dummies)))
         self._constants: dict[int, float] = {}
         exprs: list[Any] = []  # every entry, constants as their double value
-        for index, (_, expr) in enumerate(entries):
+        for index, expr in enumerate(e.value for e in entries):
             renamed = rename(expr)
             if renamed is not expr:  # rebuilt only where one of the symbols occurs
                 exprs.append(renamed)

@@ -1,9 +1,10 @@
-"""Many points in one run: ``--points FILE`` and ``--grid``.
+"""The run loop of many points (``--points FILE``, ``--grid``): read, evaluate, write.
 
-:func:`run_bulk` streams the points of a reader through one compiled
-function (:class:`~symgrad.batch.CompiledEntries`) into a writer, chunk by
-chunk, and counts the entries that are not finite. Memory stays flat
-however many rows pass through.
+:func:`run_bulk` streams the points of a reader (:mod:`symgrad.points_read`,
+:class:`symgrad.grid.GridReader`) through a job's compiled evaluation
+(:mod:`symgrad.batch`: all entries over an array of points at once) into a
+writer (:mod:`symgrad.points_write`), chunk by chunk, and counts the entries
+that are not finite. Memory stays flat however many rows pass through.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .pointsio import Chunk, PointsReader, PointsWriter
+from .points_types import Chunk, PointsReader, PointsWriter
 
 if TYPE_CHECKING:
     import numpy as np
@@ -55,31 +56,30 @@ class BulkReport:
 def json_layout(derivs: Derivatives) -> Callable[[Sequence[Any]], dict[str, Any]]:
     """A function from one row of entry values to the JSON point layout.
 
-    The row holds the entries in :func:`~symgrad.batch.named_entries` order;
-    the result has ``gradient`` (or ``jacobian``) and, with Hessians,
-    ``hessian`` as full symmetric matrices, as in the JSON output's points.
+    The row holds the values in the order of ``derivs.entries()`` (the
+    columns of :class:`~symgrad.batch.CompiledEntries`); the result has
+    ``gradient`` (or ``jacobian``) and, with Hessians, ``hessian`` as full
+    symmetric matrices (one per formula of a vector function), as in the
+    JSON output's points.
     """
     n = len(derivs.variables)
-    m = len(derivs.first_rows)
-    first = m * n
-    upper = [(i, j) for i in range(n) for j in range(i, n)]
-    hessians = len(derivs.hessians or ())
+    m = len(derivs.components())
+    # where each value of a row goes: (matrix, row, column) in first or second derivatives
+    places = [(e.component or 0, e.wrt) for e in derivs.entries()]
+    hessians = derivs.hessians is not None
 
     def layout(row: Sequence[Any]) -> dict[str, Any]:
-        out: dict[str, Any] = {}
-        if derivs.is_vector:
-            out["jacobian"] = [list(row[k * n : (k + 1) * n]) for k in range(m)]
-        else:
-            out["gradient"] = list(row[:n])
-        matrices = []
-        for k in range(hessians):
-            h: list[list[Any]] = [[None] * n for _ in range(n)]
-            base = first + k * len(upper)
-            for offset, (i, j) in enumerate(upper):
-                h[i][j] = h[j][i] = row[base + offset]
-            matrices.append(h)
+        first: list[list[Any]] = [[None] * n for _ in range(m)]
+        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)] for _ in range(m if hessians else 0)]
+        for (c, wrt), value in zip(places, row):
+            if len(wrt) == 1:
+                first[c][wrt[0]] = value
+            else:
+                i, j = wrt
+                second[c][i][j] = second[c][j][i] = value
+        out: dict[str, Any] = {"jacobian": first} if derivs.vector else {"gradient": first[0]}
         if hessians:
-            out["hessian"] = matrices if derivs.is_vector else matrices[0]
+            out["hessian"] = second if derivs.vector else second[0]
         return out
 
     return layout

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .errors import VariableError
-from .pointsio import Chunk, NpyStream, NpzStream, PointsReader, PointsWriter
+from .points_types import Chunk, PointsError, PointsReader, PointsWriter
+from .points_write_npy import NpzStream, Staged
 
 if TYPE_CHECKING:
     import numpy as np
@@ -150,7 +151,7 @@ class GridNpzWriter(PointsWriter):
         self.stream = NpzStream(path, list(entries))
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
-        self.stream.write(list(values.T))
+        self.stream.write(values)
 
     def close(self) -> None:
         for axis in self.axes:
@@ -158,51 +159,42 @@ class GridNpzWriter(PointsWriter):
         self.stream.close(self.shape)
 
     def abort(self) -> None:
-        self.stream.discard()
+        self.stream.abort()
 
 
 class GridNpyWriter(PointsWriter):
     """``.npy``: all entries stacked, shape ``(entries, *mesh)`` like ``np.array(np.gradient(V))``.
 
-    The values arrive point by point (entries side by side), so each entry
-    streams to its own temporary file and they are concatenated at the end.
+    The shape is known from the start, so the file is a memory map of that
+    array (``numpy.lib.format.open_memmap``), in a temporary file beside the
+    target: the values of each chunk of points (entries side by side) go to
+    their places in every entry's array.
     """
 
     def __init__(self, path: str, axes: Sequence[Axis], entries: Sequence[str]):
-        import os
-        import tempfile
+        from numpy.lib import format as npy
 
-        self.path = path
         self.shape = tuple(len(a.values) for a in axes)
-        self.count = len(entries)
-        self.out = NpyStream(path)  # first: an unwritable path leaves no temporary folder
-        self.folder = tempfile.mkdtemp(prefix="symgrad-")
-        self.parts = [open(os.path.join(self.folder, f"{i}.bin"), "wb")  # noqa: SIM115
-                      for i in range(self.count)]
+        self.staged = Staged(path)
+        try:
+            self.array: Any = npy.open_memmap(self.staged.path, mode="w+", dtype="<f8",
+                                         shape=(len(entries), *self.shape))
+        except OSError as err:
+            self.staged.discard()
+            raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+        self.done = 0  # points written so far (the grid reader yields them in order)
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
-        import numpy as np
-
-        for part, column in zip(self.parts, values.T):
-            part.write(np.ascontiguousarray(column, dtype="<f8").tobytes())
+        rows = values.shape[0]
+        flat = self.array.reshape(self.array.shape[0], -1)
+        flat[:, self.done : self.done + rows] = values.T
+        self.done += rows
 
     def close(self) -> None:
-        import shutil
-
-        try:
-            for part in self.parts:
-                part.close()
-                with open(part.name, "rb") as source:
-                    shutil.copyfileobj(source, self.out.file)
-            self.out.size = self.count * math.prod(self.shape)
-            self.out.close((self.count, *self.shape))
-        finally:
-            shutil.rmtree(self.folder, ignore_errors=True)
+        self.array.flush()
+        self.array = None  # unmapped
+        self.staged.commit()
 
     def abort(self) -> None:
-        import shutil
-
-        for part in self.parts:
-            part.close()
-        self.out.file.close()
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.array = None
+        self.staged.discard()

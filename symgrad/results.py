@@ -7,7 +7,7 @@ holds their values at one point. Renderers turn either into text.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -193,6 +193,14 @@ def plain_float(x: float) -> float | str:
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
     return x
+
+
+#: A double as symgrad writes it as text (CSV and TSV cells; JSON's encoder
+#: writes floats with this same function): the shortest text that reads back
+#: as the same double, ``0.2`` (not ``0.20000000000000001``), ``1e-07``,
+#: ``4.0``, ``nan``, ``inf``, ``-inf``. The method itself, so that a writer
+#: mapping it over a million values calls no Python code per value.
+float_text: Callable[[float], str] = float.__repr__
 
 
 def _complex_text(z: complex) -> str:

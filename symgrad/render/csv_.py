@@ -14,7 +14,7 @@ import csv
 import io
 from typing import TYPE_CHECKING, Any
 
-from ..results import plain
+from ..results import float_text, plain
 from .common import Printer, entries, symbolic_text
 from .options import RenderOptions
 
@@ -38,7 +38,7 @@ class CsvPrinter(Printer):
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
         row = map(plain, [v for _, v in values.at] + [v for _, v in entries(values)])
-        return [repr(v) if isinstance(v, float) else str(v) for v in row]
+        return [float_text(v) if isinstance(v, float) else str(v) for v in row]
 
 
 def render_csv(result: Any, options: RenderOptions) -> str:

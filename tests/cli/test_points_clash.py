@@ -24,4 +24,4 @@ def test_at_for_a_symbol_the_input_lacks_is_used(cli):
     result = cli("a*x", "--wrt", "x", "--at", "a=2", "--points", "-", input="x\n1\n4\n")
     assert result.exit_code == 0, result.stderr
     # d(a*x)/dx = a = 2 on every row
-    assert result.stdout.splitlines() == ["x,df/dx", "1,2", "4,2"]
+    assert result.stdout.splitlines() == ["x,df/dx", "1,2.0", "4,2.0"]

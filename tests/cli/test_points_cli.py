@@ -87,8 +87,8 @@ def test_pass_through_keeps_spacing_quotes_and_number_spelling(cli):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
         "x , label,y,df/dx,df/dy",
-        ' 1.50 ,"a ""quoted"", b",2e0,2,1.5',
-        "-0,x,+3,3,-0",
+        ' 1.50 ,"a ""quoted"", b",2e0,2.0,1.5',
+        "-0,x,+3,3.0,-0.0",
     ]
 
 
@@ -112,19 +112,19 @@ def test_tsv_in_tsv_out(cli):
     text = "y\tx\tlabel\n2\t3\ta, b\n"
     result = cli("x**2*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "y\tx\tlabel\tdf/dx\tdf/dy\n2\t3\ta, b\t12\t9\n"
+    assert result.stdout == "y\tx\tlabel\tdf/dx\tdf/dy\n2\t3\ta, b\t12.0\t9.0\n"
 
 
 def test_blank_lines_are_skipped(cli):
     result = cli("x*y", "--points", "-", input="\nx,y\n\n1,2\n   \n\r\n3,4\n\n")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2,1\n3,4,4,3\n"
+    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2.0,1.0\n3,4,4.0,3.0\n"
 
 
 def test_crlf_input(cli):
     result = cli("x*y", "--points", "-", input="x,y\r\n1,2\r\n")
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2,1\n"
+    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2.0,1.0\n"
 
 
 def test_vector_function_column_names_and_values(cli):
@@ -140,7 +140,7 @@ def test_vector_function_column_names_and_values(cli):
 def test_constant_entries_fill_their_columns(cli):
     result = cli("3*x + y**2", "--points", "-", input="x,y\n1,1\n2,5\n7,-2\n")
     _, rows = parse_csv(result.stdout)
-    assert [row[2] for row in rows] == ["3", "3", "3"]
+    assert [row[2] for row in rows] == ["3.0", "3.0", "3.0"]
     assert [float(row[3]) for row in rows] == [2, 10, -4]
 
 
@@ -152,8 +152,8 @@ def test_json_lines_in_csv_out(cli):
     text = '{"y": 2, "x": 1, "tag": "a"}\n\n{"x": 3, "y": 4}\n'
     result = cli("x**2*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
-    # no header line to repeat: the symbols, then the entries
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,4,1\n3,4,24,9\n"
+    # no header line to repeat: the symbols, then the entries, all as doubles
+    assert result.stdout == "x,y,df/dx,df/dy\n1.0,2.0,4.0,1.0\n3.0,4.0,24.0,9.0\n"
 
 
 def test_json_lines_in_json_lines_out(cli):
@@ -205,7 +205,7 @@ def test_json_output_layout_matches_the_at_json(cli):
 
 
 GRID_XY = np.array([[1.0, 2.0], [3.0, 4.0], [-0.5, 8.0]])
-EXPECTED_XY = "x,y,df/dx,df/dy\n1,2,4,1\n3,4,24,9\n-0.5,8,-8,0.25\n"  # x**2*y by hand
+EXPECTED_XY = "x,y,df/dx,df/dy\n1.0,2.0,4.0,1.0\n3.0,4.0,24.0,9.0\n-0.5,8.0,-8.0,0.25\n"  # x**2*y by hand
 
 
 @pytest.mark.parametrize("layout", ["npy", "npz-names", "npz-matrix"])
@@ -232,7 +232,7 @@ def test_npy_columns_follow_wrt_then_parameters(cli, tmp_path):
     np.save(path, np.array([[2.0, 3.0, 10.0]]))  # columns: y, x (--wrt order), then a
     result = cli("a*x + y**2", "--wrt", "y,x", "--points", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "y,x,a,df/dy,df/dx\n2,3,10,4,10\n"
+    assert result.stdout == "y,x,a,df/dy,df/dx\n2.0,3.0,10.0,4.0,10.0\n"
 
 
 @pytest.mark.parametrize(
@@ -256,7 +256,7 @@ def test_stdin_format_is_sniffed(cli, data, name):
 def test_file_suffix_decides_the_format(cli, tmp_path):
     path = tmp_path / "points.jsonl"
     path.write_text('{"x": 2, "y": 1}\n')
-    assert cli("x*y", "--points", str(path)).stdout == "x,y,df/dx,df/dy\n2,1,1,2\n"
+    assert cli("x*y", "--points", str(path)).stdout == "x,y,df/dx,df/dy\n2.0,1.0,1.0,2.0\n"
 
 
 # ---------------------------------------------------------------------------
@@ -371,7 +371,7 @@ def test_large_input_streams_csv_even_when_pretty(cli):
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0] == "x,y,df/dx,df/dy"
-    assert lines[1:] == [f"{i},1,{2 * i},{i * i}" for i in range(150)]
+    assert lines[1:] == [f"{i},1,{2.0 * i},{float(i * i)}" for i in range(150)]
 
 
 # ---------------------------------------------------------------------------
@@ -405,7 +405,7 @@ def test_at_gives_parameters_to_binary_points(cli, tmp_path):
 def test_at_gives_parameters_with_grid(cli):
     result = cli("a*x*y", "--wrt", "x,y", "--grid", "x=0:1:1,y=2:2:1", "--at", "a=5")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "x,y,a,df/dx,df/dy\n0,2,5,10,0\n1,2,5,10,5\n"
+    assert result.stdout == "x,y,a,df/dx,df/dy\n0.0,2.0,5.0,10.0,0.0\n1.0,2.0,5.0,10.0,5.0\n"
 
 
 def test_missing_parameter_column_is_named(cli):
@@ -499,7 +499,7 @@ def test_error_after_some_rows_keeps_stdout_consistent(cli):
     check_one_error_line(result, "line 12")
     lines = result.stdout.splitlines()
     assert lines[0] == "x,y,df/dx,df/dy"
-    assert lines[1:] == [f"{i},1,1,{i}" for i in range(8)]
+    assert lines[1:] == [f"{i},1,1.0,{float(i)}" for i in range(8)]
 
 
 # ---------------------------------------------------------------------------
@@ -744,7 +744,7 @@ def test_grid_streams_csv_without_output(cli):
     result = cli("x*y", "--grid", "x=0:1:0.5,y=1:2:1")
     assert result.exit_code == 0, result.stderr
     expected = ["x,y,df/dx,df/dy"] + [
-        f"{x:g},{y:g},{y:g},{x:g}" for x in (0, 0.5, 1) for y in (1, 2)]
+        f"{x!r},{y!r},{y!r},{x!r}" for x in (0.0, 0.5, 1.0) for y in (1.0, 2.0)]
     assert result.stdout.splitlines() == expected
 
 
@@ -763,7 +763,7 @@ def test_grid_to_csv_and_parquet_files(cli, tmp_path):
         result = cli("x*y", "--grid", "x=0:1:1,y=0:2:2", "-o", str(path))
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "g.csv").read_text().splitlines() == [
-        "x,y,df/dx,df/dy", "0,0,0,0", "0,2,2,0", "1,0,0,1", "1,2,2,1"]
+        "x,y,df/dx,df/dy", "0.0,0.0,0.0,0.0", "0.0,2.0,2.0,0.0", "1.0,0.0,0.0,1.0", "1.0,2.0,2.0,1.0"]
     assert pq.read_table(tmp_path / "g.parquet").to_pydict()["df/dy"] == [0, 0, 1, 1]
 
 
@@ -985,7 +985,7 @@ def test_table_limit_is_100_rows(cli, rows, table):
         assert "," not in result.stdout
         assert sum(1 for line in lines if line.split()[:1] and line.split()[0].isdigit()) == rows
     else:
-        assert lines == ["x,df/dx"] + [f"{i},{2 * i}" for i in range(rows)]
+        assert lines == ["x,df/dx"] + [f"{i},{2.0 * i}" for i in range(rows)]
 
 
 def test_strict_with_an_output_file_still_writes_it(cli, tmp_path):
@@ -1009,7 +1009,7 @@ def test_fixed_parameters_are_substituted_before_compiling(cli, source):
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
     rows = [line.split(",") for line in result.stdout.splitlines()[1:]]
-    assert [row[-2:] for row in rows] == [["1", "0"], ["1", "0"]]
+    assert [row[-2:] for row in rows] == [["1.0", "0.0"], ["1.0", "0.0"]]
 
 
 def test_fixed_parameter_too_large_for_exact_work_is_refused(cli):

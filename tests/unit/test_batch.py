@@ -21,7 +21,7 @@ import sympy as sp
 
 import symgrad
 from symgrad import batch
-from symgrad.batch import BatchError, Block, CompiledEntries, named_entries
+from symgrad.batch import BatchError, Block, CompiledEntries
 from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk
 from symgrad.pointsio import Chunk, PointsError
 from symgrad.results import plain
@@ -121,7 +121,7 @@ def random_points(case: Case, symbols: list[str], count: int, seed: int) -> np.n
 
 
 def exact_row(derivs, point: dict[str, float]) -> list[float]:
-    """The entries at ``point`` in named_entries order, from the point evaluator."""
+    """The entries at ``point`` in entries() order, from the point evaluator."""
     p = derivs.at(point)
     assert p.problems == ()
     rows = p.jacobian if derivs.is_vector else (p.gradient,)
@@ -139,7 +139,7 @@ def compile_or_skip_reason(derivs, backend: str, case: Case) -> CompiledEntries 
             CompiledEntries(derivs, backend)
         return None
     compiled = CompiledEntries(derivs, backend)
-    varying = any(expr.free_symbols for _, expr in named_entries(derivs))
+    varying = any(e.value.free_symbols for e in derivs.entries())
     assert compiled.backend == (backend if varying else "none")
     return compiled
 
@@ -190,29 +190,30 @@ def test_backends_agree_with_each_other(backend):
 # Column names and layout
 
 
-def test_named_entries_scalar_with_hessian():
+def test_compiled_columns_scalar_with_hessian():
     derivs = symgrad.hessian("x**2*y + z", wrt="x,y,z")
-    names = [name for name, _ in named_entries(derivs)]
-    assert names == ["df/dx", "df/dy", "df/dz",
-                     "d2f/dx^2", "d2f/dxdy", "d2f/dxdz", "d2f/dy^2", "d2f/dydz", "d2f/dz^2"]
-    x, y = sp.symbols("x y", real=True)
-    exprs = dict(named_entries(derivs))
-    assert exprs["df/dx"] == 2 * x * y
-    assert exprs["d2f/dxdy"] == 2 * x
-    assert exprs["d2f/dz^2"] == 0
+    compiled = CompiledEntries(derivs, "numpy")
+    assert compiled.names == ["df/dx", "df/dy", "df/dz",
+                              "d2f/dx^2", "d2f/dxdy", "d2f/dxdz", "d2f/dy^2", "d2f/dydz", "d2f/dz^2"]
+    # each column holds the entry its name says: 2xy, x^2, 1, 2y, 2x, 0, 0, 0, 0
+    (row,) = compiled(np.array([[3.0, 5.0, 7.0]])).values.tolist()
+    assert row == [30, 9, 1, 10, 6, 0, 0, 0, 0]
 
 
-def test_named_entries_vector_function():
+def test_compiled_columns_vector_function():
     derivs = symgrad.jacobian("x*y", "x+y", hessian=True)
-    names = [name for name, _ in named_entries(derivs)]
-    assert names == ["df1/dx", "df1/dy", "df2/dx", "df2/dy",
-                     "d2f1/dx^2", "d2f1/dxdy", "d2f1/dy^2",
-                     "d2f2/dx^2", "d2f2/dxdy", "d2f2/dy^2"]
+    compiled = CompiledEntries(derivs, "numpy")
+    assert compiled.names == ["df1/dx", "df1/dy", "df2/dx", "df2/dy",
+                              "d2f1/dx^2", "d2f1/dxdy", "d2f1/dy^2",
+                              "d2f2/dx^2", "d2f2/dxdy", "d2f2/dy^2"]
+    (row,) = compiled(np.array([[3.0, 5.0]])).values.tolist()
+    assert row == [5, 3, 1, 1, 0, 1, 0, 0, 0, 0]
 
 
-def test_named_entries_follow_wrt_order():
+def test_compiled_columns_follow_wrt_order_and_name():
     derivs = symgrad.gradient("a*x + y", wrt="y,x")
-    assert [name for name, _ in named_entries(derivs)] == ["df/dy", "df/dx"]
+    assert CompiledEntries(derivs, "numpy").names == ["df/dy", "df/dx"]
+    assert CompiledEntries(derivs, "numpy", name="V").names == ["dV/dy", "dV/dx"]
 
 
 def test_symbols_are_variables_then_parameters():
@@ -606,10 +607,10 @@ def test_json_layout_without_hessian():
     assert json_layout(symgrad.jacobian("x", "y"))([1, 0, 0, 1]) == {"jacobian": [[1, 0], [0, 1]]}
 
 
-def test_json_layout_agrees_with_named_entries():
+def test_json_layout_agrees_with_the_compiled_columns():
     # each name's position in the flat row is where json_layout reads it
     derivs = symgrad.jacobian("x*y*z", "x+z", hessian=True)
-    names = [name for name, _ in named_entries(derivs)]
+    names = CompiledEntries(derivs, "numpy").names
     doc = json_layout(derivs)(names)
     assert doc["jacobian"][1][2] == "df2/dz"
     assert doc["hessian"][0][2][1] == "d2f1/dydz"
@@ -642,7 +643,7 @@ def test_special_functions_with_and_without_scipy(formula, box, scipy, monkeypat
     from symgrad.batch import _numpy_modules
 
     # the path under test is the one taken
-    assert ("scipy" in _numpy_modules([e for _, e in named_entries(derivs)])) == (scipy == "with")
+    assert ("scipy" in _numpy_modules([e.value for e in derivs.entries()])) == (scipy == "with")
     compiled = CompiledEntries(derivs, "numpy")
     symbols = [s.name for s in compiled.symbols]
     points = random_points(case, symbols, 5, seed=7)
@@ -674,7 +675,7 @@ def test_replacer_agrees_with_xreplace_on_the_corpus():
         symbols = tuple(derivs.variables) + tuple(derivs.parameters)
         mapping = {s: sp.Symbol(f"_{i}", real=True) for i, s in enumerate(symbols)}
         replace = batch._Replacer(mapping)
-        for _, expr in named_entries(derivs):
+        for expr in (e.value for e in derivs.entries()):
             assert replace(expr) == expr.xreplace(mapping), (case.id, expr)
             assert batch._free_symbols([expr]) == expr.free_symbols
 

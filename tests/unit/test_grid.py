@@ -11,6 +11,7 @@ import symgrad
 from symgrad.batch import CompiledEntries
 from symgrad.bulk import run_bulk
 from symgrad.errors import SymgradError, VariableError
+from symgrad.points_types import Chunk
 from symgrad.grid import (
     MAX_GRID_POINTS,
     GridNpyWriter,
@@ -238,12 +239,15 @@ def test_grid_with_a_fixed_parameter(tmp_path):
         assert saved["df/dx"].tolist() == [0, 6, 12]
 
 
-def test_grid_writers_clean_up_their_temporary_files(tmp_path):
-    import os
-
+@pytest.mark.parametrize("cls, name", [(GridNpzWriter, "g.npz"), (GridNpyWriter, "g.npy")])
+def test_grid_writers_clean_up_their_temporary_files(tmp_path, cls, name):
     axes = parse_grid("x=0:1:1")
-    for cls in (GridNpzWriter, GridNpyWriter):
-        writer = cls(str(tmp_path / "g.npy"), axes, ["df/dx"])
-        folder = writer.folder if cls is GridNpyWriter else writer.stream.folder
-        writer.abort()
-        assert not os.path.exists(folder)
+    values = np.array([[1.0], [2.0]])
+    writer = cls(str(tmp_path / name), axes, ["df/dx"])
+    writer.write(Chunk(np.array([[0.0], [1.0]]), np.array([1, 2])), values)
+    writer.abort()
+    assert list(tmp_path.iterdir()) == []
+    writer = cls(str(tmp_path / name), axes, ["df/dx"])
+    writer.write(Chunk(np.array([[0.0], [1.0]]), np.array([1, 2])), values)
+    writer.close()
+    assert [p.name for p in tmp_path.iterdir()] == [name]

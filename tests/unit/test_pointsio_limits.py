@@ -7,8 +7,9 @@ import itertools
 
 import pytest
 
-from symgrad import pointsio
-from symgrad.pointsio import PointsError, open_points
+from symgrad import points_types
+from symgrad.points_read import open_points
+from symgrad.points_types import PointsError
 
 
 class Endless(io.RawIOBase):
@@ -32,12 +33,12 @@ def test_an_endless_line_is_refused_after_a_bounded_read(byte):
     stream = Endless(byte)
     with pytest.raises(PointsError, match=r"line 1 is longer than 1,048,576 characters"):
         open_points("-", ["x"], stdin=stream)
-    assert stream.served < 8 * pointsio.MAX_LINE_CHARS
+    assert stream.served < 8 * points_types.MAX_LINE_CHARS
 
 
 def test_the_long_line_is_named_by_its_number(monkeypatch):
-    monkeypatch.setattr(pointsio, "MAX_LINE_CHARS", 100)
-    monkeypatch.setattr(pointsio, "READ_CHARS", 64)
+    monkeypatch.setattr(points_types, "MAX_LINE_CHARS", 100)
+    monkeypatch.setattr(points_types, "READ_CHARS", 64)
     text = "x\n1\n2\n" + "3" * 500 + "\n4\n"
     reader = open_points("-", ["x"], stdin=io.BytesIO(text.encode()))
     with pytest.raises(PointsError, match=r"line 4 is longer than 100 characters"):
@@ -46,7 +47,7 @@ def test_the_long_line_is_named_by_its_number(monkeypatch):
 
 @pytest.mark.parametrize("read_chars", [1, 2, 3, 7, 64, 1 << 20])
 def test_lines_split_across_blocks_come_back_whole(monkeypatch, read_chars):
-    monkeypatch.setattr(pointsio, "READ_CHARS", read_chars)
+    monkeypatch.setattr(points_types, "READ_CHARS", read_chars)
     rows = [f"{i},{i * 0.5}" for i in range(50)]
     text = "x,y\r\n" + "\r\n".join(itertools.chain(rows[:20], [""], rows[20:])) + "\r\n"
     reader = open_points("-", ["x", "y"], stdin=io.BytesIO(text.encode()), chunk_rows=9)
