@@ -222,6 +222,8 @@ def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[A
         return None
     try:
         return _staged_exps(args, exprs) or _lambdify(args, exprs)
+    except SymgradError:
+        raise  # the job's time limit fired while compiling: it must end the job
     except Exception:  # noqa: BLE001 - anything symengine cannot compile goes to NumPy
         return None
 

@@ -696,3 +696,18 @@ def test_distinct_nodes_visits_a_shared_subtree_once():
     nodes = list(batch._distinct_nodes(entries))
     assert len(nodes) == len(set(nodes))
     assert sum(node == shared for node in nodes) == 1
+
+
+def test_the_job_time_limit_is_not_swallowed_by_the_numpy_fallback(monkeypatch):
+    # The alarm of --timeout may fire while symengine compiles; that must end the
+    # job (exit 1), not send it on to the NumPy backend with no limit left.
+    from symgrad.errors import JobTimeoutError
+
+    def alarm(*args, **kwargs):
+        raise JobTimeoutError("time limit of 3 s exceeded (raise it with --timeout)")
+
+    monkeypatch.setattr(batch, "_lambdify", alarm)
+    monkeypatch.setattr(batch, "_staged_exps", lambda *a: None)
+    x = sp.Symbol("x", real=True)
+    with pytest.raises(JobTimeoutError):
+        batch._compile_symengine([x], [sp.sin(x)])
