@@ -31,8 +31,8 @@ import numpy as np
 import sympy as sp
 
 import symgrad
-from symgrad.batch import CompiledEntries
-from symgrad.cli import main as cli_main
+from symgrad.evaluation.compiled import CompiledEntries
+from symgrad.cli.command import main as cli_main
 
 N = 10
 RNG = np.random.default_rng(0)

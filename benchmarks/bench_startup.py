@@ -10,9 +10,9 @@
   ``mixed`` (two or three random terms of sin, cos, exp, log, sqrt, tanh,
   powers and products of x, y, z). Target: at least 500 jobs per second.
 
-The command is run as its console script does (``symgrad.launch.main``) in
+The command is run as its console script does (``symgrad.cli.launch.main``) in
 a fresh interpreter each time. Two more rows show where the time goes: the
-command without the launcher (``symgrad.cli.run`` called directly: the
+command without the launcher (``symgrad.cli.command.run`` called directly: the
 cycle collector runs during imports and walks every object once more at
 shutdown), and the floor treated as the launcher treats the command (its
 objects set aside with ``gc.freeze()`` before shutdown), which is symgrad's
@@ -33,9 +33,9 @@ import subprocess
 import sys
 import time
 
-CLI = [sys.executable, "-c", "from symgrad.launch import main; main()"]
+CLI = [sys.executable, "-c", "from symgrad.cli.launch import main; main()"]
 #: The same command without the launcher (the collector runs during imports).
-CLI_PLAIN = [sys.executable, "-c", "from symgrad.cli import run; run()"]
+CLI_PLAIN = [sys.executable, "-c", "from symgrad.cli.command import run; run()"]
 FLOOR = [sys.executable, "-c", "import sympy"]
 ONE_SHOT = [*CLI, "x**2+y*z", "--at", "x=1,y=2,z=3", "--format", "json"]
 #: Where the time above the floor goes: SymPy's own first use (its first sum
@@ -48,7 +48,7 @@ SYMPY_USE = [
         "[f.diff(v).subs({x: 1, y: 2, z: 3}) for v in (x, y, z)]"
     ),
 ]
-IMPORTS = [sys.executable, "-c", "import sympy, symgrad.cli, symgrad.render.json_"]
+IMPORTS = [sys.executable, "-c", "import sympy, symgrad.cli.command, symgrad.output.json_"]
 FLOOR_FROZEN = [sys.executable, "-c", "import gc, sympy; gc.freeze()"]
 
 
@@ -105,9 +105,9 @@ def main() -> None:
     commands = {
         '`python -c "import sympy"` (floor)': FLOOR,
         "SymPy's own first use: build x**2+y*z, differentiate, substitute": SYMPY_USE,
-        "`import sympy, symgrad.cli, symgrad.render.json_`": IMPORTS,
+        "`import sympy, symgrad.cli.command, symgrad.output.json_`": IMPORTS,
         '`symgrad "x**2+y*z" --at x=1,y=2,z=3 --format json`': ONE_SHOT,
-        "the same without the launcher (`symgrad.cli.run`)": [*CLI_PLAIN, *ONE_SHOT[len(CLI) :]],
+        "the same without the launcher (`symgrad.cli.command.run`)": [*CLI_PLAIN, *ONE_SHOT[len(CLI) :]],
         '`python -c "import gc, sympy; gc.freeze()"`': FLOOR_FROZEN,
     }
     times: dict[str, list[float]] = {name: [] for name in commands}

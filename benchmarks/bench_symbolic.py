@@ -46,10 +46,10 @@ import sympy as sp
 from sympy.parsing.sympy_parser import parse_expr
 
 from symgrad.calculus import differentiate
-from symgrad.evaluate import evaluate
+from symgrad.evaluation.exact import evaluate
 from symgrad.jobs import Job
 from symgrad.parsing import parse
-from symgrad.render import RenderOptions, get_renderer, memo
+from symgrad.output import RenderOptions, get_renderer, memo
 
 #: Largest n whose log-sum-exp Hessian is printed (JSON/LaTeX grow as n**3).
 LSE_OUTPUT_UP_TO = 50

@@ -28,13 +28,13 @@ if TYPE_CHECKING:
         UnknownFunctionError,
         VariableError,
     )
-    from .evaluate import evaluate
+    from .evaluation.exact import evaluate
     from .parsing import Parsed, parse, parse_expression
     from .results import PointValues, Problem
 
 #: Where each public name lives. The names are imported on first use (PEP
 #: 562), so ``import symgrad.errors`` or the command's launcher
-#: (:mod:`symgrad.launch`) do not pay for SymPy before they choose to.
+#: (:mod:`symgrad.cli.launch`) do not pay for SymPy before they choose to.
 _HOMES = {
     "differentiate": "calculus",
     "gradient": "calculus",
@@ -49,7 +49,7 @@ _HOMES = {
     "SymgradError": "errors",
     "UnknownFunctionError": "errors",
     "VariableError": "errors",
-    "evaluate": "evaluate",
+    "evaluate": "evaluation.exact",
     "Parsed": "parsing",
     "parse": "parsing",
     "parse_expression": "parsing",

@@ -12,7 +12,7 @@ from typing import Any
 
 from .calculus import Derivatives, differentiate
 from .errors import PointError, VariableError
-from .evaluate import evaluate
+from .evaluation.exact import evaluate
 from .parsing import parse
 from .results import PointValues, Problem
 
@@ -26,9 +26,9 @@ class JobSpec:
     real: bool = True
     hessian: bool = False
     #: Points ``{name: value}``; values as SymPy numbers (parsed once), or
-    #: anything :func:`symgrad.evaluate.evaluate` takes.
+    #: anything :func:`symgrad.evaluation.exact.evaluate` takes.
     points: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
-    #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.engine).
+    #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.calculus.engine).
     engine: str = "auto"
     #: Analyses beyond the gradient (--check, --critical, ...): a symgrad.analysis.AnalysisSpec.
     analysis: Any = None

@@ -121,7 +121,7 @@ def runner() -> CliRunner:
 @pytest.fixture
 def cli(runner: CliRunner) -> Callable[..., Result]:
     """Run ``symgrad ARGS`` in-process; no exception may escape other than SystemExit."""
-    from symgrad.cli import main
+    from symgrad.cli.command import main
 
     def invoke(
         *args: str, input: str | None = None, env: Mapping[str, str | None] | None = None

@@ -167,7 +167,7 @@ def run_analysis(
     derivs: Derivatives, spec: AnalysisSpec, points: Sequence[Mapping[str, Any]] = ()
 ) -> Analysis:
     """Run every analysis ``spec`` asks for on one job's derivatives."""
-    from ..evaluate import PointSubstitution
+    from ..evaluation.exact import PointSubstitution
 
     problems: list[Problem] = []
     fields: list[tuple[type[Field], str, Any, dict[str, Any]]] = []

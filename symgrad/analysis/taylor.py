@@ -18,7 +18,7 @@ from typing import Any
 
 from ..calculus import Derivatives
 from ..errors import AnalysisError
-from ..evaluate import PointSubstitution
+from ..evaluation.exact import PointSubstitution
 from ..results import Problem
 
 #: Highest order ``--taylor`` accepts.

@@ -14,7 +14,7 @@ import pytest
 import sympy as sp
 
 import symgrad
-from symgrad.cli import main
+from symgrad.cli.command import main
 
 ANSI = re.compile(r"\x1b\[([0-9;]*)m")
 

@@ -74,7 +74,7 @@ def test_empty_formula_is_a_parse_error(cli):
 
 
 def test_no_expr_on_a_terminal_is_a_usage_error(runner, monkeypatch):
-    from symgrad import cli as cli_module
+    from symgrad.cli import command as cli_module
 
     monkeypatch.setattr(cli_module, "isatty", lambda stream: True)
     result = runner.invoke(cli_module.main, [], prog_name="symgrad")
@@ -247,7 +247,7 @@ def test_internal_error_is_one_line_and_exit_3(cli, monkeypatch):
 
 
 def test_debug_lets_the_exception_through(runner, monkeypatch):
-    from symgrad.cli import main
+    from symgrad.cli.command import main
 
     def boom(formulas, spec):
         raise ZeroDivisionError("boom")

@@ -18,7 +18,7 @@ import time
 import pytest
 
 import symgrad.jobs
-from symgrad.cli_report import HELP_HINT, Signalled
+from symgrad.cli.report import HELP_HINT, Signalled
 from symgrad.errors import ExitCode
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and pipes")

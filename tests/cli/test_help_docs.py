@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 import pytest
 
-from symgrad import cli_plan
-from symgrad.cli import main
+from symgrad.cli import plan as cli_plan
+from symgrad.cli.command import main
 
 README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
 SPELLINGS = sorted(
@@ -71,7 +71,7 @@ def test_each_option_is_listed_in_its_section(help_text, title, options):
 
 def test_every_option_has_a_section():
     placed = {name for _, names in cli_plan.SECTIONS for name in names}
-    from symgrad.cli_help import long_name
+    from symgrad.cli.help import long_name
 
     assert {long_name(p) for p in main.params if isinstance(p, click.Option)} <= placed
 

@@ -130,7 +130,7 @@ def test_long_entries_fit_the_page(cli, pdflatex, tmp_path):
 
 def test_unsplit_long_entries_would_overflow(cli, pdflatex, tmp_path, monkeypatch):
     """The check above can fail: with splitting off, the same document overflows."""
-    import symgrad.render.latex as latex
+    import symgrad.output.latex as latex
 
     monkeypatch.setattr(latex, "LONG_ENTRY", 10**6)
     run, log = compile_tex(pdflatex, standalone(cli, EXTRA["long_components"]), tmp_path)

@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 
-import symgrad.evaluate
+import symgrad.evaluation.exact
 import symgrad.jobs
 import symgrad.parsing
 
@@ -53,7 +53,7 @@ def value_parses(monkeypatch):
         raise AssertionError("a point value was parsed a second time")
 
     monkeypatch.setattr(symgrad.parsing, "parse_value", counted)
-    monkeypatch.setattr(symgrad.evaluate, "parse_value", refused)
+    monkeypatch.setattr(symgrad.evaluation.exact, "parse_value", refused)
     # (the package's name ``check`` is the function, so import the module by name)
     monkeypatch.setattr(importlib.import_module("symgrad.analysis.check"), "parse_value", refused)
     return texts

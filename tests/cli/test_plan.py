@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from symgrad import cli_plan
-from symgrad.cli import main
-from symgrad.cli_help import long_name
+from symgrad.cli import plan as cli_plan
+from symgrad.cli.command import main
+from symgrad.cli.help import long_name
 from symgrad.errors import OptionError
-from symgrad.render import available_formats, format_info
+from symgrad.output import available_formats, format_info
 
-PACKAGE = Path(cli_plan.__file__).parent
+PACKAGE = Path(cli_plan.__file__).parents[1]  # symgrad/
 
 #: (arguments, stdin, the one Error line); together they break every row of the table.
 CASES = [
@@ -72,7 +72,7 @@ def test_the_cases_break_every_row(cli, monkeypatch):
     monkeypatch.setattr(cli_plan, "check", spy)
     for args, stdin, _ in CASES:
         cli(*args, input=stdin)
-    from symgrad import cli as cli_module
+    from symgrad.cli import command as cli_module
 
     monkeypatch.setattr(cli_module, "isatty", lambda stream: True)
     cli("--json")  # no EXPR, stdin a terminal (test_the_missing_expr_row)
@@ -80,7 +80,7 @@ def test_the_cases_break_every_row(cli, monkeypatch):
 
 
 def test_the_missing_expr_row(runner, monkeypatch):
-    from symgrad import cli as cli_module
+    from symgrad.cli import command as cli_module
 
     monkeypatch.setattr(cli_module, "isatty", lambda stream: True)
     result = runner.invoke(main, ["--json"])
@@ -115,11 +115,11 @@ def test_no_option_check_outside_the_plan():
     for path in sorted(PACKAGE.glob("*.py")) + sorted(PACKAGE.glob("*/*.py")):
         text = path.read_text(encoding="utf-8")
         assert "UsageError" not in text, path.name
-        if path.name != "cli_report.py":
+        if path.relative_to(PACKAGE).as_posix() != "cli/report.py":
             assert not re.search(r"""["']Error: """, text), path.name
 
 
 def test_no_import_back_from_the_bulk_and_analysis_modules():
-    for name in ("cli_bulk.py", "cli_analysis.py", "cli_plan.py", "cli_help.py", "cli_report.py"):
-        text = (PACKAGE / name).read_text(encoding="utf-8")
-        assert not re.search(r"from \.cli import|from \. import cli\b|import symgrad\.cli\b", text), name
+    for name in ("points.py", "analysis.py", "plan.py", "help.py", "report.py"):
+        text = (PACKAGE / "cli" / name).read_text(encoding="utf-8")
+        assert not re.search(r"from \.command import|from \. import command\b|symgrad\.cli\.command\b", text), name

@@ -849,29 +849,29 @@ def big_file(tmp_path, rows=2000):
 
 
 def test_no_progress_bar_when_stderr_is_piped(cli, tmp_path, monkeypatch):
-    import symgrad.cli_bulk
+    import symgrad.cli.points
 
-    monkeypatch.setattr(symgrad.cli_bulk, "PROGRESS_BYTES", 10)  # the file is "large"
+    monkeypatch.setattr(symgrad.cli.points, "PROGRESS_BYTES", 10)  # the file is "large"
     result = cli("x*y", "--points", str(big_file(tmp_path)), "-o", str(tmp_path / "o.npy"))
     assert result.exit_code == 0
     assert result.stderr == ""
 
 
 def test_progress_bar_on_a_terminal_leaves_the_output_alone(cli, tmp_path, monkeypatch):
-    import symgrad.cli
-    import symgrad.cli_bulk
+    import symgrad.cli.command
+    import symgrad.cli.points
 
     started = []
-    real = symgrad.cli_bulk._Progress
+    real = symgrad.cli.points._Progress
 
     class Spy(real):
         def __init__(self, total):
             started.append(total)
             super().__init__(total)
 
-    monkeypatch.setattr(symgrad.cli_bulk, "PROGRESS_BYTES", 10)
-    monkeypatch.setattr(symgrad.cli_bulk, "_Progress", Spy)
-    monkeypatch.setattr(symgrad.cli_bulk, "isatty", lambda stream: True)
+    monkeypatch.setattr(symgrad.cli.points, "PROGRESS_BYTES", 10)
+    monkeypatch.setattr(symgrad.cli.points, "_Progress", Spy)
+    monkeypatch.setattr(symgrad.cli.points, "isatty", lambda stream: True)
     path = big_file(tmp_path)
     out = tmp_path / "o.npy"
     result = cli("x*y", "--points", str(path), "--chunk-rows", "100", "-o", str(out))
@@ -883,11 +883,11 @@ def test_progress_bar_on_a_terminal_leaves_the_output_alone(cli, tmp_path, monke
 
 
 def test_no_progress_bar_for_a_small_file(cli, tmp_path, monkeypatch):
-    import symgrad.cli
-    import symgrad.cli_bulk
+    import symgrad.cli.command
+    import symgrad.cli.points
 
-    monkeypatch.setattr(symgrad.cli_bulk, "isatty", lambda stream: True)
-    monkeypatch.setattr(symgrad.cli_bulk, "_Progress", None)  # would fail if used
+    monkeypatch.setattr(symgrad.cli.points, "isatty", lambda stream: True)
+    monkeypatch.setattr(symgrad.cli.points, "_Progress", None)  # would fail if used
     result = cli("x*y", "--points", str(big_file(tmp_path, 10)), "-o", str(tmp_path / "o.npy"))
     assert result.exit_code == 0, result.stderr
 

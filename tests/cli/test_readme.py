@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from symgrad.cli import main
+from symgrad.cli.command import main
 
 ROOT = Path(__file__).resolve().parents[2]
 README = (ROOT / "README.md").read_text(encoding="utf-8")

@@ -7,7 +7,7 @@ import pytest
 from click.testing import CliRunner
 from helpers import symgrad_script
 
-from symgrad.cli import main
+from symgrad.cli.command import main
 
 
 def test_main_example_json():

@@ -18,7 +18,7 @@ import pytest
 #: Runs the command in-process and reports the modules it imported on stderr.
 PROBE = """
 import json, sys
-from symgrad.cli import main
+from symgrad.cli.command import main
 try:
     main(sys.argv[1:], prog_name="symgrad")
 except SystemExit as exit:
@@ -34,13 +34,14 @@ HEAVY = (
     "pygments",
     "symengine",
     "scipy",
-    "symgrad.render.pretty",
-    "symgrad.render.latex",
-    "symgrad.render.text",
+    "symgrad.output.pretty",
+    "symgrad.output.latex",
+    "symgrad.output.text",
     "symgrad.codegen",
-    "symgrad.batch",
+    "symgrad.evaluation.compiled",
     "symgrad.analysis",
-    "symgrad.render.analysis",
+    "symgrad.output.latex_analysis",
+    "symgrad.output.pretty_analysis",
 )
 
 
@@ -85,7 +86,7 @@ def test_small_hessian_in_json_stays_on_sympy():
 def test_other_formats_import_only_their_renderer(fmt):
     proc, modules = run("x**2+y*z", "--format", fmt)
     assert proc.returncode == 0, proc.stderr
-    assert imported(modules, f"symgrad.render.{fmt}")
+    assert imported(modules, f"symgrad.output.{fmt}")
     assert not imported(modules, "rich") and not imported(modules, "numpy")
 
 
@@ -112,7 +113,7 @@ def test_stdin_mode_uses_symengine_for_all_jobs():
 #: Runs the launcher the console script runs and reports the collector's state.
 LAUNCH_PROBE = """
 import gc, json, sys
-from symgrad.launch import main
+from symgrad.cli.launch import main
 try:
     main()
 except SystemExit as exit:
@@ -157,7 +158,7 @@ def test_the_console_script_is_the_launcher():
     from importlib.metadata import entry_points
 
     (script,) = [ep for ep in entry_points(group="console_scripts") if ep.name == "symgrad"]
-    assert script.value == "symgrad.launch:main"
+    assert script.value == "symgrad.cli.launch:main"
 
 
 @pytest.mark.slow

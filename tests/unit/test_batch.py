@@ -1,4 +1,4 @@
-"""Vectorised evaluation (symgrad.batch): batch values against exact ones.
+"""Vectorised evaluation (symgrad.evaluation.compiled): batch values against exact ones.
 
 Every formula of the corpus is differentiated once and compiled with each
 backend; its values at random points inside the formula's domain must agree
@@ -20,10 +20,10 @@ import pytest
 import sympy as sp
 
 import symgrad
-from symgrad import batch
-from symgrad.batch import BatchError, Block, CompiledEntries
-from symgrad.bulk import BadEntry, BulkReport, json_layout, run_bulk
-from symgrad.pointsio import Chunk, PointsError
+from symgrad.evaluation import compiled as batch
+from symgrad.evaluation.compiled import BatchError, Block, CompiledEntries
+from symgrad.points.run import BadEntry, BulkReport, json_layout, run_bulk
+from symgrad.points import Chunk, PointsError
 from symgrad.results import plain
 
 RTOL = 1e-12
@@ -477,7 +477,7 @@ def test_staged_overflow_matches_one_pass(monkeypatch):
 
 
 # ---------------------------------------------------------------------------
-# run_bulk and json_layout (symgrad.bulk)
+# run_bulk and json_layout (symgrad.points.run)
 
 
 
@@ -640,7 +640,7 @@ def test_special_functions_with_and_without_scipy(formula, box, scipy, monkeypat
         monkeypatch.setitem(sys.modules, "scipy", None)
     case = Case((formula,), box)
     derivs = derivatives(case)
-    from symgrad.batch import _numpy_modules
+    from symgrad.evaluation.compiled import _numpy_modules
 
     # the path under test is the one taken
     assert ("scipy" in _numpy_modules([e.value for e in derivs.entries()])) == (scipy == "with")

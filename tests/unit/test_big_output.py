@@ -1,6 +1,6 @@
 """Big results: memoized printing is SymPy's printing, and pretty output folds.
 
-Printing each distinct subexpression once (symgrad.render.memo) must not
+Printing each distinct subexpression once (symgrad.output.memo) must not
 change a single character of text, JSON or LaTeX; pretty output of a big
 Hessian lists its nonzero entries instead of drawing 40,000 cells, says
 what it left out, and draws everything with ``full``.
@@ -18,8 +18,8 @@ from rich.console import Console
 
 import symgrad
 from symgrad.jobs import JobSpec, run_job
-from symgrad.render import RenderOptions, get_renderer, memo
-from symgrad.render import pretty as pretty_module
+from symgrad.output import RenderOptions, get_renderer, memo
+from symgrad.output import pretty as pretty_module
 
 
 def entries(derivs):

@@ -587,7 +587,7 @@ def test_merged_powers_equal_sympys_diff_away_from_zero():
 
 
 def test_batch_evaluation_of_a_merged_power_at_zero():
-    from symgrad.batch import CompiledEntries
+    from symgrad.evaluation.compiled import CompiledEntries
 
     import numpy as np
 

@@ -345,8 +345,8 @@ def test_the_printers_reserved_words_are_renamed(language, word):
 
 
 def test_the_language_list_is_the_table_of_languages():
-    from symgrad.codegen_languages import TABLE
-    from symgrad.render.options import CODE_FORMATS
+    from symgrad.codegen.languages import TABLE
+    from symgrad.output.options import CODE_FORMATS
 
     assert LANGUAGES_OF_CODEGEN == tuple(TABLE) == CODE_FORMATS
     assert sorted(LANGUAGES) == sorted(LANGUAGES_OF_CODEGEN)
@@ -361,12 +361,12 @@ def test_codegen_imports_nothing_of_render():
     proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
     modules = json.loads(proc.stdout)
     assert "symgrad.codegen" in modules
-    assert [m for m in modules if m == "symgrad.render" or m.startswith("symgrad.render.")] == []
+    assert [m for m in modules if m == "symgrad.output" or m.startswith("symgrad.output.")] == []
 
 
 def test_ascii_name_lives_outside_render_and_is_still_exported_there():
     from symgrad.names import ascii_name
-    from symgrad.render.names import ascii_name as old_home
+    from symgrad.output.names import ascii_name as old_home
 
     assert old_home is ascii_name
     assert ascii_name("α_é1") == "alpha_e1"

@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from test_properties import SETTINGS, formulas, text_of
 
 import symgrad
-from symgrad import engine
+from symgrad.calculus import engine
 from symgrad.jobs import JobSpec, run_job
 from symgrad.parsing import parse
 

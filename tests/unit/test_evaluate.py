@@ -21,7 +21,7 @@ from symgrad import (
     SymgradError,
     VariableError,
 )
-from symgrad.evaluate import evaluate
+from symgrad.evaluation.exact import evaluate
 from symgrad.results import Problem, plain
 
 x, y, z = sp.symbols("x y z", real=True)
@@ -611,7 +611,7 @@ def test_big_hessian_at_a_decimal_point_matches_hand_derived_values():
 
 
 def test_with_parameters_substitutes_parameters_only():
-    from symgrad.evaluate import with_parameters
+    from symgrad.evaluation.exact import with_parameters
 
     d = symgrad.hessian("a*x**n + b*y", wrt="x,y")
     fixed = with_parameters(d, {"n": 1, "a": "1/2", "x": 5, "unknown": 7})
@@ -622,7 +622,7 @@ def test_with_parameters_substitutes_parameters_only():
 
 
 def test_with_parameters_in_float_mode_uses_thirty_digits():
-    from symgrad.evaluate import with_parameters
+    from symgrad.evaluation.exact import with_parameters
 
     fixed = with_parameters(symgrad.gradient("a*x**2", wrt="x"), {"a": "0.1"})
     (entry,) = fixed.gradient
@@ -633,7 +633,7 @@ def test_with_parameters_in_float_mode_uses_thirty_digits():
 
 
 def test_with_parameters_keeps_the_size_guards():
-    from symgrad.evaluate import with_parameters
+    from symgrad.evaluation.exact import with_parameters
     from symgrad.errors import ResourceLimitError
 
     with pytest.raises(ResourceLimitError, match="factorial"):

@@ -1,4 +1,4 @@
-"""Regular grids (symgrad.grid): axis parsing, mesh order, grid writers."""
+"""Regular grids (symgrad.points.grid): axis parsing, mesh order, grid writers."""
 
 from __future__ import annotations
 
@@ -8,11 +8,11 @@ import numpy as np
 import pytest
 
 import symgrad
-from symgrad.batch import CompiledEntries
-from symgrad.bulk import run_bulk
+from symgrad.evaluation.compiled import CompiledEntries
+from symgrad.points.run import run_bulk
 from symgrad.errors import SymgradError, VariableError
-from symgrad.points_types import Chunk
-from symgrad.grid import (
+from symgrad.points.common import Chunk
+from symgrad.points.grid import (
     MAX_GRID_POINTS,
     GridNpyWriter,
     GridNpzWriter,

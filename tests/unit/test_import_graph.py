@@ -21,18 +21,18 @@ PACKAGE = Path(__file__).resolve().parents[2] / "symgrad"
 #: may pass through them.
 MINE = {
     "symgrad.codegen",
-    "symgrad.codegen_languages",
-    "symgrad.codegen_layout",
+    "symgrad.codegen.languages",
+    "symgrad.codegen.layout",
     "symgrad.names",
     "symgrad.parsing",
-    "symgrad.parse_tokens",
-    "symgrad.parse_functions",
-    "symgrad.parse_grammar",
-    "symgrad.parse_values",
+    "symgrad.parsing.tokens",
+    "symgrad.parsing.functions",
+    "symgrad.parsing.grammar",
+    "symgrad.parsing.values",
     "symgrad.limits",
-    "symgrad.engine",
+    "symgrad.calculus.engine",
     "symgrad.calculus",
-    "symgrad.render.names",
+    "symgrad.output.names",
 }
 
 
@@ -108,7 +108,7 @@ def import_graph() -> dict[str, set[str]]:
 
 
 def package_graph(graph: dict[str, set[str]] | None = None) -> dict[str, set[str]]:
-    """The import graph between layers: each subpackage (``symgrad.render``,
+    """The import graph between layers: each subpackage (``symgrad.output``,
     ``symgrad.analysis``) taken as one node, flat modules as themselves."""
     graph = import_graph() if graph is None else graph
 
@@ -161,10 +161,10 @@ def cycles(graph: dict[str, set[str]] | None = None) -> list[list[str]]:
 def test_the_graph_is_read_from_every_kind_of_import():
     graph = import_graph()
     assert "symgrad.results" in graph["symgrad.calculus"]  # from .results import (top level)
-    assert "symgrad.limits" in graph["symgrad.parse_functions"]  # from . import limits
-    assert "symgrad.parsing" in graph["symgrad.grid"]  # inside a function
+    assert "symgrad.limits" in graph["symgrad.parsing.functions"]  # from . import limits
+    assert "symgrad.parsing" in graph["symgrad.points.grid"]  # inside a function
     assert "symgrad.parsing" in graph["symgrad.analysis.check"]  # from ..parsing import
-    assert graph["symgrad.render.names"] == {"symgrad.names"}  # its own package is not an edge
+    assert graph["symgrad.output.names"] == {"symgrad.names"}  # its own package is not an edge
     assert "symgrad.parsing" not in graph["symgrad.results"]  # TYPE_CHECKING only
 
 

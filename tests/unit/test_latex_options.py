@@ -12,8 +12,8 @@ import pytest
 import sympy as sp
 
 from symgrad.jobs import JobSpec, run_job
-from symgrad.render.latex import LONG_ENTRY, TexPrinter, printed_width, render_latex
-from symgrad.render.options import LATEX_ENVS, RenderOptions
+from symgrad.output.latex import LONG_ENTRY, TexPrinter, printed_width, render_latex
+from symgrad.output.options import LATEX_ENVS, RenderOptions
 
 
 def latex(formulas, hessian=False, points=(), wrt=None, **options):

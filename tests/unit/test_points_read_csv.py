@@ -1,4 +1,4 @@
-"""CSV/TSV rows as the csv module reads them (symgrad.points_read).
+"""CSV/TSV rows as the csv module reads them (symgrad.points.read).
 
 A quoted field may hold the delimiter, a doubled quote or a newline; a row
 spanning lines is numbered by the line it starts on; fields and rows are
@@ -16,10 +16,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad import points_types
-from symgrad.points_read import open_points
-from symgrad.points_types import Columns, PointsError
-from symgrad.points_write import open_writer
+from symgrad.points import common as points_types
+from symgrad.points.read import open_points
+from symgrad.points.common import Columns, PointsError
+from symgrad.points.write import open_writer
 
 
 def read(text: str, symbols, chunk_rows=65_536):

@@ -1,4 +1,4 @@
-"""Reading and writing many points (symgrad.pointsio), without the CLI.
+"""Reading and writing many points (symgrad.points), without the CLI.
 
 Inputs are given as bytes on a fake stdin (``-``) or as files; every test
 derives its expected values from the input it wrote, never from symgrad.
@@ -20,7 +20,7 @@ from helpers import npy_bytes, npz_bytes
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.pointsio import (
+from symgrad.points import (
     Chunk,
     Columns,
     FirstRowsWriter,

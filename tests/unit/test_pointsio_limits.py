@@ -7,9 +7,9 @@ import itertools
 
 import pytest
 
-from symgrad import points_types
-from symgrad.points_read import open_points
-from symgrad.points_types import PointsError
+from symgrad.points import common as points_types
+from symgrad.points.read import open_points
+from symgrad.points.common import PointsError
 
 
 class Endless(io.RawIOBase):

@@ -11,10 +11,10 @@ import pytest
 
 from symgrad.analysis import AnalysisSpec, Laplacian, Partial
 from symgrad.jobs import JobSpec, run_job
-from symgrad.render import RenderOptions, get_renderer
-from symgrad.render.common import Printer
-from symgrad.render.json_ import JsonPrinter
-from symgrad.render.text import TextPrinter
+from symgrad.output import RenderOptions, get_renderer
+from symgrad.output.common import Printer
+from symgrad.output.json_ import JsonPrinter
+from symgrad.output.text import TextPrinter
 
 ANALYSIS = AnalysisSpec(check=True, critical=True, taylor=3, laplacian=True, along="1,2", diff="x,y,y")
 
@@ -91,9 +91,9 @@ def test_rendering_computes_nothing(fmt, monkeypatch):
 @pytest.mark.parametrize("module", ["text", "json_", "csv_", "latex", "pretty", "code"])
 def test_importing_a_renderer_loads_no_calculus(module):
     code = (
-        f"import sys, symgrad.render.{module}; "
-        "print(sorted(m for m in ('symgrad.calculus', 'symgrad.engine', 'symgrad.parsing', "
-        "'symgrad.jobs', 'symgrad.codegen', 'symgrad.analysis', 'symgrad.evaluate') if m in sys.modules))"
+        f"import sys, symgrad.output.{module}; "
+        "print(sorted(m for m in ('symgrad.calculus', 'symgrad.calculus.engine', 'symgrad.parsing', "
+        "'symgrad.jobs', 'symgrad.codegen', 'symgrad.analysis', 'symgrad.evaluation.exact') if m in sys.modules))"
     )
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True)
     assert proc.stdout == "[]\n"

@@ -89,7 +89,7 @@ def test_library_errors_speak_of_variables_not_options():
 
 
 def test_every_format_says_what_it_supports():
-    from symgrad.render import available_formats, format_info
+    from symgrad.output import available_formats, format_info
 
     infos = {name: format_info(name) for name in available_formats()}
     assert {n for n, i in infos.items() if i.code} == {

@@ -1,0 +1,87 @@
+"""The analysis options of the ``symgrad`` command, in one decorator.
+
+:func:`analysis_options` adds ``--check``, ``--tol``, ``--box``, ``--seed``,
+``--critical``, ``--taylor``, ``--divergence``, ``--curl``, ``--laplacian``,
+``--along`` and ``--diff`` to a click command, as more parameters of it;
+:func:`analysis_spec` makes the library's spec of them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from ..limits import DEFAULT_TOL
+
+if TYPE_CHECKING:
+    from ..analysis import AnalysisSpec
+
+_OPTIONS = [
+    click.option("--check", is_flag=True, help="Verify the derivatives numerically (Richardson-extrapolated central differences) at the --at points, or at 3 random points in --box; exit 1 if a relative error exceeds --tol."),
+    click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TOL, show_default=True, metavar="TOL", help="the largest relative error accepted."),
+    click.option("--box", metavar="LO:HI", help="the interval for every variable: where --check draws random points (default -2:2), where --critical starts Newton (default -10:10)."),
+    click.option("--seed", type=int, default=0, show_default=True, help="seed of the random points."),
+    click.option("--critical", is_flag=True, help="Solve grad f = 0 (exactly, else Newton from seeded starts in --box) and classify each point: local minimum, local maximum, saddle, degenerate."),
+    click.option("--taylor", type=click.IntRange(0, 6), metavar="N", help="the Taylor polynomial of order N (0..6) around each point."),
+    click.option("--divergence", is_flag=True, help="Divergence of the field EXPR... (as many formulas as variables)."),
+    click.option("--curl", is_flag=True, help="Curl of a field of 3 formulas in 3 variables."),
+    click.option("--laplacian", is_flag=True, help="Laplacian (of each EXPR, for several)."),
+    click.option("--along", metavar="1,1,0", help="Directional derivative along this vector, normalised (components in variable order, or x=1,y=1)."),
+    click.option("--diff", "diff_wrt", metavar="x,y,y", help="One mixed partial derivative, differentiating in this order."),
+]
+#: The command's parameter names of these options.
+NAMES = ("check", "tol", "box", "seed", "critical", "taylor", "divergence", "curl", "laplacian", "along", "diff_wrt")
+
+
+def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
+    """The :class:`~symgrad.analysis.AnalysisSpec` the options ask for, or None.
+
+    ``values`` holds the command's parameters (at least :data:`NAMES`);
+    whether the options fit together is the plan's question
+    (:mod:`symgrad.cli.plan`). Raises :class:`~symgrad.errors.VariableError`
+    for a bad ``--box``.
+    """
+    v = {name: values[name] for name in NAMES}
+    asked = any(v[n] for n in ("check", "critical", "divergence", "curl", "laplacian")) or any(
+        v[n] is not None for n in ("taylor", "along", "diff_wrt")
+    )
+    if not asked:
+        return None  # the common case, without importing the analysis package
+    from ..analysis import AnalysisSpec
+
+    return AnalysisSpec(
+        check=v["check"],
+        tolerance=v["tol"],
+        box=parse_box(v["box"]) if v["box"] is not None else None,
+        seed=v["seed"],
+        critical=v["critical"],
+        taylor=v["taylor"],
+        divergence=v["divergence"],
+        curl=v["curl"],
+        laplacian=v["laplacian"],
+        along=v["along"],
+        diff=v["diff_wrt"],
+    )
+
+
+def parse_box(text: str) -> tuple[float, float]:
+    """``"-2:2"`` as ``(-2.0, 2.0)``; each end may be exact (``-pi:pi``)."""
+    from ..errors import VariableError
+    from ..parsing import parse_value
+
+    if text.count(":") != 1:
+        raise VariableError(f"--box: expected LO:HI such as -2:2, got {text!r}")
+    lo_text, hi_text = text.split(":")
+    lo, hi = (float(parse_value(t, f"--box {end}")) for t, end in ((lo_text, "LO"), (hi_text, "HI")))
+    if not lo < hi:
+        raise VariableError(f"--box: LO must be below HI, got {text!r}")
+    return lo, hi
+
+
+def analysis_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the analysis options to ``command`` (it receives them as :data:`NAMES`)."""
+    for option in reversed(_OPTIONS):
+        command = option(command)
+    return command

@@ -1,0 +1,173 @@
+"""The command line's ``--points`` / ``--grid`` mode: options in, one bulk run, exit code out.
+
+All the work is library code (:mod:`symgrad.evaluation.compiled`, :mod:`symgrad.points`,
+:mod:`symgrad.points.grid`, :mod:`symgrad.points.run`); this module only picks the
+reader and writer from the options and reports what happened on stderr.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ExitCode, VariableError
+from ..limits import time_limit
+from .report import Reporter, error, isatty, warning
+
+if TYPE_CHECKING:
+    from ..jobs import JobSpec
+
+#: On a terminal, inputs of at most this many rows are shown as a table.
+TABLE_ROWS = 100
+#: A file input at least this large gets a progress bar (stderr a terminal).
+PROGRESS_BYTES = 8 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class BulkOptions:
+    points: str | None
+    grid: str | None
+    output: str | None
+    strict: bool
+    backend: str
+    chunk_rows: int
+    #: The function's name in the entry names (``--name V``: ``dV/dx``),
+    #: checked by the command with the other uses of ``--name``.
+    name: str = "f"
+
+
+def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, fmt: str,
+                     timeout: float, reporter: Reporter) -> int:
+    """Run one ``--points``/``--grid`` job (the plan checked its options); returns the exit code."""
+    report = None
+    with reporter.job() as status:
+        with time_limit(timeout):
+            compiled, names, fixed = _prepare(exprs, spec, options)
+        reader = _reader(options, names, fixed)
+        writer = _writer(options, fmt, reader, compiled)
+        report = _run(compiled, reader, writer, fixed)
+    if status.code or report is None:
+        return status.code
+    where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
+    for message in report.messages(where):
+        (error if options.strict else warning)(message)
+    return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
+
+
+def _prepare(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> tuple[Any, list[str], dict[str, float]]:
+    """Differentiate (as ``--at`` does) and compile; the ``--at`` values as doubles."""
+    from ..evaluation.compiled import CompiledEntries
+    from ..evaluation.exact import with_parameters
+    from ..jobs import derive
+
+    derivs = derive(exprs, spec)
+    names = [s.name for s in derivs.parsed.symbols]
+    given = spec.points[0] if spec.points else {}
+    for name in given:
+        if name not in names:
+            raise VariableError(f"{name} does not occur in the formula (symbols: {', '.join(names)})",
+                                names=(name,), known=tuple(names)).about("--at")
+    fixed = {name: float(value) for name, value in given.items()}
+    # fixed parameters go into the entries before compiling, as --at substitutes them first
+    compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name)
+    return compiled, names, fixed
+
+
+def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> Any:
+    from ..points import PointsError, open_points
+
+    wanted = [n for n in names if n not in fixed]
+    if options.grid is not None:
+        from ..points.grid import GridReader, parse_grid
+
+        axes = parse_grid(options.grid)
+        axis_names = [a.name for a in axes]
+        for name in axis_names:
+            if name not in names:
+                raise VariableError(f"--grid: {name} does not occur in the formula (symbols: {', '.join(names)})")
+            if name in fixed:
+                raise VariableError(f"{name} is given by both --grid and --at")
+        missing = [n for n in wanted if n not in axis_names]
+        if missing:
+            raise VariableError(f"--grid: no values for {', '.join(missing)}; add them to --grid or give them with --at")
+        return GridReader(axes, wanted, options.chunk_rows)
+    assert options.points is not None  # bulk mode: --grid or --points
+    stdin = sys.stdin.buffer
+    if options.output is not None and options.points != "-" and _same_file(options.points, options.output):
+        raise PointsError(f"--output {options.output} is the --points file: it would be overwritten while read")
+    return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows, given=fixed)
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (yet)
+        return False
+
+
+def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:
+    from ..points import Columns, FirstRowsWriter, open_writer, output_kind
+    from ..points.run import json_layout
+
+    columns = Columns([s.name for s in compiled.symbols], compiled.names,
+                      json_layout(compiled.derivs))
+    if options.output is not None:
+        kind = output_kind(options.output)
+        if reader.kind == "grid" and kind in ("npy", "npz"):
+            from ..points.grid import GridNpyWriter, GridNpzWriter
+
+            grid_writer = GridNpzWriter if kind == "npz" else GridNpyWriter
+            return grid_writer(options.output, reader.axes, compiled.names)
+        return open_writer(kind, None, options.output, reader, columns)
+    stdout = sys.stdout
+    if fmt == "json":
+        return open_writer("jsonl", stdout, None, reader, columns)
+    kind = "tsv" if reader.kind == "tsv" else "csv"
+    csv_writer = open_writer(kind, stdout, None, reader, columns)
+    if fmt == "pretty":
+        from ..output.points_table import print_table
+
+        return FirstRowsWriter(TABLE_ROWS, csv_writer, lambda chunks: print_table(chunks, columns))
+    return csv_writer
+
+
+def _run(compiled: Any, reader: Any, writer: Any, fixed: dict[str, float]) -> Any:
+    from ..points.run import run_bulk
+
+    progress = _progress(reader)
+    try:
+        return run_bulk(compiled, reader, writer, fixed, progress.update if progress else None)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+class _Progress:
+    """A Rich progress bar on stderr, advanced by the reader's byte position."""
+
+    def __init__(self, total: int):
+        from rich.console import Console
+        from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
+
+        self.bar = Progress(BarColumn(), DownloadColumn(), TimeRemainingColumn(),
+                            console=Console(stderr=True), transient=True)
+        self.task = self.bar.add_task("points", total=total)
+        self.bar.start()
+
+    def update(self, reader: Any) -> None:
+        done = reader.progress()
+        if done is not None:
+            self.bar.update(self.task, completed=done[0])
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+
+def _progress(reader: Any) -> _Progress | None:
+    done = reader.progress()
+    if done is None or done[1] < PROGRESS_BYTES or not isatty(sys.stderr):
+        return None
+    return _Progress(done[1])

@@ -1,0 +1,158 @@
+"""Code generation: a job's derivatives as ready-to-paste functions.
+
+:func:`generate` writes, in one of :data:`LANGUAGES`, a function
+``grad_NAME`` (``jac_NAME`` for a vector function) and, when the job has
+Hessians, ``hess_NAME``. Each takes the variables in their order (``--wrt``),
+then the parameters, as double-precision numbers, and computes every entry
+after common-subexpression elimination (``sympy.cse``). Expressions are
+printed by SymPy's code printers (``pycode``, ``NumPyPrinter``, ``ccode``,
+``fcode``, ``julia_code``, ``rust_code``, ``jscode``, ``octave_code``); a
+function a printer cannot write in the language is a :class:`CodegenError`.
+
+Layout (the header comment of each function repeats it): a gradient has n
+entries, a Jacobian is m×n (row i = formula i), a Hessian n×n, and the
+Hessians of a vector function m×n×n. Python, NumPy, Julia, Rust, JS and
+Octave return them as nested arrays indexed in that order (Julia and Octave
+from 1); C writes them row-major into ``double *out``; Fortran into an
+``intent(out)`` array ``out(m, n)`` with Fortran's own indices.
+
+The ``numpy`` variant is vectorised: arguments may be arrays (broadcast
+together), and every entry, a constant one too, is a full array of the
+broadcast shape, so the result has shape ``(n, *shape)`` (``(m, n, *shape)``,
+...).
+
+The functions a job needs and their shapes are :mod:`symgrad.codegen.layout`;
+each language's printer and templates are :mod:`symgrad.codegen.languages`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from math import prod
+from typing import TYPE_CHECKING, Any
+
+from ..errors import SymgradError
+from ..names import ascii_name
+from .languages import TABLE, Language, Printer
+from .layout import Function, functions
+
+if TYPE_CHECKING:
+    from ..calculus import Derivatives
+
+#: The ``--format`` names of the languages (``--format`` lists them in this order).
+LANGUAGES = tuple(TABLE)
+
+
+class CodegenError(SymgradError):
+    """A derivative cannot be written in the chosen language."""
+
+
+def _argument_names(symbols: Sequence[Any], language: Language, printer: Printer) -> list[str]:
+    """A legal, unreserved, unique identifier for each symbol (``lambda`` -> ``lambda_``).
+
+    A reserved word takes the printer's ``reserved_word_suffix``, as SymPy's
+    printers rename reserved symbols themselves; so do ``t0``, ``t1``, ...
+    (the common subexpressions) and a name already taken.
+    """
+
+    def key(name: str) -> str:
+        return name.lower() if language.case_insensitive else name
+
+    reserved = {key(word) for word in language.reserved_words(printer)}
+    suffix = str(printer._settings.get("reserved_word_suffix") or "_")
+    taken: set[str] = set()
+    names = []
+    for sym in symbols:
+        name = re.sub(r"\W", "_", ascii_name(sym.name))
+        if not name[0].isalpha():
+            name = "v" + name
+        while key(name) in taken or key(name) in reserved or re.fullmatch(r"t\d+", key(name)):
+            name += suffix
+        taken.add(key(name))
+        names.append(name)
+    return names
+
+
+def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
+    """The job's functions in ``language`` (one of :data:`LANGUAGES`)."""
+    import sympy as sp
+
+    lang = TABLE[language]
+    symbols = list(derivs.variables) + list(derivs.parameters)
+    if not derivs.variables:
+        raise CodegenError("there is no variable to differentiate by")
+    if not derivs.parsed.real:
+        raise CodegenError("generated code takes real numbers: drop --complex")
+    printer = lang.code_printer()
+    args = _argument_names(symbols, lang, printer)
+    renamed = {s: sp.Symbol(a, real=True) for s, a in zip(symbols, args)}
+
+    def print_(expr: Any) -> str:
+        return str(printer.doprint(lang.prepare(expr)))
+
+    blocks = []
+    for f in functions(derivs, name):
+        exprs = [sp.sympify(e, strict=True).xreplace(renamed) for e in f.entries]
+        deltas = any(e.has(sp.DiracDelta) for e in exprs)
+        if deltas:  # zero wherever defined: a kink's second derivative (Abs, Max, sign)
+            exprs = [e.replace(sp.DiracDelta, lambda *args: sp.S.Zero) for e in exprs]
+        temps_syms = sp.numbered_symbols("t", real=True)
+        temps, reduced = sp.cse(exprs, symbols=temps_syms, order="none")
+        try:
+            temp_code = [(str(t), print_(e)) for t, e in temps]
+            body = [print_(e) for e in reduced]
+        except Exception as err:  # a SymPy printer cannot write this function
+            if type(err).__name__ != "PrintMethodNotImplementedError":
+                raise
+            raise CodegenError(f"cannot write {_unprintable(exprs, print_)} in {language} code") from err
+        header = _header(derivs, f, args, lang, symbols)
+        if deltas:
+            header += f"\n{lang.comment} DiracDelta terms are written as 0: the derivative is undefined where their argument is 0"
+        blocks.append(header + "\n" + lang.function(f, args, temp_code, body))
+    code = "\n\n".join(blocks)
+    return lang.preamble(code) + code
+
+
+def _unprintable(exprs: Sequence[Any], print_: Callable[[Any], str]) -> str:
+    """The name of a function in ``exprs`` that the printer cannot write."""
+    import sympy as sp
+
+    calls = sorted({a for e in exprs for a in e.atoms(sp.Function)}, key=sp.default_sort_key)
+    for call in calls:
+        try:
+            print_(call)
+        except Exception:  # noqa: BLE001 (the printer's own "unsupported" error)
+            return type(call).__name__
+    return "a function"
+
+
+def _header(derivs: Derivatives, f: Function, args: Sequence[str], lang: Language, symbols: Sequence[Any]) -> str:
+    c = lang.comment
+    nvar = len(derivs.variables)
+    sources = derivs.parsed.sources
+    source = sources[0] if len(sources) == 1 else "[" + "; ".join(sources) + "]"
+    text = f"{f.title} of {source}"
+    lines = [f"{c} {text[k : k + 90]}" for k in range(0, len(text), 90)]
+    lines.append(f"{c} variables: {', '.join(args[:nvar])}")
+    if len(args) > nvar:
+        lines.append(f"{c} parameters: {', '.join(args[nvar:])}")
+    renamed = [f"{a} is {s.name}" for s, a in zip(symbols, args) if a != s.name]
+    if renamed:
+        lines.append(f"{c} renamed: {', '.join(renamed)}")
+    shape = "x".join(str(s) for s in f.shape)
+    layout = f.layout
+    if lang.one_based:  # out(i, j) in Fortran and Octave, out[i, j] in Julia, from 1
+        index = re.match(r"(\[\w\])+", layout).group(0)  # type: ignore[union-attr]
+        inner = ", ".join(re.findall(r"\w", index))
+        brackets = lang.index_brackets
+        layout = f"{brackets[0]}{inner}{brackets[1]}" + layout[len(index):]
+    base = ", indices from 1" if lang.one_based else ""
+    lines.append(f"{c} result {shape}{base}: out{layout}, x_i the variables in order")
+    if lang.flat_output and len(f.shape) > 1:
+        lines.append(f"{c} out: {prod(f.shape)} doubles, row-major (out[i*n + j] is [i][j])")
+    lines.append(f"{c} generated by symgrad")
+    return "\n".join(lines)
+
+
+__all__ = ["LANGUAGES", "CodegenError", "Function", "functions", "generate"]

@@ -1,0 +1,360 @@
+"""The languages of :mod:`symgrad.codegen`: SymPy's code printers and how each
+language spells comments, functions and array entries.
+
+Each :class:`Language` prints expressions with one SymPy code printer
+(imported on first use) and writes a :class:`~symgrad.codegen.layout.Function`
+around them. Identifiers an argument must not take are the printer's own
+``reserved_words`` (SymPy keeps the keywords of Python, C and Rust; its
+Fortran, Julia, JavaScript and Octave printers keep none) plus the names
+symgrad's templates use (``out``, ``zeros``, ``numpy`` ...).
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .layout import Function
+
+#: A SymPy code printer (``CodePrinter`` instance); SymPy is not typed.
+Printer = Any
+
+
+@dataclass(frozen=True)
+class Language:
+    """How one language spells comments, functions and array entries."""
+
+    comment: str
+    #: Identifiers an argument must not take, beyond the printer's reserved words.
+    reserved: frozenset[str]
+    case_insensitive: bool = False
+    one_based: bool = False
+    printer_class: str = ""  # "module:Class" of the SymPy code printer
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    #: The brackets of a 1-based index in the header: ``out(i, j)``.
+    index_brackets: ClassVar[str] = "()"
+    #: Whether the header explains a row-major flat output (C's ``double *out``).
+    flat_output: ClassVar[bool] = False
+
+    def code_printer(self) -> Printer:
+        module, name = self.printer_class.split(":")
+        cls = getattr(importlib.import_module(module), name)
+        return cls({"strict": True, **self.settings})
+
+    def prepare(self, expr: Any) -> Any:
+        """The expression as the printer should see it (numbers as floats, ...)."""
+        return expr
+
+    def reserved_words(self, printer: Printer) -> frozenset[str]:
+        """Every identifier an argument must not take."""
+        return self.reserved | frozenset(printer.reserved_words)
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        raise NotImplementedError
+
+    def preamble(self, code: str) -> str:
+        return ""
+
+
+def _index(f: Function, flat: int, one_based: bool) -> tuple[int, ...]:
+    index = []
+    for size in reversed(f.shape):
+        index.append(flat % size + (1 if one_based else 0))
+        flat //= size
+    return tuple(reversed(index))
+
+
+def _assignments(f: Function, body: list[str], template: str) -> list[str]:
+    """One line per entry, ``template`` filled with its 1-based ``index`` and ``code``."""
+    return [
+        template.format(index=", ".join(str(i) for i in _index(f, k, True)), code=code)
+        for k, code in enumerate(body)
+    ]
+
+
+def _nested(f: Function, body: list[str], open_: str = "[", close: str = "]") -> str:
+    """Row-major entries as nested literals: ``[[a, b], [c, d]]``."""
+    items = list(body)
+    for size in reversed(f.shape[1:]):
+        items = [open_ + ", ".join(items[k : k + size]) + close for k in range(0, len(items), size)]
+    return open_ + ", ".join(items) + close
+
+
+class _Python(Language):
+    module_pattern = re.compile(r"\b(math|numpy|functools)\.")
+
+    def preamble(self, code: str) -> str:
+        modules = sorted(set(self.module_pattern.findall(code)))
+        return "".join(f"import {m}\n" for m in modules) + ("\n" if modules else "")
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        lines = [f"def {f.name}({', '.join(args)}):"]
+        lines += [f"    {t} = {code}" for t, code in temps]
+        lines.append(f"    return {_nested(f, self.wrap(body))}")
+        return "\n".join(lines)
+
+    def wrap(self, body: list[str]) -> list[str]:
+        return body
+
+
+class _NumPy(_Python):
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        lines = [f"def {f.name}({', '.join(args)}):"]
+        lines += [f"    {t} = {code}" for t, code in temps]
+        lines.append(f"    shape = numpy.broadcast_shapes(*map(numpy.shape, ({', '.join(args)},)))")
+        lines.append("    def full(value):  # every entry, a constant one too, as an array of that shape")
+        lines.append("        return numpy.broadcast_to(numpy.asarray(value, dtype=float), shape)")
+        lines.append(f"    return numpy.array({_nested(f, self.wrap(body))})")
+        return "\n".join(lines)
+
+    def wrap(self, body: list[str]) -> list[str]:
+        return [f"full({code})" for code in body]
+
+    def preamble(self, code: str) -> str:
+        return super().preamble(code + " numpy.")
+
+
+class _C(Language):
+    flat_output = True
+
+    def preamble(self, code: str) -> str:
+        from sympy.printing.c import get_math_macros
+
+        # M_PI, M_LN2, ... are POSIX, not ISO C: define the ones used where missing.
+        lines = ["#include <math.h>"]
+        for value, macro in sorted(get_math_macros().items(), key=lambda item: item[1]):
+            if re.search(rf"\b{macro}\b", code):
+                lines += [f"#ifndef {macro}", f"#define {macro} {value.evalf(21)}", "#endif"]
+        return "\n".join(lines) + "\n\n"
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        params = ", ".join([*(f"double {a}" for a in args), "double *out"])
+        lines = [f"void {f.name}({params})", "{"]
+        lines += [f"    const double {t} = {code};" for t, code in temps]
+        lines += [f"    out[{k}] = {code};" for k, code in enumerate(body)]
+        lines.append("}")
+        return "\n".join(lines)
+
+
+class _Fortran(Language):
+    def code_printer(self) -> Printer:
+        from sympy.printing.fortran import FCodePrinter
+
+        class FortranPrinter(FCodePrinter):  # type: ignore[misc]
+            def _format_code(self, lines: list[str]) -> list[str]:
+                return lines  # symgrad wraps whole statements itself (_fortran_wrap)
+
+            def _print_sign(self, expr: Any) -> str:
+                # FCodePrinter's sign is complex-valued; symgrad's variables are real.
+                (arg,) = expr.args
+                a = self._print(arg)
+                return f"merge(0d0, sign(1d0, {a}), {a} == 0d0)"
+
+        return FortranPrinter({"source_format": "free", "standard": 2008, "strict": True})
+
+    def prepare(self, expr: Any) -> Any:
+        return _real_numbers(expr)
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        dims = ", ".join(str(s) for s in f.shape)
+        lines = [_fortran_wrap(f"subroutine {f.name}({', '.join([*args, 'out'])})")]
+        lines.append("    implicit none")
+        lines += [f"    real(8), intent(in) :: {a}" for a in args]
+        lines.append(f"    real(8), intent(out) :: out({dims})")
+        lines += [f"    real(8) :: {t}" for t, _ in temps]
+        lines += [_fortran_wrap(f"    {t} = {code}") for t, code in temps]
+        lines += [_fortran_wrap(line) for line in _assignments(f, body, "    out({index}) = {code}")]
+        lines.append(f"end subroutine {f.name}")
+        return "\n".join(lines)
+
+
+def _real_numbers(expr: Any, exponents: bool = False) -> Any:
+    """Numbers as floats where the language will not mix integers and floats.
+
+    Heaviside becomes a Piecewise of floats (Fortran's ``merge`` wants one type),
+    Max and Min get float arguments, and constant function values (``log(2)``)
+    become 17-digit floats; with ``exponents`` (Rust) every integer is a float.
+    """
+    import sympy as sp
+
+    expr = sp.sympify(expr, strict=True)  # never text: formulas are parsed by symgrad.parsing
+    constants = {a: a.evalf(17) for a in expr.atoms(sp.Function) if not a.free_symbols}
+    if constants:  # log(2) and the like: Rust's printer cannot raise them to a power
+        expr = expr.xreplace(constants)
+    if expr.has(sp.Heaviside):
+        expr = expr.replace(sp.Heaviside, lambda *a: _float_values(sp.Heaviside(*a).rewrite(sp.Piecewise)))
+    if exponents:  # Rust: every number an f64 (x**2 is x.powf(2.0)); Max, Min as if/else
+        for kind in (sp.Max, sp.Min):
+            expr = expr.replace(kind, lambda *a, k=kind: k(*a).rewrite(sp.Piecewise))
+        return expr.xreplace({n: sp.Float(n) for n in expr.atoms(sp.Integer)})
+    for kind in (sp.Max, sp.Min):  # Fortran's max and min want arguments of one type
+        expr = expr.replace(kind, lambda *a, k=kind: k(*(sp.Float(v) if v.is_Number else v for v in a)))
+    return expr
+
+
+def _float_values(piecewise: Any) -> Any:
+    import sympy as sp
+
+    return sp.Piecewise(*((sp.Float(e) if e.is_Number else e, c) for e, c in piecewise.args))
+
+
+def _fortran_wrap(line: str, width: int = 100) -> str:
+    """Free-form continuation lines; the leading ``&`` lets a cut fall inside a token."""
+    parts = []
+    while len(line) > width:
+        parts.append(line[:width] + "&")
+        line = "    &" + line[width:]
+    parts.append(line)
+    return "\n".join(parts)
+
+
+class _Julia(Language):
+    index_brackets = "[]"
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        dims = ", ".join(str(s) for s in f.shape)
+        lines = [f"function {f.name}({', '.join(args)})"]
+        lines += [f"    {t} = {code}" for t, code in temps]
+        lines.append(f"    out = zeros(Float64, {dims})")
+        lines += _assignments(f, body, "    out[{index}] = {code}")
+        lines += ["    return out", "end"]
+        return "\n".join(lines)
+
+
+class _Rust(Language):
+    def code_printer(self) -> Printer:
+        from sympy.printing.codeprinter import CodePrinter
+        from sympy.printing.rust import RustCodePrinter
+
+        class RustPrinter(RustCodePrinter):  # type: ignore[misc]
+            def _print_Integer(self, expr: Any, _type: bool = False) -> str:
+                # the implicit 1 of 1/x: Rust does not divide an integer by an f64
+                return str(super()._print_Integer(expr, _type)) if _type else f"{expr.p}_f64"
+
+            # SymPy's Rust printer casts the terms of sums and products to floats
+            # and multiplies them out again, which can print (1 - t**2)*cosh(y) as
+            # -t.powi(2) + 1.0*y.cosh(). symgrad's numbers are floats already.
+            def _print_Mul(self, expr: Any) -> str:
+                return str(CodePrinter._print_Mul(self, expr))
+
+            def _print_Add(self, expr: Any, order: Any = None) -> str:
+                return str(CodePrinter._print_Add(self, expr, order))
+
+        return RustPrinter({"strict": True})
+
+    def prepare(self, expr: Any) -> Any:
+        return _real_numbers(expr, exponents=True)
+
+    def preamble(self, code: str) -> str:
+        used = sorted(set(re.findall(r"\b(PI|E|FRAC_1_PI|FRAC_2_PI|LN_2|LN_10|SQRT_2)\b", code)))
+        return f"use std::f64::consts::{{{', '.join(used)}}};\n\n" if used else ""
+
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        kind = "f64"
+        for size in reversed(f.shape):
+            kind = f"[{kind}; {size}]"
+        params = ", ".join(f"{a}: f64" for a in args)
+        lines = ["#[allow(unused_parens, non_snake_case, clippy::all)]"]
+        lines.append(f"pub fn {f.name}({params}) -> {kind} {{")
+        lines += [f"    let {t}: f64 = {code};" for t, code in temps]
+        lines += [f"    {_nested(f, body)}", "}"]
+        return "\n".join(lines)
+
+
+class _JS(Language):
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        lines = [f"function {f.name}({', '.join(args)}) {{"]
+        lines += [f"    const {t} = {code};" for t, code in temps]
+        lines += [f"    return {_nested(f, body)};", "}"]
+        return "\n".join(lines)
+
+
+class _Octave(Language):
+    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+        dims = ", ".join(str(s) for s in (f.shape if len(f.shape) > 1 else (f.shape[0], 1)))
+        lines = [f"function out = {f.name}({', '.join(args)})"]
+        lines += [f"  {t} = {code};" for t, code in temps]
+        lines.append(f"  out = zeros({dims});")
+        lines += _assignments(f, body, "  out({index}) = {code};")
+        lines.append("end")
+        return "\n".join(lines)
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+#: Python: SymPy's keyword list lacks ``async`` and ``await``; the rest are
+#: the names the generated functions use.
+_PY_WORDS = _words("async await math numpy functools shape full value out abs max min")
+#: C library names a parameter would hide (SymPy's printer lists C's keywords only).
+_MATH_FUNCS = _words(
+    "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp log log10 log2 sqrt "
+    "cbrt pow abs fabs erf erfc tgamma lgamma gamma fmax fmin max min sign hypot floor ceil"
+)
+
+#: Every language, by its ``--format`` name.
+TABLE: dict[str, Language] = {
+    "python": _Python(
+        "#", _PY_WORDS, printer_class="sympy.printing.pycode:PythonCodePrinter",
+        settings={"standard": "python3"},
+    ),
+    "numpy": _NumPy(
+        "#", _PY_WORDS, printer_class="sympy.printing.numpy:NumPyPrinter",
+        # math.erf and friends take scalars only: vectorise them
+        settings={"user_functions": {
+            k: f"numpy.vectorize(math.{v})"
+            for k, v in {"erf": "erf", "erfc": "erfc", "gamma": "gamma", "loggamma": "lgamma"}.items()
+        }},
+    ),
+    "c": _C("//", _words("out M_PI M_E") | _MATH_FUNCS, printer_class="sympy.printing.c:C99CodePrinter"),
+    "fortran": _Fortran(
+        "!",
+        one_based=True,
+        reserved=_words(
+            "out real integer function subroutine end program module do if then else call return "
+            "implicit none intent in inout merge pi"
+        )
+        | _MATH_FUNCS,
+        case_insensitive=True,
+    ),
+    "julia": _Julia(
+        "#",
+        one_based=True,
+        printer_class="sympy.printing.julia:JuliaCodePrinter",
+        reserved=_words(
+            "begin while if for try return break continue function macro quote let local global "
+            "const do struct module baremodule using import export end else elseif catch finally "
+            "true false out zeros pi im Float64"
+        )
+        | _MATH_FUNCS,
+    ),
+    "rust": _Rust("//", reserved=_words("f64 out PI E")),
+    "js": _JS(
+        "//",
+        printer_class="sympy.printing.jscode:JavascriptCodePrinter",
+        reserved=_words(
+            "break case catch class const continue debugger default delete do else export extends "
+            "false finally for function if import in instanceof new null return super switch this "
+            "throw true try typeof var void while with yield let static enum await implements "
+            "package protected interface private public arguments eval Math NaN Infinity "
+            "undefined out"
+        ),
+    ),
+    "octave": _Octave(
+        "%",
+        one_based=True,
+        printer_class="sympy.printing.octave:OctaveCodePrinter",
+        reserved=_words(
+            "break case catch continue do else elseif end end_try_catch endfor endfunction endif "
+            "endwhile for function global if otherwise persistent return switch try until while "
+            "out zeros pi e i j I J Inf NaN eps"
+        )
+        | _MATH_FUNCS,
+    ),
+}
+
+__all__ = ["TABLE", "Language", "Printer"]

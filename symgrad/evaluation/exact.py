@@ -1,0 +1,333 @@
+"""Evaluation of symbolic derivatives at a point.
+
+Values are substituted bottom-up through the expression tree, so each node
+is rebuilt from numbers by SymPy's own automatic evaluation, with the same
+size guards as the parser (an exact ``2**(10**10)`` is refused, not
+attempted). When every input value is exact the results are exact; when any
+is a decimal, all values are taken as binary floats, computed with 30 digits
+and the results rounded to SymPy Floats of double precision.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+from typing import TYPE_CHECKING, Any
+
+from .. import limits
+from ..errors import EvaluationError, PointError, ResourceLimitError, VariableError
+from ..parsing import parse_value
+from ..results import PointValues, Problem, plain
+
+if TYPE_CHECKING:
+    from ..calculus import Derivatives
+
+#: Working precision, in decimal digits, for points given as decimals.
+WORKING_DIGITS = 30
+
+
+def _to_number(name: str, value: Any) -> Any:
+    """A user's value as a SymPy number; checks that it is a finite real."""
+    import sympy as sp
+
+    # numpy.bool_ is no Python bool, but it is no number either
+    if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
+        raise PointError(f"value of {name} is not a number: {value!r}")
+    if isinstance(value, str):
+        return parse_value(value, name)
+    if isinstance(value, numbers.Integral):  # int, numpy.int64, ...: exact
+        number = sp.Integer(int(value))
+    elif isinstance(value, float):
+        number = sp.Float(value)
+    elif isinstance(value, Fraction):
+        number = sp.Rational(value.numerator, value.denominator)
+    elif isinstance(value, sp.Basic):
+        number = value
+    else:
+        try:
+            number = sp.Float(float(value))
+        except (TypeError, ValueError):
+            raise PointError(f"value of {name} is not a number: {value!r}") from None
+    if number.free_symbols or not isinstance(plain(number), (int, float)):
+        raise PointError(f"value of {name} is not a finite real number: {value!r}")
+    return number
+
+
+def _point(
+    derivs: Derivatives, values: Mapping[str, Any]
+) -> tuple[dict[Any, Any], dict[Any, Any], bool]:
+    """The point as given (in symbol order), the values to compute with, exactness."""
+    symbols = derivs.parsed.symbols
+    by_name = {s.name: s for s in symbols}
+    known = tuple(by_name)
+    for name in values:
+        if name not in by_name:
+            raise VariableError(
+                f"unknown variable {name!r} (the formula's symbols: {', '.join(known) or 'none'})",
+                names=(name,), known=known,
+            )
+    missing = tuple(s.name for s in symbols if s.name not in values)
+    if missing:
+        raise VariableError(f"no value for {', '.join(missing)}", names=missing, known=known)
+    given = {by_name[name]: _to_number(name, value) for name, value in values.items()}
+    ordered = {s: given[s] for s in symbols}
+    working, exact = _working(ordered)
+    return ordered, working, exact
+
+
+def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
+    """The values to compute with, and whether they are exact.
+
+    Exact values stay as they are; if any is a decimal, all become
+    :data:`WORKING_DIGITS`-digit floats.
+    """
+    import sympy as sp
+
+    if not any(n.has(sp.Float) for n in numbers.values()):
+        return numbers, True
+    return {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in numbers.items()}, False
+
+
+class _Substituter:
+    """Bottom-up substitution with a memo shared by all entries of a point."""
+
+    def __init__(self, values: Mapping[Any, Any], exact: bool = True):
+        self.values = dict(values)
+        self.exact = exact
+        self.memo: dict[Any, Any] = {}
+
+    def __call__(self, expr: Any) -> Any:
+        import sympy as sp
+
+        if expr in self.memo:
+            return self.memo[expr]
+        if isinstance(expr, sp.Symbol):
+            result = self.values.get(expr, expr)
+        elif not expr.args or not expr.free_symbols:
+            result = expr
+        elif isinstance(expr, (sp.Derivative, sp.Subs, sp.Integral)):
+            result = expr.subs(self.values).doit()
+        else:
+            args = [self(arg) for arg in expr.args]
+            if isinstance(expr, sp.Pow):
+                limits.check_power(args[0], args[1])
+            elif isinstance(expr, (sp.factorial, sp.gamma)):
+                limits.check_factorial(type(expr).__name__, args[0])
+            elif isinstance(expr, sp.binomial):
+                limits.check_binomial(args[0], args[1])
+            try:
+                result = expr.func(*args)
+            except (ValueError, ArithmeticError):
+                # mpmath refuses some points outside a function's domain
+                # (loggamma(-2.0): "gamma function pole"): undefined there.
+                result = sp.nan
+            else:
+                if not self.exact:
+                    if isinstance(result, sp.Function) and result.is_number:
+                        result = _numeric(result)
+                    if isinstance(result, sp.Float):
+                        result = _overflowed(result)
+        self.memo[expr] = result
+        return result
+
+
+#: Binary exponent beyond which a float-mode intermediate counts as infinite
+#: (or zero). Far outside the double range, so 30-digit evaluation still
+#: rescues ``exp(1000.0)*exp(-999.0)``, but small enough that mpmath never
+#: has to build an exponent too large to handle (``exp(exp(exp(exp(10.0))))``).
+MAX_FLOAT_EXPONENT = 2**20
+
+
+def _overflowed(value: Any) -> Any:
+    """``value`` as ``oo``/``-oo`` (or 0) when its magnitude is astronomically large (small)."""
+    import sympy as sp
+
+    sign, man, exp, bits = value._mpf_
+    if not man:
+        return value  # zero, inf or nan
+    if exp + bits > MAX_FLOAT_EXPONENT:
+        return sp.S.NegativeInfinity if sign else sp.oo
+    if exp + bits < -MAX_FLOAT_EXPONENT:
+        return sp.Float(0)
+    return value
+
+
+def _numeric(value: Any) -> Any:
+    """A function of floats that SymPy left unevaluated, as a number if it is one.
+
+    At a pole SymPy keeps ``polygamma(0, -1.0)`` unevaluated, and a zero
+    factor would then hide it (``0*polygamma(0, -1.0)`` is 0); evaluated, it
+    is ``nan`` and stays visible, as the exact ``zoo`` would.
+    """
+    import sympy as sp
+
+    try:
+        number = value.evalf(WORKING_DIGITS)
+    except (ValueError, ArithmeticError):
+        return sp.nan
+    return number if number.is_Number else value
+
+
+def _finish(value: Any, exact: bool) -> Any:
+    """Round a float-mode value to double precision; check exact sizes."""
+    import sympy as sp
+
+    if value.free_symbols:
+        raise EvaluationError(f"value still depends on {', '.join(sorted(map(str, value.free_symbols)))}")
+    if value.has(sp.Derivative, sp.Subs):
+        # A derivative SymPy could not take (re(x) of a complex x): no value.
+        return sp.nan
+    if exact:
+        limits.check_numbers(value, "an exact value at this point")
+        return value
+    if value in (sp.nan, sp.zoo, sp.oo, sp.S.NegativeInfinity):
+        return value
+    try:
+        evaluated = value.evalf(WORKING_DIGITS)
+    except (ValueError, ArithmeticError):  # erfinv(2): outside the domain
+        return sp.nan
+    if evaluated.is_Number:
+        return sp.Float(evaluated, 15)
+    re, im = evaluated.as_real_imag()
+    if re.is_Number and im.is_Number:
+        return sp.Float(re, 15) + sp.Float(im, 15) * sp.I
+    return value
+
+
+def _why(value: Any, text: str) -> str:
+    if text == "zoo":
+        return "division by zero (complex infinity)"
+    if text in ("inf", "-inf"):
+        return "infinite"
+    if text == "nan":
+        return "undefined"
+    return "not a real number"
+
+
+def _parameters_first(
+    derivs: Derivatives, numbers: Mapping[Any, Any], exact: bool
+) -> Callable[[Any], Any]:
+    """Substitution of the point: the parameters' values first, then the variables'.
+
+    Parameters are constants whose values come later, so an entry is first
+    made what it would be had the formula been written with those values:
+    ``n*(n - 1)*x**(n - 2)``, the second derivative of ``x**n``, is 0 at
+    n = 1 (as for ``x``), not 0*oo at x = 0. Without parameters, one pass.
+    """
+    parameters = set(derivs.parameters)
+    if not parameters:
+        return _Substituter(numbers, exact)
+    first = _Substituter({s: v for s, v in numbers.items() if s in parameters}, exact)
+    then = _Substituter({s: v for s, v in numbers.items() if s not in parameters}, exact)
+    return lambda expr: then(first(expr))
+
+
+def _shown(value: Any) -> str:
+    """A point's value in messages: a SymPy float as its shortest repr (``0.5``)."""
+    import sympy as sp
+
+    return repr(float(value)) if isinstance(value, sp.Float) else str(value)
+
+
+class PointSubstitution:
+    """Values of any expressions of a job at one point, collecting their problems.
+
+    What :func:`evaluate` does for each entry, for other expressions too
+    (the analyses' Laplacian, Taylor coefficients, ...): the point is
+    checked (every symbol needs a value), parameters are substituted first,
+    and a value that is not a finite real is kept and named in ``problems``.
+    Entries repeat (a big Hessian is mostly the one object ``S.Zero``), so
+    each expression object is finished once; keyed by identity, as
+    equal-looking numbers of different kinds (2 and 2.0) must not share a
+    result.
+    """
+
+    def __init__(self, derivs: Derivatives, point: Mapping[str, Any]):
+        given, numbers, exact = _point(derivs, point)
+        self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
+        self.exact = exact
+        self.substitute = _parameters_first(derivs, numbers, exact)
+        self.text = ", ".join(f"{s.name}={_shown(point[s.name])}" for s in numbers)
+        self.problems: list[Problem] = []
+        self._finished: dict[int, tuple[Any, Any]] = {}
+
+    def value(self, expr: Any, entry: str) -> Any:
+        """The value of ``expr`` (named ``entry`` in problems) at the point."""
+        if id(expr) in self._finished:
+            result, text = self._finished[id(expr)]
+        else:
+            try:
+                result = _finish(self.substitute(expr), self.exact)
+            except ResourceLimitError as err:
+                raise EvaluationError(f"{entry} at {self.text}: {err}") from None
+            text = plain(result)
+            self._finished[id(expr)] = result, text
+        if isinstance(text, str):
+            self.problems.append(Problem(entry, text, f"{_why(result, text)} at {self.text}"))
+        return result
+
+    def values(self, exprs: Sequence[Any], entries: Sequence[str]) -> tuple[Any, ...]:
+        """The values of several expressions, named by ``entries``."""
+        return tuple(self.value(e, name) for e, name in zip(exprs, entries))
+
+
+def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
+    """The derivatives at one point ``{name: value}``.
+
+    Every free symbol, parameters included, needs a value. Entries that are
+    not finite reals are kept (``zoo``, ``nan``, complex) and listed in
+    ``problems``; it is the caller's choice whether that is an error.
+    """
+    point = PointSubstitution(derivs, values)
+    value_of = point.value
+    # Every entry of the upper triangles, keyed by position, then the full layout.
+    computed = {(e.component, e.wrt): value_of(e.value, e.key) for e in derivs.entries()}
+    components = derivs.components()
+    first = tuple(
+        tuple(computed[c, (i,)] for i in range(len(row))) for c, row in zip(components, derivs.first)
+    )
+    hessians = None
+    if derivs.hessians is not None:
+        n = len(derivs.variables)
+        hessians = tuple(
+            tuple(tuple(computed[c, (min(i, j), max(i, j))] for j in range(n)) for i in range(n))
+            for c in components
+        )
+    return PointValues(
+        at=point.at,
+        exact=point.exact,
+        first=first,
+        hessians=hessians,
+        vector=derivs.vector,
+        problems=tuple(point.problems),
+        variable_names=tuple(v.name for v in derivs.variables),
+    )
+
+
+def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivatives:
+    """``derivs`` with the parameters named in ``values`` replaced by those values.
+
+    The substitution :func:`evaluate` makes first, for when the parameters
+    are fixed and the variables vary (``--points`` or ``--grid`` with
+    ``--at a=2``): the compiled code then sees the entries as ``--at`` would,
+    with their constants folded. Exact values stay exact; with a decimal
+    among them, all are 30-digit floats. Names that are not parameters are
+    ignored.
+    """
+    import dataclasses
+
+    by_name = {s.name: s for s in derivs.parameters}
+    given = {by_name[name]: _to_number(name, value) for name, value in values.items() if name in by_name}
+    if not given:
+        return derivs
+    substitute = _Substituter(*_working(given))
+
+    def each(matrix: Any) -> Any:
+        return tuple(each(m) for m in matrix) if isinstance(matrix, tuple) else substitute(matrix)
+
+    return dataclasses.replace(
+        derivs,
+        first=each(derivs.first),
+        hessians=None if derivs.hessians is None else each(derivs.hessians),
+    )

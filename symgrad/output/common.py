@@ -1,0 +1,157 @@
+"""What the renderers share: dispatch on the result's type, and value text.
+
+Each format is one :class:`Printer` subclass with a ``_render_<Type>``
+method per result type it writes (``_render_Job``, ``_render_Derivatives``,
+``_render_PointValues``, ``_render_Taylor``, ...). :meth:`Printer.render`
+finds the method through the type's MRO, as SymPy's printers find
+``_print_<Class>``, so a subclass of a result (each kind of
+:class:`~symgrad.analysis.Field`) is written by its own method or by its
+base's. Result types are imported for typing only: a renderer's module
+loads no calculus.
+
+The helpers below only format values that the analyses computed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from .options import RenderOptions
+
+if TYPE_CHECKING:
+    from ..analysis.critical import CriticalReport
+
+#: How the critical-point summary counts each kind: (one, several).
+_COUNTED = {
+    "local minimum": ("local minimum", "local minima"),
+    "local maximum": ("local maximum", "local maxima"),
+    "saddle": ("saddle", "saddles"),
+    "degenerate": ("degenerate point", "degenerate points"),
+    "non-isolated (degenerate)": ("non-isolated solution (a curve or surface)", "non-isolated solutions"),
+    "complex (not classified)": ("complex point", "complex points"),
+}
+
+
+class Printer:
+    """One output format: ``render(result)`` dispatches on the result's type."""
+
+    def __init__(self, options: RenderOptions | None = None):
+        self.options = options or RenderOptions()
+
+    def method(self, prefix: str, obj: Any) -> Callable[..., Any] | None:
+        """``self.<prefix><Class>`` for the first class of ``obj``'s MRO that has one."""
+        for cls in type(obj).__mro__:
+            found = getattr(self, f"{prefix}{cls.__name__}", None)
+            if found is not None:
+                return found  # type: ignore[no-any-return]
+        return None
+
+    def dispatch(self, prefix: str, obj: Any, *args: Any) -> Any:
+        """Call ``self.<prefix><Class>(obj, *args)`` found through the MRO (TypeError if none)."""
+        found = self.method(prefix, obj)
+        if found is None:
+            raise TypeError(f"{type(self).__name__} has no {prefix}{type(obj).__name__}")
+        return found(obj, *args)
+
+    def render(self, obj: Any, *args: Any) -> Any:
+        """``obj`` in this format (``_render_<Class>``, else :meth:`empty`)."""
+        found = self.method("_render_", obj)
+        if found is None:
+            return self.empty(obj)
+        return found(obj, *args)
+
+    def empty(self, obj: Any) -> Any:
+        """The fallback for a type this format has no method for."""
+        raise TypeError(f"{type(self).__name__} cannot render a {type(obj).__name__}")
+
+
+def entries(values: Any) -> Iterator[tuple[str, Any]]:
+    """(``df/dx``, value) for every entry of derivatives or of values at a point."""
+    for e in values.entries():
+        yield e.key, e.value
+
+
+def symbolic_text(expr: Any) -> str:
+    """SymPy's string form, as ``parse_expr`` reads it back (short floats).
+
+    Printed by :func:`symgrad.output.memo.sstr`, which prints a subexpression
+    shared by many entries (or jobs) once; the text is ``sympy.sstr``'s.
+    """
+    from .memo import sstr
+
+    return sstr(expr)
+
+
+def value_text(value: Any) -> str:
+    """A value at a point: exact values as SymPy text, floats round-trip exact."""
+    import sympy as sp
+
+    if isinstance(value, sp.Float):
+        return repr(float(value))
+    return symbolic_text(value)
+
+
+def point_text(job_point: Any, sep: str = ",") -> str:
+    """``x=1,y=2`` for a :class:`~symgrad.results.PointValues`."""
+    return where(job_point.at, sep)
+
+
+def where(at: Any, sep: str = ",") -> str:
+    """``x=1,y=2`` for (symbol or name, value) pairs."""
+    return sep.join(f"{getattr(name, 'name', name)}={value_text(v)}" for name, v in at)
+
+
+def number_text(value: Any) -> str:
+    """An mpmath number as a round-trip-safe decimal (``repr`` of the float when it fits one)."""
+    import mpmath
+
+    if mpmath.isnan(value):
+        return "nan"
+    if isinstance(value, mpmath.mpc):
+        return str(mpmath.nstr(value, 17))
+    as_float = float(value)
+    if math.isinf(as_float) and mpmath.isfinite(value) or (as_float == 0 and value != 0):
+        return str(mpmath.nstr(value, 17))  # beyond the double range
+    return repr(as_float)
+
+
+def mp_value_text(value: Any) -> str:
+    """f at a critical point: an mpmath number, or SymPy text on a curve."""
+    import mpmath
+
+    if isinstance(value, mpmath.mpf):
+        return number_text(value)
+    if isinstance(value, mpmath.mpc):
+        return str(mpmath.nstr(value, 15))
+    return symbolic_text(value)
+
+
+def coordinate_text(value: Any, exact: bool) -> str:
+    """A critical point's coordinate: exact text, or the round-trip float."""
+    import sympy as sp
+
+    if exact or not isinstance(value, sp.Float):
+        return symbolic_text(value)
+    return repr(float(value))
+
+
+def eigen_text(point: Any) -> str:
+    return ", ".join(f"{float(e):.6g}" for e in point.eigenvalues)
+
+
+def critical_summary(report: CriticalReport) -> str:
+    """``2 saddles, 1 local minimum (exact: SymPy solved the system)``."""
+    parts = [f"{n} {_COUNTED[kind][n != 1]}" for kind, n in report.counts.items()]
+    found = ", ".join(parts) if parts else "no critical points found"
+    how = {
+        "complete": "exact: SymPy solved the system",
+        "partial": "exact solutions plus Newton's method (the system is not polynomial)",
+        "timed out": "the exact solver ran out of time; Newton's method",
+        "failed": "the exact solver could not solve it; Newton's method",
+    }[report.exact_outcome]
+    if report.newton_used:
+        lo, hi = report.box
+        how += f" from seeded starts in [{lo:g}, {hi:g}] for every variable"
+    return f"{found} ({how})"

@@ -1,0 +1,156 @@
+"""Safe parsing: formula text -> SymPy expression, without ``eval``.
+
+The text is split into tokens by a small regular-expression tokenizer and
+read by a precedence-climbing parser that builds SymPy objects directly from
+an allow-list: numbers, names, ``+ - * / ** ^``, signs, parentheses and calls
+of known functions. Nothing else is accepted, so no input can reach Python's
+``eval``/``exec``, SymPy's ``sympify`` or ``parse_expr``.
+
+Beyond Python syntax the parser accepts ``^`` for power, implicit
+multiplication after a number, a closing parenthesis or a superscript
+(``2x``, ``3(x+1)``, ``(x+1)(x-1)``, ``2sin(x)``, ``x²y``) and a few unicode
+forms (``π``, ``∞``, ``√``, ``²``, ``⁻¹``, ``·``, ``×``, ``÷``, ``−``).
+Sums and products are built flat, in one SymPy call each, and nesting is
+bounded, so long inputs neither recurse deeply nor run quadratically.
+
+This module is the public face; the stages live beside it:
+:mod:`~symgrad.parsing.tokens` (the tokenizer), :mod:`~symgrad.parsing.functions`
+(the function table and guarded constructors), :mod:`~symgrad.parsing.grammar`
+(the parser) and :mod:`~symgrad.parsing.values` (names, points and point values).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ParseError, VariableError
+from .functions import CONSTANT_NAMES, FUNCTION_NAMES
+from .grammar import parse_one
+from .values import natural_key, parse_names, parse_point, parse_value
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+__all__ = [
+    "CONSTANT_NAMES",
+    "FUNCTION_NAMES",
+    "Parsed",
+    "natural_key",
+    "parse",
+    "parse_expression",
+    "parse_names",
+    "parse_point",
+    "parse_value",
+]
+
+
+def _symbol_names(symbols: str | Iterable[str]) -> frozenset[str]:
+    if isinstance(symbols, str):
+        names = parse_names(symbols, "--symbols") if symbols.strip() else ()
+    else:
+        names = tuple(symbols)
+    for name in names:
+        if name not in CONSTANT_NAMES:
+            raise VariableError(
+                f"--symbols takes constant names ({', '.join(CONSTANT_NAMES)}); "
+                f"{name!r} is already a variable"
+            )
+    return frozenset(names)
+
+
+def parse_expression(
+    text: str, *, real: bool = True, symbols: str | Iterable[str] = ()
+) -> sp.Expr:
+    """Parse one formula into a SymPy expression.
+
+    >>> parse_expression("2x^2 + 3(x+1)")
+    2*x**2 + 3*x + 3
+    """
+    return parse_one(text, real=real, symbol_names=_symbol_names(symbols))[0]
+
+
+@dataclass(frozen=True)
+class Parsed:
+    """One job's formulas, their variables (in order) and parameters."""
+
+    sources: tuple[str, ...]
+    exprs: tuple[Any, ...]
+    variables: tuple[Any, ...]
+    parameters: tuple[Any, ...]
+    constants: tuple[str, ...] = ()
+    real: bool = True
+
+    @property
+    def symbols(self) -> tuple[Any, ...]:
+        """Every free symbol: variables, then parameters."""
+        return self.variables + self.parameters
+
+
+def parse(
+    *formulas: str | sp.Expr,
+    wrt: str | Sequence[Any] | None = None,
+    symbols: str | Iterable[str] = (),
+    real: bool = True,
+) -> Parsed:
+    """Parse one or more formulas (a vector function) for differentiation.
+
+    ``wrt`` names the variables, in order; every other free symbol is a
+    parameter. Without it, all free symbols are variables in natural order.
+    Already-built SymPy expressions are accepted as they are.
+
+    >>> p = parse("a*x**2 + y", wrt="x,y")
+    >>> p.variables, p.parameters
+    ((x, y), (a,))
+    """
+    import sympy as sp
+
+    if not formulas:
+        raise ParseError("no formula given")
+    symbol_names = _symbol_names(symbols)
+    exprs = []
+    sources = []
+    constants: set[str] = set()
+    for number, formula in enumerate(formulas, start=1):
+        if isinstance(formula, sp.Basic):
+            exprs.append(formula)
+            sources.append(str(formula))
+            continue
+        if len(formulas) > 1 and not formula.strip():
+            raise ParseError(f"formula {number} of {len(formulas)} is empty")
+        expr, used = parse_one(formula, real=real, symbol_names=symbol_names)
+        exprs.append(expr)
+        sources.append(formula.strip())
+        constants |= used
+    free: dict[str, Any] = {}
+    for expr in exprs:
+        for sym in expr.free_symbols:
+            free.setdefault(sym.name, sym)
+    if wrt is None:
+        variables = tuple(free[name] for name in sorted(free, key=natural_key))
+    else:
+        names = (
+            parse_names(wrt)
+            if isinstance(wrt, str)
+            else parse_names(str(getattr(w, "name", w)) for w in wrt)
+        )
+        for name in names:
+            if name in CONSTANT_NAMES and name not in symbol_names:
+                raise VariableError(
+                    f"--wrt: {name!r} is a constant; add --symbols {name} to use it as a variable"
+                )
+        variables = tuple(
+            free.get(name) or (sp.Symbol(name, real=True) if real else sp.Symbol(name))
+            for name in names
+        )
+    chosen = {v.name for v in variables}
+    parameters = tuple(free[name] for name in sorted(free, key=natural_key) if name not in chosen)
+    return Parsed(
+        sources=tuple(sources),
+        exprs=tuple(exprs),
+        variables=variables,
+        parameters=parameters,
+        constants=tuple(sorted(constants)),
+        real=real,
+    )

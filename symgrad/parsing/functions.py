@@ -1,0 +1,201 @@
+"""The functions and constants a formula may use, and their guarded constructors.
+
+:data:`FUNCTIONS` maps every function name the parser knows (aliases such
+as ``ln`` and ``arcsin`` included) to a :class:`KnownFunction`: how to build
+it and how many arguments it takes. Constructors whose exact values can grow
+without bound (factorial, gamma, binomial, powers, exp) check their
+arguments against :mod:`symgrad.limits` first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from .. import limits
+
+if TYPE_CHECKING:
+    import sympy as sp
+
+__all__ = ["CONSTANT_NAMES", "FUNCTIONS", "FUNCTION_NAMES", "KnownFunction", "constant", "power"]
+
+#: Names read as constants unless listed in ``symbols``.
+CONSTANT_NAMES = ("pi", "E", "I", "oo")
+
+
+def constant(name: str) -> sp.Expr:
+    import sympy as sp
+
+    return {"pi": sp.pi, "E": sp.E, "I": sp.I, "oo": sp.oo}[name]
+
+
+def _guarded_factorial(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_factorial("factorial", x)
+    return sp.factorial(x)
+
+
+def _guarded_gamma(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_factorial("gamma", x)
+    return sp.gamma(x)
+
+
+def _guarded_gamma_family(name: str) -> Callable[[Any], Any]:
+    """loggamma, digamma: exact values at big rationals need a huge factorial or sum."""
+
+    def build(x: Any) -> Any:
+        import sympy as sp
+
+        limits.check_factorial(name, x)
+        return getattr(sp, name)(x)
+
+    build.__name__ = name
+    return build
+
+
+def _sqrt(x: Any) -> Any:
+    import sympy as sp
+
+    return power(x, sp.S.Half)
+
+
+def _cbrt(x: Any) -> Any:
+    import sympy as sp
+
+    return power(x, sp.Rational(1, 3))
+
+
+def _abs(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_abs(x)
+    return sp.Abs(x)
+
+
+def _exp(x: Any) -> Any:
+    import sympy as sp
+
+    limits.check_exp(x)
+    return sp.exp(x)
+
+
+def _guarded_binomial(n: Any, k: Any) -> Any:
+    import sympy as sp
+
+    limits.check_binomial(n, k)
+    return sp.binomial(n, k)
+
+
+def _log(x: Any, base: Any = None) -> Any:
+    import sympy as sp
+
+    return sp.log(x) if base is None else sp.log(x, base)
+
+
+def _root(x: Any, n: Any) -> Any:
+    import sympy as sp
+
+    return power(x, sp.Integer(1) / n)
+
+
+def _hypot(x: Any, y: Any) -> Any:
+    import sympy as sp
+
+    return power(power(x, sp.Integer(2)) + power(y, sp.Integer(2)), sp.S.Half)
+
+
+def _sympy_function(name: str) -> Callable[..., Any]:
+    def build(*args: Any) -> Any:
+        import sympy as sp
+
+        return getattr(sp, name)(*args)
+
+    build.__name__ = name
+    return build
+
+
+@dataclass(frozen=True)
+class KnownFunction:
+    """An entry of the function table: its constructor and how many arguments it takes."""
+
+    build: Callable[..., Any]
+    min_args: int = 1
+    max_args: int | None = 1  # None: any number
+
+
+def _function_table() -> dict[str, KnownFunction]:
+    one_arg = (
+        "sin cos tan cot sec csc asin acos atan acot asec acsc "
+        "sinh cosh tanh coth sech csch asinh acosh atanh acoth asech acsch "
+        "sign erf erfc erfi erfinv "
+        "sinc re im conjugate"
+    ).split()
+    table = {name: KnownFunction(_sympy_function(name)) for name in one_arg}
+    table.update(
+        {
+            "log": KnownFunction(_log, 1, 2),
+            "factorial": KnownFunction(_guarded_factorial),
+            "gamma": KnownFunction(_guarded_gamma),
+            "loggamma": KnownFunction(_guarded_gamma_family("loggamma")),
+            "digamma": KnownFunction(_guarded_gamma_family("digamma")),
+            "exp": KnownFunction(_exp),
+            "Abs": KnownFunction(_abs),
+            "sqrt": KnownFunction(_sqrt),
+            "cbrt": KnownFunction(_cbrt),
+            "binomial": KnownFunction(_guarded_binomial, 2, 2),
+            "beta": KnownFunction(_sympy_function("beta"), 2, 2),
+            "Heaviside": KnownFunction(_sympy_function("Heaviside"), 1, 2),
+            "DiracDelta": KnownFunction(_sympy_function("DiracDelta"), 1, 1),
+            "Max": KnownFunction(_sympy_function("Max"), 1, None),
+            "Min": KnownFunction(_sympy_function("Min"), 1, None),
+            "atan2": KnownFunction(_sympy_function("atan2"), 2, 2),
+            "root": KnownFunction(_root, 2, 2),
+            "hypot": KnownFunction(_hypot, 2, 2),
+        }
+    )
+    aliases = {
+        "ln": "log",
+        "abs": "Abs",
+        "arcsin": "asin",
+        "arccos": "acos",
+        "arctan": "atan",
+        "arcsinh": "asinh",
+        "arccosh": "acosh",
+        "arctanh": "atanh",
+        "arctan2": "atan2",
+        "max": "Max",
+        "min": "Min",
+    }
+    for alias, target in aliases.items():
+        table[alias] = table[target]
+
+    def log_base(base: int) -> KnownFunction:
+        def build(x: Any) -> Any:
+            import sympy as sp
+
+            return sp.log(x, sp.Integer(base))
+
+        return KnownFunction(build)
+
+    table["log10"] = log_base(10)
+    table["log2"] = log_base(2)
+    return table
+
+
+FUNCTIONS = _function_table()
+#: Every function name the parser knows (aliases included).
+FUNCTION_NAMES = tuple(sorted(FUNCTIONS, key=str.lower))
+
+
+# ---------------------------------------------------------------------------
+# Guarded construction
+
+
+def power(base: Any, exp: Any) -> Any:
+    """``base**exp``, refusing exact numbers too large to build."""
+    limits.check_power(base, exp)
+    return base**exp

@@ -1,0 +1,304 @@
+"""The grammar: a precedence-climbing parser that builds SymPy objects directly.
+
+:class:`Parser` reads the tokens of :mod:`symgrad.parsing.tokens`: sums of
+products of signed powers of atoms (numbers, names, constants, calls of
+:data:`~symgrad.parsing.functions.FUNCTIONS`, parenthesised sums), with
+``^`` for power, superscripts and implicit multiplication after a number, a
+closing parenthesis, π or a superscript. Sums and products are built flat,
+in one SymPy call each, and nesting is bounded (:data:`limits.MAX_DEPTH`).
+:func:`parse_one` is the whole pipeline for one formula.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .. import limits
+from ..errors import ParseError, ResourceLimitError, UnknownFunctionError
+from .functions import CONSTANT_NAMES, FUNCTION_NAMES, FUNCTIONS, constant, power
+from .tokens import SUPERSCRIPT_VALUE, Token, tokenize
+
+__all__ = ["Parser", "check_length", "parse_one"]
+
+
+@dataclass
+class Parser:
+    """Reads one formula's tokens into a SymPy expression (one method per rule)."""
+
+    text: str
+    real: bool
+    symbol_names: frozenset[str]
+    tokens: list[Token] = field(default_factory=list)
+    pos: int = 0
+    depth: int = 0
+    constants_used: set[str] = field(default_factory=set)
+    symbols: dict[str, Any] = field(default_factory=dict)
+
+    # -- helpers --------------------------------------------------------
+    @property
+    def tok(self) -> Token:
+        return self.tokens[self.pos]
+
+    def advance(self) -> Token:
+        tok = self.tokens[self.pos]
+        self.pos += 1
+        return tok
+
+    def error(self, message: str, col: int | None = None) -> ParseError:
+        return ParseError(message, self.text, self.tok.col if col is None else col)
+
+    def unexpected(self) -> ParseError:
+        tok = self.tok
+        if tok.kind == "end":
+            return self.error("unexpected end of formula")
+        if tok.text == ")":
+            return self.error("unmatched ')'")
+        return self.error(f"unexpected {tok.text!r}{self._hint(tok)}")
+
+    def _hint(self, tok: Token) -> str:
+        """What the writer of ``sin x`` or ``x y`` most likely meant."""
+        before = self.tokens[self.pos - 1] if self.pos else None
+        if before is None or before.kind != "name" or tok.kind not in ("name", "number"):
+            return ""
+        if before.text in FUNCTIONS:
+            return f" (to apply {before.text}, write {before.text}({tok.text}))"
+        return f" (for a product, write {before.text}*{tok.text})"
+
+    def enter(self) -> None:
+        self.depth += 1
+        if self.depth > limits.MAX_DEPTH:
+            raise ResourceLimitError(
+                f"formula is nested more than {limits.MAX_DEPTH} levels deep"
+            )
+
+    def leave(self) -> None:
+        self.depth -= 1
+
+    # -- grammar --------------------------------------------------------
+    def parse(self) -> Any:
+        self.tokens = tokenize(self.text)
+        if self.tok.kind == "end":
+            raise ParseError("empty formula", self.text, 0)
+        expr = self.sum()
+        if self.tok.kind != "end":
+            raise self.unexpected()
+        return expr
+
+    def sum(self) -> Any:
+        import sympy as sp
+
+        terms = [self.product()]
+        while self.tok.text in ("+", "-") and self.tok.kind == "op":
+            sign = self.advance().text
+            term = self.product()
+            terms.append(-term if sign == "-" else term)
+        if len(terms) == 1:
+            return terms[0]
+        limits.check_sum(terms)
+        return sp.Add(*terms)
+
+    def _implicit_follows(self, previous: Token) -> bool:
+        """Implicit multiplication: after a number, ')', π or a superscript."""
+        tok = self.tok
+        if tok.kind == "number":
+            return previous.kind == "op" and previous.text == ")"
+        if not (tok.kind in ("name", "uconst") or (tok.kind == "op" and tok.text in ("(", "√"))):
+            return False
+        if previous.kind in ("number", "uconst", "sup"):
+            return True
+        return previous.kind == "op" and previous.text == ")"
+
+    def product(self) -> Any:
+        import sympy as sp
+
+        factors = [self.unary()]
+        while True:
+            tok = self.tok
+            if tok.kind == "op" and tok.text == "*":
+                self.advance()
+                factors.append(self.unary())
+            elif tok.kind == "op" and tok.text == "/":
+                self.advance()
+                factors.append(power(self.unary(), sp.S.NegativeOne))
+            elif self._implicit_follows(self.tokens[self.pos - 1]):
+                factors.append(self.unary())
+            else:
+                break
+        if len(factors) == 1:
+            return factors[0]
+        limits.check_product(factors)
+        return sp.Mul(*factors)
+
+    def unary(self) -> Any:
+        import sympy as sp
+
+        tok = self.tok
+        if tok.kind == "op" and tok.text in ("-", "+", "√"):
+            self.advance()
+            self.enter()
+            operand = self.unary()
+            self.leave()
+            if tok.text == "-":
+                return -operand
+            if tok.text == "√":
+                return power(operand, sp.S.Half)
+            return operand
+        return self.power()
+
+    def power(self) -> Any:
+        base = self.postfix()
+        if self.tok.kind == "op" and self.tok.text in ("**", "^"):
+            self.advance()
+            self.enter()
+            exp = self.unary()
+            self.leave()
+            return power(base, exp)
+        return base
+
+    def postfix(self) -> Any:
+        import sympy as sp
+
+        expr = self.atom()
+        while self.tok.kind == "sup":
+            digits = "".join(SUPERSCRIPT_VALUE.get(ch, "-") for ch in self.advance().text)
+            if len(digits) > 3000:
+                raise ResourceLimitError(
+                    f"superscript exponent with {len(digits)} digits is too long (limit: 3000)"
+                )
+            expr = power(expr, sp.Integer(int(digits)))
+        return expr
+
+    def atom(self) -> Any:
+        tok = self.tok
+        if tok.kind == "number":
+            self.advance()
+            return self.number(tok)
+        if tok.kind == "uconst":
+            self.advance()
+            name = "pi" if tok.text == "π" else "oo"
+            self.constants_used.add(name)
+            return constant(name)
+        if tok.kind == "name":
+            self.advance()
+            if self.tok.kind == "op" and self.tok.text == "(":
+                return self.call(tok)
+            return self.name(tok)
+        if tok.kind == "op" and tok.text == "(":
+            self.advance()
+            self.enter()
+            expr = self.sum()
+            self.leave()
+            if not (self.tok.kind == "op" and self.tok.text == ")"):
+                if self.tok.kind == "end":
+                    raise self.error("'(' was never closed", tok.col)
+                raise self.unexpected()
+            self.advance()
+            return expr
+        if tok.kind == "sup":
+            raise self.error("a superscript must follow what it raises to a power")
+        raise self.unexpected()
+
+    def number(self, tok: Token) -> Any:
+        import sympy as sp
+
+        text = tok.text
+        if all(ch.isdigit() for ch in text):
+            if len(text) > 3000:
+                raise ResourceLimitError(
+                    f"integer literal with {len(text)} digits is too long (limit: 3000)"
+                )
+            return sp.Integer(int(text))
+        if len(text) > 3000:
+            raise ResourceLimitError("number literal is too long (limit: 3000 characters)")
+        _, _, exponent = text.lower().partition("e")
+        if exponent and abs(int(exponent)) > limits.MAX_DECIMAL_EXPONENT:
+            # SymPy builds the exact value 10**exponent first.
+            raise ResourceLimitError(
+                f"exponent of {text} is too large (limit: {limits.MAX_DECIMAL_EXPONENT})"
+            )
+        return sp.Float(text)
+
+    def name(self, tok: Token) -> Any:
+        import sympy as sp
+
+        name = tok.text
+        if name.startswith("__"):
+            raise self.error(f"names may not start with '__': {name!r}", tok.col)
+        if name in CONSTANT_NAMES and name not in self.symbol_names:
+            self.constants_used.add(name)
+            return constant(name)
+        symbol = self.symbols.get(name)
+        if symbol is None:
+            symbol = sp.Symbol(name, real=True) if self.real else sp.Symbol(name)
+            self.symbols[name] = symbol
+        return symbol
+
+    def call(self, tok: Token) -> Any:
+        name = tok.text
+        if name in CONSTANT_NAMES and name not in self.symbol_names:
+            raise self.error(
+                f"{name!r} is a constant, not a function; write {name}*(...) to multiply",
+                tok.col,
+            )
+        function = FUNCTIONS.get(name)
+        if function is None:
+            import difflib  # only for this message: not at start-up
+
+            close = difflib.get_close_matches(name, FUNCTION_NAMES, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise UnknownFunctionError(f"unknown function {name!r}{hint}", self.text, tok.col)
+        self.advance()  # '('
+        self.enter()
+        args = []
+        if not (self.tok.kind == "op" and self.tok.text == ")"):
+            args.append(self.sum())
+            while self.tok.kind == "op" and self.tok.text == ",":
+                self.advance()
+                args.append(self.sum())
+        self.leave()
+        if not (self.tok.kind == "op" and self.tok.text == ")"):
+            if self.tok.kind == "end":
+                raise self.error(f"'(' of {name}( was never closed", tok.col + len(name))
+            raise self.unexpected()
+        self.advance()
+        low, high = function.min_args, function.max_args
+        if len(args) < low or (high is not None and len(args) > high):
+            if high is None:
+                wanted = f"at least {low}"
+            elif low == high:
+                wanted = str(low)
+            else:
+                wanted = f"{low} to {high}"
+            plural = "" if wanted in ("1", "at least 1") else "s"
+            raise self.error(
+                f"{name}() takes {wanted} argument{plural}, got {len(args)}", tok.col
+            )
+        try:
+            return function.build(*args)
+        except (ValueError, TypeError, ArithmeticError) as err:
+            # SymPy refuses some arguments, e.g. Max(I, 1) or Heaviside(I).
+            detail = " ".join(str(err).split()) or type(err).__name__
+            if len(detail) > 200:
+                detail = detail[:197] + "..."
+            raise self.error(f"{name}() cannot take these arguments: {detail}", tok.col) from None
+
+
+def check_length(text: str, what: str = "formula") -> None:
+    if len(text) > limits.MAX_INPUT_LENGTH:
+        raise ResourceLimitError(
+            f"{what} is {len(text)} characters long (limit: {limits.MAX_INPUT_LENGTH})"
+        )
+
+
+def parse_one(text: str, *, real: bool, symbol_names: frozenset[str]) -> tuple[Any, set[str]]:
+    if not isinstance(text, str):
+        raise TypeError(f"expected formula text, got {type(text).__name__}")
+    check_length(text)
+    parser = Parser(text, real, symbol_names)
+    try:
+        expr = parser.parse()
+    except RecursionError:
+        raise ResourceLimitError("formula is nested too deeply") from None
+    limits.check_numbers(expr, "a number in the formula")
+    return expr, parser.constants_used

@@ -1,0 +1,82 @@
+"""Tokens of a formula: numbers, names, superscripts, Unicode constants, operators.
+
+:func:`tokenize` splits formula text with one regular expression and writes
+Unicode operators in ASCII (``−`` as ``-``, ``·`` and ``×`` as ``*``, ``÷``
+as ``/``); a character no token starts with is a :class:`ParseError` with a
+hint. Implicit multiplication is read by the grammar
+(:mod:`symgrad.parsing.grammar`) from the kinds of neighbouring tokens.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..errors import ParseError
+
+__all__ = ["SUPERSCRIPT_VALUE", "Token", "tokenize"]
+
+_SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
+SUPERSCRIPT_VALUE = {ch: str(i) for i, ch in enumerate(_SUPERSCRIPTS)}
+
+#: Unicode spellings of operators, mapped to the ASCII operator they mean.
+_OPERATOR_ALIASES = {
+    "−": "-",  # minus sign
+    "–": "-",  # en dash, as pasted from documents
+    "·": "*",
+    "⋅": "*",
+    "×": "*",
+    "∗": "*",
+    "÷": "/",
+}
+
+_TOKEN_RE = re.compile(
+    r"""
+    (?P<ws>\s+)
+  | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  | (?P<sup>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
+  | (?P<uconst>[π∞])
+  | (?P<name>(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])\w)*)
+  | (?P<op>\*\*|[-+*/^(),√−–·⋅×∗÷])
+    """,
+    re.VERBOSE,
+)
+
+
+@dataclass(frozen=True)
+class Token:
+    """One token of a formula."""
+
+    kind: str  # number, sup, uconst, name, op, end
+    text: str  # normalised text (operators in ASCII)
+    col: int  # column in the original string
+
+
+def tokenize(text: str) -> list[Token]:
+    tokens: list[Token] = []
+    pos = 0
+    n = len(text)
+    while pos < n:
+        match = _TOKEN_RE.match(text, pos)
+        if match is None:
+            ch = text[pos]
+            hint = ""
+            if ch in "\"'":
+                hint = " (strings are not part of a formula)"
+            elif ch == ".":
+                hint = " (attribute access is not part of a formula)"
+            elif ch in "[]{}":
+                hint = " (use parentheses for grouping)"
+            elif ch == "=":
+                hint = " (give a formula, not an equation)"
+            raise ParseError(f"unexpected character {ch!r}{hint}", text, pos)
+        kind = match.lastgroup
+        assert kind is not None
+        value = match.group()
+        if kind != "ws":
+            if kind == "op":
+                value = _OPERATOR_ALIASES.get(value, value)
+            tokens.append(Token(kind, value, pos))
+        pos = match.end()
+    tokens.append(Token("end", "", n))
+    return tokens

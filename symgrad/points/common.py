@@ -1,0 +1,127 @@
+"""What the readers and writers of many points share: chunks, the two base
+classes, the error they raise and the limits they keep.
+
+A reader (:mod:`symgrad.points.read`, :mod:`symgrad.points.read_npy`,
+:class:`symgrad.points.grid.GridReader`) yields :class:`Chunk` objects of at most
+``chunk_rows`` rows; a writer (:mod:`symgrad.points.write`,
+:mod:`symgrad.points.write_npy`, the grid writers) gets each chunk with the
+values computed for it, and :meth:`PointsWriter.close` finishes the output.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ExitCode, SymgradError
+
+if TYPE_CHECKING:
+    import numpy as np
+
+#: Rows per chunk: large enough to amortise per-call costs, small enough
+#: that memory stays flat (a few MiB per chunk).
+DEFAULT_CHUNK_ROWS = 65_536
+#: Characters read from a text input at a time.
+READ_CHARS = 1 << 20
+#: Longest line a text input may have, and longest CSV field (a file without
+#: newlines, or a quote left open, is refused rather than read into memory whole).
+MAX_LINE_CHARS = 1 << 20
+
+INPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz")
+OUTPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz", "parquet")
+
+
+class PointsError(SymgradError):
+    """Bad points input or output: a usage error that names the place."""
+
+    exit_code = ExitCode.USAGE
+
+
+@dataclass
+class Chunk:
+    """Some consecutive rows of the input.
+
+    ``values[row, k]`` is symbol ``k``'s value; ``lines`` holds each row's
+    line number in the input (1-based; where a CSV row spans several lines,
+    the line it starts on; the row index for binary inputs and grids);
+    ``raw`` the untouched text of each row (CSV/TSV) and ``extra`` the other
+    fields of each row (JSON Lines), for passing them through.
+    """
+
+    values: np.ndarray
+    lines: np.ndarray
+    raw: list[str] | None = None
+    extra: list[dict[str, Any]] | None = None
+
+
+class PointsReader:
+    """An input of points: its kind, its columns and its chunks."""
+
+    kind: str
+    #: The raw header row (CSV/TSV), repeated in CSV output.
+    header: str | None = None
+    delimiter: str = ","
+    #: Total number of rows when known in advance (binary inputs, grids).
+    rows: int | None = None
+    #: The input's column names, where it names them.
+    names: Sequence[str] = ()
+    #: Symbols given elsewhere (``--at``), which rows must not hold too.
+    given: frozenset[str] = frozenset()
+
+    def chunks(self) -> Iterator[Chunk]:
+        raise NotImplementedError
+
+    def progress(self) -> tuple[int, int] | None:
+        """(bytes read, total bytes) for a file input of known size."""
+        return None
+
+    def close(self) -> None:
+        """Close the input file (standard input stays open)."""
+
+
+class PointsWriter:
+    """Writes the values of each chunk; :meth:`close` finishes the output."""
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        """Finish the output (write headers, zip members)."""
+
+    def abort(self) -> None:
+        """Stop after an error: release files, finish nothing."""
+
+
+@dataclass(frozen=True)
+class Columns:
+    """What the writers need to know about the columns."""
+
+    symbols: list[str]
+    entries: list[str]
+    #: A function turning one row of entry values into the JSON point layout
+    #: (:func:`symgrad.points.run.json_layout`).
+    layout: Callable[[Sequence[Any]], dict[str, Any]] | None = None
+
+
+def given_twice(name: str, where: str) -> PointsError:
+    return PointsError(f"--points: {name} is given by both --at and {where}")
+
+
+def missing_columns(symbols: Sequence[str], have: Sequence[str]) -> PointsError:
+    missing = [s for s in symbols if s not in have]
+    shown = ", ".join(have) if have else "nothing"
+    plural = "s" if len(missing) > 1 else ""
+    return PointsError(f"--points: missing column{plural} {', '.join(missing)} (the input has {shown})")
+
+
+def check_finite(values: np.ndarray, numbers: Sequence[int] | np.ndarray, symbols: Sequence[str],
+                 where: str = "line") -> None:
+    """Refuse a value that is not a finite real, naming its row and symbol."""
+    import numpy as np
+
+    finite = np.isfinite(values)
+    if not finite.all():
+        row, column = np.argwhere(~finite)[0]
+        raise PointsError(f"--points: {where} {numbers[row]}: value of {symbols[column]} is not a "
+                          f"finite real number: {float(values[row, column])!r}")

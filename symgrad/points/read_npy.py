@@ -1,0 +1,184 @@
+"""Reading many points from ``.npy`` and ``.npz``.
+
+``.npy``: a 2-D array whose columns are the job's symbols in order (the
+variables in ``--wrt`` order, then the parameters), memory-mapped from a
+file and read row block by row block from standard input. ``.npz``: one
+1-D array per symbol name, or a single 2-D array laid out as for ``.npy``,
+read whole (a zip archive needs random access).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+from .common import Chunk, PointsError, PointsReader, check_finite, missing_columns
+
+
+class BinaryReader(PointsReader):
+    """``.npy`` (memory-mapped when it is a file, read row block by row block
+    from stdin) or ``.npz`` (read whole: a zip archive needs random access)."""
+
+    def __init__(self, stream: IO[bytes], source: str, kind: str, symbols: Sequence[str],
+                 chunk_rows: int):
+        import numpy as np
+
+        self.kind = kind
+        self.chunk_rows = chunk_rows
+        self.symbols = list(symbols)
+        self._stream: IO[bytes] | None = None
+        if kind == "npy" and source == "-":
+            self._open_stream(stream)
+            return
+        try:
+            if kind == "npy" and source != "-":
+                array = np.load(source, mmap_mode="r", allow_pickle=False)
+            else:
+                data = stream if source != "-" else io.BytesIO(stream.read())
+                array = np.load(data, allow_pickle=False)
+                if kind == "npz":
+                    # an archive reads its members from the open file
+                    array = self._from_npz(array)
+        except PointsError:
+            raise
+        except Exception as err:  # noqa: BLE001 - NumPy's reader of a hostile file raises many kinds
+            raise PointsError(f"--points: cannot read {source} as .{kind}: {_reason(err)}") from None
+        finally:
+            if source != "-":
+                stream.close()
+        if kind != "npz":
+            array = self._check_matrix(array, source)
+        self.array = array
+        self.rows = array.shape[0]
+
+    def _from_npz(self, archive: Any) -> Any:
+        import numpy as np
+
+        with archive:
+            names = list(archive.files)
+            self.names = names
+            if all(name in names for name in self.symbols) and self.symbols:
+                columns = [np.asarray(archive[name], dtype=float) for name in self.symbols]
+                lengths = {c.shape for c in columns}
+                if any(c.ndim != 1 for c in columns) or len(lengths) != 1:
+                    raise PointsError("--points: the .npz arrays of the symbols must be 1-D and "
+                                      "of one length")
+                return np.column_stack(columns) if columns else np.empty((0, 0))
+            if len(names) == 1:
+                return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
+            raise missing_columns(self.symbols, names)
+
+    def _open_stream(self, stream: IO[bytes]) -> None:
+        """Read a ``.npy`` header from stdin and get ready to read its rows.
+
+        A C-ordered array (what ``np.save`` writes) is then read block by
+        block, so a pipe of any length takes constant memory; a
+        Fortran-ordered one can only be read whole.
+        """
+        import numpy as np
+        from numpy.lib import format as npy
+
+        try:
+            version = npy.read_magic(stream)
+            if version == (1, 0):
+                shape, fortran_order, dtype = npy.read_array_header_1_0(stream)
+            elif version == (2, 0):
+                shape, fortran_order, dtype = npy.read_array_header_2_0(stream)
+            else:
+                raise PointsError(f"--points: cannot read - as .npy (format version {version[0]}.{version[1]})")
+        except PointsError:
+            raise
+        except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
+            raise PointsError(f"--points: cannot read - as .npy: {_reason(err)}") from None
+        self._shape = self._check_layout(dtype, tuple(shape), "the .npy array")
+        self._dtype = dtype
+        self.rows = self._shape[0]
+        if fortran_order and len(shape) > 1:
+            size = math.prod(shape) * dtype.itemsize
+            data = _read_up_to(stream, size)
+            if len(data) < size:
+                raise PointsError("--points: the .npy data from stdin ends early")
+            self.array = np.frombuffer(data, dtype=dtype).reshape(self._shape, order="F")
+        else:
+            self._stream = stream
+
+    def _check_layout(self, dtype: Any, shape: tuple[int, ...], what: str) -> tuple[int, int]:
+        """``shape`` as (rows, symbols), or an error saying what is wrong with the array."""
+        import numpy as np
+
+        if dtype.names:
+            raise PointsError(f"--points: {what} is a structured array; use a plain 2-D float array")
+        if len(shape) == 1 and len(self.symbols) == 1:
+            shape = (shape[0], 1)
+        if len(shape) != 2 or shape[1] != len(self.symbols):
+            raise PointsError(
+                f"--points: {what} has shape {shape}; expected (rows, {len(self.symbols)}) "
+                f"with columns {', '.join(self.symbols)}"
+            )
+        if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
+            raise PointsError(f"--points: {what} holds {dtype}, not real numbers")
+        return shape[0], shape[1]
+
+    def _check_matrix(self, array: Any, what: str) -> Any:
+        return array.reshape(self._check_layout(array.dtype, array.shape, what))
+
+    def chunks(self) -> Iterator[Chunk]:
+        if self._stream is not None:
+            yield from self._streamed_chunks(self._stream)
+            return
+        import numpy as np
+
+        for start in range(0, self.array.shape[0], self.chunk_rows):
+            # a copy: memory-mapped input is read-only, and the chunk is small
+            values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
+            numbers = np.arange(start + 1, start + 1 + values.shape[0])
+            check_finite(values, numbers, self.symbols, "row")
+            yield Chunk(values, numbers)
+
+    def _streamed_chunks(self, stream: IO[bytes]) -> Iterator[Chunk]:
+        import numpy as np
+
+        rows, width = self._shape
+        row_bytes = width * self._dtype.itemsize
+        start = 0
+        while start < rows:
+            count = min(self.chunk_rows, rows - start)
+            data = _read_up_to(stream, count * row_bytes)
+            got = len(data) // row_bytes if row_bytes else count  # no columns: nothing to read
+            if got < count:
+                raise PointsError(f"--points: the .npy data from stdin ends after {start + got:,} "
+                                  f"of {rows:,} rows")
+            values = np.frombuffer(data, dtype=self._dtype).reshape(count, width).astype(float)
+            numbers = np.arange(start + 1, start + 1 + count)
+            check_finite(values, numbers, self.symbols, "row")
+            yield Chunk(values, numbers)
+            start += count
+
+
+def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
+    """``size`` bytes of ``stream``, or fewer at its end; memory grows only with what arrives.
+
+    (A header may claim any size: one ``read(size)`` would reserve it all.)
+    """
+    parts = []
+    left = size
+    while left > 0:
+        block = stream.read(min(left, piece))
+        if not block:
+            break
+        parts.append(block)
+        left -= len(block)
+    return b"".join(parts)
+
+
+def _reason(err: BaseException) -> str:
+    """An exception from NumPy's reader as one line for the user."""
+    from tokenize import TokenError
+
+    if isinstance(err, (SyntaxError, TokenError)):
+        return "its header is not a valid .npy header"
+    text = str(err).splitlines()[0] if str(err) else ""
+    return text or type(err).__name__
+

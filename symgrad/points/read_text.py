@@ -1,0 +1,165 @@
+"""Text inputs of many points read a block of lines at a time, and the JSON Lines reader.
+
+:class:`Lines` reads a text stream in blocks of
+:data:`~symgrad.points.common.READ_CHARS` characters and hands out lines; a
+line longer than :data:`~symgrad.points.common.MAX_LINE_CHARS` is refused
+after reading at most that much. :class:`TextReader` is the base of the
+CSV/TSV reader (:mod:`symgrad.points.read_csv`) and of
+:class:`JsonLinesReader` (one object ``{name: number}`` per line).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections.abc import Iterator, Sequence
+from typing import IO, TYPE_CHECKING, Any
+
+from . import common as points_types
+from .common import Chunk, PointsError, PointsReader, check_finite, given_twice
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+class Lines:
+    """The lines of a text input, read a block at a time: line ends dropped,
+    empty lines kept, ``number`` the count of lines handed out so far."""
+
+    def __init__(self, text: IO[str]):
+        self.text = text
+        self.number = 0
+        self._pending: list[str] = []  # complete lines read ahead
+        self._next = 0  # index of the next of them to hand out
+        self._partial = ""  # the start of a line whose end is not read yet
+
+    def take(self, count: int) -> list[str]:
+        """The next ``count`` lines (fewer only at the end of the input)."""
+        lines: list[str] = []
+        while len(lines) < count:
+            if self._next >= len(self._pending) and not self._fill():
+                break
+            got = self._pending[self._next : self._next + count - len(lines)]
+            self._next += len(got)
+            self.number += len(got)
+            lines += got
+        return lines
+
+    def next_line(self) -> str | None:
+        """The next line, or None at the end of the input."""
+        if self._next >= len(self._pending) and not self._fill():
+            return None
+        line = self._pending[self._next]
+        self._next += 1
+        self.number += 1
+        return line
+
+    def _fill(self) -> bool:
+        """Read the next block of complete lines into ``_pending``; False at the end."""
+        while True:
+            try:
+                block = self.text.read(points_types.READ_CHARS)
+            except UnicodeDecodeError:
+                raise PointsError("--points: the input is not UTF-8 text "
+                                  "(for binary data use a .npy or .npz file)") from None
+            if not block:
+                pending = [self._partial] if self._partial else []
+                self._partial = ""
+                self._pending, self._next = pending, 0
+                return bool(pending)
+            text = self._partial + block
+            if "\r" in text:
+                text = text.replace("\r\n", "\n")
+            pending = text.split("\n")
+            self._partial = pending.pop()
+            if len(self._partial) > points_types.MAX_LINE_CHARS:
+                raise PointsError(f"--points: line {self.number + len(pending) + 1} is longer "
+                                  f"than {points_types.MAX_LINE_CHARS:,} characters")
+            if pending:
+                self._pending, self._next = pending, 0
+                return True
+
+
+class TextReader(PointsReader):
+    def __init__(self, text: IO[str], size: int | None, raw: IO[bytes]):
+        self.text = text
+        self.size = size
+        self.raw = raw
+        self.lines = Lines(text)
+
+    def close(self) -> None:
+        if self.size is not None:  # a file we opened, not standard input
+            self.text.close()
+
+    def progress(self) -> tuple[int, int] | None:
+        if not self.size:
+            return None
+        try:
+            return self.raw.tell(), self.size
+        except (OSError, ValueError):
+            return None
+
+
+def drop_blank(lines: list[str], numbers: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """``lines`` without those holding only whitespace."""
+    keep = [k for k, line in enumerate(lines) if line.strip()]
+    return [lines[k] for k in keep], numbers[keep]
+
+
+class JsonLinesReader(TextReader):
+    """One JSON object per line: ``{"x": 1, "y": 2.5, "label": "a"}``."""
+
+    kind = "jsonl"
+
+    def __init__(self, text: IO[str], symbols: Sequence[str], chunk_rows: int,
+                 size: int | None, raw: IO[bytes]):
+        super().__init__(text, size, raw)
+        self.symbols = list(symbols)
+        self.chunk_rows = chunk_rows
+
+    def chunks(self) -> Iterator[Chunk]:
+        import numpy as np
+
+        wanted = set(self.symbols)
+        while True:
+            lines = self.lines.take(self.chunk_rows)
+            if not lines:
+                return
+            first = self.lines.number - len(lines) + 1
+            lines, numbers = drop_blank(lines, np.arange(first, first + len(lines)))
+            if not lines:
+                continue
+            values = np.empty((len(lines), len(self.symbols)))
+            extra: list[dict[str, Any]] = []
+            for row, (line, number) in enumerate(zip(lines, numbers)):
+                record = _json_object(line, number)
+                for k, name in enumerate(self.symbols):
+                    if name not in record:
+                        raise PointsError(f"--points: line {number}: no value for {name}")
+                    value = record[name]
+                    if isinstance(value, bool) or not isinstance(value, (int, float)):
+                        raise PointsError(f"--points: line {number}: value of {name} is not a "
+                                          f"number: {json.dumps(value)}")
+                    try:
+                        values[row, k] = value
+                    except OverflowError:
+                        values[row, k] = math.inf
+                if self.given and not self.given.isdisjoint(record):
+                    clash = min(self.given.intersection(record))
+                    raise given_twice(clash, f"line {number} of the input")
+                extra.append({key: v for key, v in record.items() if key not in wanted})
+            check_finite(values, numbers, self.symbols)
+            yield Chunk(values, numbers, extra=extra)
+
+
+def _json_object(line: str, number: int) -> dict[str, Any]:
+    try:
+        record = json.loads(line)
+    except ValueError as err:  # bad JSON, or an integer too long to convert
+        reason = err.msg if isinstance(err, json.JSONDecodeError) else str(err).split(":")[0]
+        raise PointsError(f"--points: line {number}: not JSON ({reason})") from None
+    except RecursionError:
+        raise PointsError(f"--points: line {number}: JSON nested too deeply") from None
+    if not isinstance(record, dict):
+        raise PointsError(f"--points: line {number}: expected a JSON object")
+    return record

@@ -1,0 +1,149 @@
+"""The run loop of many points (``--points FILE``, ``--grid``): read, evaluate, write.
+
+:func:`run_bulk` streams the points of a reader (:mod:`symgrad.points.read`,
+:class:`symgrad.points.grid.GridReader`) through a job's compiled evaluation
+(:mod:`symgrad.evaluation.compiled`: all entries over an array of points at once) into a
+writer (:mod:`symgrad.points.write`), chunk by chunk, and counts the entries
+that are not finite. Memory stays flat however many rows pass through.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from .common import Chunk, PointsReader, PointsWriter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..calculus import Derivatives
+    from ..evaluation.compiled import CompiledEntries
+
+
+@dataclass
+class BadEntry:
+    """An entry that is not finite at some rows."""
+
+    name: str
+    count: int
+    #: Line number (or row, for binary input and grids) of the first such row.
+    first_line: int
+    #: The point of that row, ``{symbol: value}``.
+    first_point: dict[str, float]
+
+
+@dataclass
+class BulkReport:
+    """What a bulk run did: rows, and the entries that were not finite."""
+
+    rows: int = 0
+    bad: list[BadEntry] = field(default_factory=list)
+
+    def messages(self, where: str = "line") -> list[str]:
+        """One line per bad entry: ``df/dx is nan or inf at 3 of 10 rows (first: line 4, x=0)``."""
+        out = []
+        for entry in self.bad:
+            point = ", ".join(f"{k}={v!r}" for k, v in entry.first_point.items())
+            out.append(
+                f"{entry.name} is not finite (nan or inf) at {entry.count} of {self.rows} rows "
+                f"(first: {where} {entry.first_line}, {point})"
+            )
+        return out
+
+
+def json_layout(derivs: Derivatives) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """A function from one row of entry values to the JSON point layout.
+
+    The row holds the values in the order of ``derivs.entries()`` (the
+    columns of :class:`~symgrad.evaluation.compiled.CompiledEntries`); the result has
+    ``gradient`` (or ``jacobian``) and, with Hessians, ``hessian`` as full
+    symmetric matrices (one per formula of a vector function), as in the
+    JSON output's points.
+    """
+    n = len(derivs.variables)
+    m = len(derivs.components())
+    # where each value of a row goes: (matrix, row, column) in first or second derivatives
+    places = [(e.component or 0, e.wrt) for e in derivs.entries()]
+    hessians = derivs.hessians is not None
+
+    def layout(row: Sequence[Any]) -> dict[str, Any]:
+        first: list[list[Any]] = [[None] * n for _ in range(m)]
+        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)] for _ in range(m if hessians else 0)]
+        for (c, wrt), value in zip(places, row):
+            if len(wrt) == 1:
+                first[c][wrt[0]] = value
+            else:
+                i, j = wrt
+                second[c][i][j] = second[c][j][i] = value
+        out: dict[str, Any] = {"jacobian": first} if derivs.vector else {"gradient": first[0]}
+        if hessians:
+            out["hessian"] = second if derivs.vector else second[0]
+        return out
+
+    return layout
+
+
+def run_bulk(
+    compiled: CompiledEntries,
+    reader: PointsReader,
+    writer: PointsWriter,
+    fixed: Mapping[str, float] | None = None,
+    progress: Callable[[PointsReader], None] | None = None,
+) -> BulkReport:
+    """Evaluate every row of ``reader`` and write it; returns the report.
+
+    ``reader`` yields the symbols that ``fixed`` does not give, in the
+    order of ``compiled.symbols``; ``fixed`` values fill the other columns.
+    """
+    import numpy as np
+
+    fixed = dict(fixed or {})
+    names = [s.name for s in compiled.symbols]
+    from_reader = [k for k, name in enumerate(names) if name not in fixed]
+    report = BulkReport()
+    counts = np.zeros(len(compiled.names), dtype=np.int64)
+    firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
+    finished = False
+    try:
+        for chunk in reader.chunks():
+            full = _with_fixed(chunk.values, names, from_reader, fixed)
+            block = compiled(full)
+            bad, first = block.bad_counts()
+            for entry in np.flatnonzero(bad).tolist():
+                if firsts[entry] is None:
+                    row = int(first[entry])
+                    firsts[entry] = (int(chunk.lines[row]), dict(zip(names, full[row].tolist())))
+            counts += bad
+            writer.write(Chunk(full, chunk.lines, chunk.raw, chunk.extra), block.values)
+            report.rows += full.shape[0]
+            if progress is not None:
+                progress(reader)
+        finished = True
+    finally:
+        reader.close()
+        if finished:
+            writer.close()
+        else:
+            writer.abort()
+    for k, name in enumerate(compiled.names):
+        seen = firsts[k]
+        if seen is not None:
+            report.bad.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
+    return report
+
+
+def _with_fixed(values: np.ndarray, names: Sequence[str], from_reader: Sequence[int],
+                fixed: Mapping[str, float]) -> np.ndarray:
+    """The reader's columns with the ``fixed`` ones inserted, in symbol order."""
+    import numpy as np
+
+    if not fixed:
+        return values
+    full = np.empty((values.shape[0], len(names)))
+    full[:, list(from_reader)] = values
+    for k, name in enumerate(names):
+        if name in fixed:
+            full[:, k] = fixed[name]
+    return full

@@ -1,0 +1,257 @@
+"""Writing many points: :func:`open_writer` and the text writers.
+
+Outputs: CSV (or TSV, for TSV input) that repeats the input rows untouched
+and appends one column per entry; JSON Lines in the layout of a point of the
+JSON output; ``.npy`` and ``.npz`` (:mod:`symgrad.points.write_npy`) and
+``.parquet`` (needs pyarrow). Every double is written as
+:data:`~symgrad.results.float_text` writes it, the shortest text that reads
+back as the same double, as the CSV output of ``--at`` writes it too.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, TYPE_CHECKING, Any
+
+from ..results import float_text, plain_float
+from .common import OUTPUT_KINDS, Chunk, Columns, PointsError, PointsReader, PointsWriter
+
+if TYPE_CHECKING:
+    import numpy as np
+
+
+def output_kind(path: str) -> str:
+    """The output format of ``--output PATH``, from its suffix."""
+    suffix = os.path.splitext(path)[1].lower().lstrip(".")
+    aliases = {"tab": "tsv", "ndjson": "jsonl", "json": "jsonl"}
+    kind = aliases.get(suffix, suffix)
+    if kind not in OUTPUT_KINDS:
+        raise PointsError(
+            f"--output: cannot tell the format of {path!r} from its suffix; use one of "
+            + ", ".join(f".{k}" for k in OUTPUT_KINDS)
+        )
+    return kind
+
+
+def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: PointsReader,
+                columns: Columns) -> PointsWriter:
+    """A writer of ``kind`` to a text ``stream`` (csv/tsv/jsonl) or to ``path``."""
+    if kind in ("csv", "tsv", "jsonl"):
+        if stream is None:
+            assert path is not None
+            try:
+                stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            except OSError as err:
+                raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+            owned = True
+        else:
+            owned = False
+        if kind == "jsonl":
+            return _JsonLinesWriter(stream, reader, columns, owned)
+        delimiter = "\t" if kind == "tsv" else ","
+        return _DelimitedWriter(stream, reader, columns, delimiter, owned)
+    assert path is not None
+    if kind in ("npy", "npz"):
+        from .write_npy import NpyWriter, NpzWriter
+
+        if kind == "npy":
+            return NpyWriter(path, len(columns.entries))
+        return NpzWriter(path, columns.symbols + columns.entries)
+    return _ParquetWriter(path, columns)
+
+
+def delimited_rows(values: np.ndarray, delimiter: str) -> Iterator[str]:
+    """Each row of ``values`` as text: its doubles as :data:`float_text` writes them, delimited."""
+    rows, width = values.shape
+    if width == 0:
+        return itertools.repeat("", rows)
+    texts = map(float_text, values.ravel().tolist())
+    # one iterator, ``width`` times over: zip takes its values a row at a time
+    return map(delimiter.join, zip(*[texts] * width))
+
+
+class _DelimitedWriter(PointsWriter):
+    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, delimiter: str,
+                 owned: bool):
+        self.stream = stream
+        self.owned = owned
+        self.passthrough = reader.header is not None
+        self.delimiter = delimiter
+        # The input's own rows go out untouched when the delimiters match;
+        # otherwise (CSV in, -o FILE.tsv out) their fields are re-delimited.
+        self.source_delimiter = reader.delimiter
+        if self.passthrough:
+            head = self._passed([reader.header or ""])
+        else:
+            head = list(columns.symbols)
+        self.header: str | None = delimiter.join([*head, *columns.entries]) + "\n"
+        self.width = len(columns.entries)
+
+    def _passed(self, rows: list[str]) -> list[str]:
+        """Input rows as they go out: untouched, or re-delimited (a row may hold a quoted newline)."""
+        if self.source_delimiter == self.delimiter:
+            return rows
+        out = io.StringIO()
+        # "\n" as the line end: csv quotes a field holding one
+        writer = csv.writer(out, delimiter=self.delimiter, lineterminator="\n")
+        passed = []
+        for fields in csv.reader(rows, delimiter=self.source_delimiter):
+            out.seek(0)
+            out.truncate()
+            writer.writerow(fields)
+            passed.append(out.getvalue()[:-1])
+        return passed
+
+    def _write_header(self) -> None:
+        if self.header is not None:
+            self.stream.write(self.header)
+            self.header = None
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        import numpy as np
+
+        self._write_header()
+        if not self.passthrough:
+            rows: Iterable[str] = delimited_rows(np.hstack([chunk.values, values]), self.delimiter)
+        elif self.width:
+            assert chunk.raw is not None
+            rows = map(self.delimiter.join,
+                       zip(self._passed(chunk.raw), delimited_rows(values, self.delimiter)))
+        else:
+            assert chunk.raw is not None
+            rows = self._passed(chunk.raw)
+        self.stream.write("\n".join(rows) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        self._write_header()  # an input without rows still gets its header
+        self.abort()
+
+    def abort(self) -> None:
+        if self.owned:
+            self.stream.close()
+        else:
+            self.stream.flush()
+
+
+class FirstRowsWriter(PointsWriter):
+    """Holds back the first ``limit`` rows: if the input ends there, ``small``
+    shows them all at once (a table); otherwise they and the rest go to
+    ``large``."""
+
+    def __init__(self, limit: int, large: PointsWriter,
+                 small: Callable[[list[tuple[Chunk, np.ndarray]]], None]):
+        self.limit = limit
+        self.large = large
+        self.small = small
+        self.held: list[tuple[Chunk, np.ndarray]] = []
+        self.rows = 0
+        self.overflowed = False
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        if not self.overflowed:
+            self.rows += values.shape[0]
+            self.held.append((chunk, values))
+            if self.rows <= self.limit:
+                return
+            self.overflowed = True
+            for held_chunk, held_values in self.held:
+                self.large.write(held_chunk, held_values)
+            self.held = []
+            return
+        self.large.write(chunk, values)
+
+    def close(self) -> None:
+        if not self.overflowed:
+            self.small(self.held)
+        else:
+            self.large.close()
+
+    def abort(self) -> None:
+        self.large.abort()
+
+
+class _JsonLinesWriter(PointsWriter):
+    """One JSON object a row: ``at``, the entries, and the input's other fields under ``extra``.
+
+    JSON Lines input brings its other keys with their JSON values; CSV/TSV
+    input its other columns, as the strings they are in the file. Doubles
+    are written by the JSON encoder, which writes them as float_text does.
+    """
+
+    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, owned: bool):
+        assert columns.layout is not None, "JSON Lines output needs the JSON layout of a row"
+        self.stream = stream
+        self.symbols = columns.symbols
+        self.layout = columns.layout
+        self.owned = owned
+        self.delimiter = reader.delimiter
+        self.other_columns = []
+        if reader.header is not None:  # CSV/TSV: pass the columns that are not symbols
+            self.other_columns = [(k, name) for k, name in enumerate(reader.names)
+                                  if name not in columns.symbols]
+
+    def _extras(self, chunk: Chunk) -> Iterable[dict[str, Any] | None]:
+        if chunk.extra is not None:
+            return chunk.extra
+        if not self.other_columns or chunk.raw is None:
+            return itertools.repeat(None)
+        rows = csv.reader(chunk.raw, delimiter=self.delimiter)
+        return ({name: row[k] for k, name in self.other_columns} for row in rows)
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        out = []
+        extras = self._extras(chunk)
+        for point, row, extra in zip(chunk.values.tolist(), values.tolist(), extras):
+            record: dict[str, Any] = {"at": dict(zip(self.symbols, point))}
+            record.update(self.layout([plain_float(v) for v in row]))
+            if extra:
+                record["extra"] = extra
+            out.append(json.dumps(record, separators=(", ", ": ")))
+        self.stream.write("\n".join(out) + "\n")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.owned:
+            self.stream.close()
+
+    abort = close
+
+
+def require_pyarrow() -> Any:
+    """pyarrow's parquet module, or a usage error saying how to get it."""
+    try:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise PointsError(
+            "--output .parquet needs pyarrow, which is not installed "
+            "(pip install 'symgrad[parquet]' or pip install pyarrow)"
+        ) from None
+    return pa, pq
+
+
+class _ParquetWriter(PointsWriter):
+    def __init__(self, path: str, columns: Columns):
+        self.pa, pq = require_pyarrow()
+        self.names = columns.symbols + columns.entries
+        schema = self.pa.schema([(name, self.pa.float64()) for name in self.names])
+        try:
+            self.writer = pq.ParquetWriter(path, schema)
+        except OSError as err:
+            raise PointsError(f"--output: cannot write {path}: {err}") from None
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        arrays = [self.pa.array(column) for column in [*chunk.values.T, *values.T]]
+        self.writer.write_table(self.pa.Table.from_arrays(arrays, names=self.names))
+
+    def close(self) -> None:
+        self.writer.close()
+
+    abort = close
+
