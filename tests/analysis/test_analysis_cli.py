@@ -96,7 +96,7 @@ def corpus() -> list[list[str]]:
     for line in (ROOT / "examples" / "formulas.txt").read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             cases.append([part.strip() for part in line.split(";")])
-    spec = importlib.util.spec_from_file_location("golden_cases", ROOT / "tests" / "cli" / "test_golden.py")
+    spec = importlib.util.spec_from_file_location("golden_cases", ROOT / "tests" / "output" / "test_golden.py")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     cases += [list(args) for args in module.CASES.values()]

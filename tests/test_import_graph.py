@@ -15,7 +15,7 @@ from __future__ import annotations
 import ast
 from pathlib import Path
 
-PACKAGE = Path(__file__).resolve().parents[2] / "symgrad"
+PACKAGE = Path(__file__).resolve().parents[1] / "symgrad"
 
 #: Modules owned by the code generation / parsing part of issue 10: no circle
 #: may pass through them.

@@ -1,6 +1,6 @@
 """LaTeX options: environments, styles, names, long entries, symbol names.
 
-Whether the output compiles is tested in tests/cli/test_latex_compiles.py;
+Whether the output compiles is tested in tests/output/test_latex_compiles.py;
 here the LaTeX text itself is checked.
 """
 
