@@ -1,7 +1,7 @@
-"""ASCII spellings of symbol names: moved to :mod:`symgrad.names`.
+"""ASCII spellings of symbol names, as the output formats use them.
 
-LaTeX and generated code share them, so they live outside ``render``;
-this module re-exports :func:`ascii_name` for existing imports.
+LaTeX and generated code share them, so they live in :mod:`symgrad.names`;
+this module re-exports :func:`ascii_name` beside the other output helpers.
 """
 
 from __future__ import annotations

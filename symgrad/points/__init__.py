@@ -1,9 +1,12 @@
-"""The names of the many-points readers and writers where they used to live.
+"""Many points in one run: ``--points FILE`` and ``--grid``, streamed in constant memory.
 
-The code is in :mod:`symgrad.points.common` (chunks, base classes, limits),
-:mod:`symgrad.points.read` and :mod:`symgrad.points.read_npy` (inputs),
-:mod:`symgrad.points.write` and :mod:`symgrad.points.write_npy` (outputs);
-this module only re-exports them, for the imports that use the old path.
+This package's face names what a caller needs; the code is in
+:mod:`.common` (chunks, base classes, limits), :mod:`.read` (which reader
+for which input) with :mod:`.read_csv`, :mod:`.read_text` and
+:mod:`.read_npy`, :mod:`.write` and :mod:`.write_npy` (outputs, each
+written to one temporary file beside the target and renamed into place),
+:mod:`.grid` (the mesh of ``--grid``) and :mod:`.run` (the loop: read a
+chunk, evaluate it with :mod:`symgrad.evaluation.compiled`, write it).
 """
 
 from __future__ import annotations

@@ -96,3 +96,20 @@ def test_every_format_says_what_it_supports():
         "python", "numpy", "c", "fortran", "julia", "rust", "js", "octave"}
     assert {n for n, i in infos.items() if i.analysis} == {"text", "pretty", "json", "latex"}
     assert all(not i.points for i in infos.values() if i.code)
+
+
+def test_library_functions_are_not_shadowed_by_subpackages():
+    # symgrad.evaluate was the evaluate *module* once any point had been evaluated
+    # (importing a submodule sets the package attribute of that name); no stage
+    # package is named like a library function.
+    code = (
+        "import symgrad; g = symgrad.gradient('x**2'); g.at(x=1); "
+        "import symgrad.evaluation.exact, symgrad.parsing; "
+        "print(callable(symgrad.evaluate), callable(symgrad.parse), "
+        "symgrad.evaluate(g, {'x': 3}).gradient)"
+    )
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["True", "True", "(6,)"]
