@@ -11,14 +11,17 @@ import os
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, VariableError
 from ..limits import time_limit
 from .report import Reporter, error, isatty, warning
 
 if TYPE_CHECKING:
+    from ..evaluation.compiled import CompiledEntries
     from ..jobs import JobSpec
+    from ..points import PointsReader, PointsWriter
+    from ..points.run import BulkReport
 
 #: On a terminal, inputs of at most this many rows are shown as a table.
 TABLE_ROWS = 100
@@ -57,7 +60,9 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
     return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
 
 
-def _prepare(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> tuple[Any, list[str], dict[str, float]]:
+def _prepare(
+    exprs: Sequence[str], spec: JobSpec, options: BulkOptions
+) -> tuple[CompiledEntries, list[str], dict[str, float]]:
     """Differentiate (as ``--at`` does) and compile; the ``--at`` values as doubles."""
     from ..evaluation.compiled import CompiledEntries
     from ..evaluation.exact import with_parameters
@@ -76,7 +81,7 @@ def _prepare(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> tuple
     return compiled, names, fixed
 
 
-def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> Any:
+def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> PointsReader:
     from ..points import PointsError, open_points
 
     wanted = [n for n in names if n not in fixed]
@@ -108,17 +113,17 @@ def _same_file(a: str, b: str) -> bool:
         return False
 
 
-def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:
+def _writer(options: BulkOptions, fmt: str, reader: PointsReader, compiled: CompiledEntries) -> PointsWriter:
     from ..points import Columns, FirstRowsWriter, open_writer, output_kind
     from ..points.run import json_layout
 
     columns = Columns([s.name for s in compiled.symbols], compiled.names,
                       json_layout(compiled.derivs))
     if options.output is not None:
-        kind = output_kind(options.output)
-        if reader.kind == "grid" and kind in ("npy", "npz"):
-            from ..points.grid import GridNpyWriter, GridNpzWriter
+        from ..points.grid import GridNpyWriter, GridNpzWriter, GridReader
 
+        kind = output_kind(options.output)
+        if isinstance(reader, GridReader) and kind in ("npy", "npz"):
             grid_writer = GridNpzWriter if kind == "npz" else GridNpyWriter
             return grid_writer(options.output, reader.axes, compiled.names)
         return open_writer(kind, None, options.output, reader, columns)
@@ -134,7 +139,9 @@ def _writer(options: BulkOptions, fmt: str, reader: Any, compiled: Any) -> Any:
     return csv_writer
 
 
-def _run(compiled: Any, reader: Any, writer: Any, fixed: dict[str, float]) -> Any:
+def _run(
+    compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float]
+) -> BulkReport:
     from ..points.run import run_bulk
 
     progress = _progress(reader)
@@ -157,7 +164,7 @@ class _Progress:
         self.task = self.bar.add_task("points", total=total)
         self.bar.start()
 
-    def update(self, reader: Any) -> None:
+    def update(self, reader: PointsReader) -> None:
         done = reader.progress()
         if done is not None:
             self.bar.update(self.task, completed=done[0])
@@ -166,7 +173,7 @@ class _Progress:
         self.bar.stop()
 
 
-def _progress(reader: Any) -> _Progress | None:
+def _progress(reader: PointsReader) -> _Progress | None:
     done = reader.progress()
     if done is None or done[1] < PROGRESS_BYTES or not isatty(sys.stderr):
         return None
