@@ -25,6 +25,8 @@ class SectionedCommand(click.Command):
     def format_options(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         records: dict[str, tuple[str, str]] = {}
         for param in self.get_params(ctx):
+            if not isinstance(param, click.Option):
+                continue  # EXPR is described by the usage line and the docstring (click 8.5 lists it too)
             record = param.get_help_record(ctx)
             if record is None:
                 continue
