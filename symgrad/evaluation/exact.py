@@ -248,9 +248,14 @@ class PointSubstitution:
         self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
         self.exact = exact
         self.substitute = _parameters_first(derivs, numbers, exact)
-        self.text = ", ".join(f"{s.name}={_shown(point[s.name])}" for s in numbers)
+        self._given = [(s.name, point[s.name]) for s in numbers]
         self.problems: list[Problem] = []
         self._finished: dict[int, tuple[Any, Any]] = {}
+
+    @property
+    def text(self) -> str:
+        """The point as messages show it (``x=1, y=0.5``); written only when one is needed."""
+        return ", ".join(f"{name}={_shown(value)}" for name, value in self._given)
 
     def value(self, expr: Any, entry: str) -> Any:
         """The value of ``expr`` (named ``entry`` in problems) at the point."""
