@@ -12,7 +12,8 @@ review.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Mapping
+import gc
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 
 import pytest
@@ -110,9 +111,21 @@ def golden(request: pytest.FixtureRequest) -> Golden:
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    """A click runner (stdout and stderr kept apart) with a neutral environment."""
-    return CliRunner(env=dict(OUTPUT_ENV))
+def runner() -> Iterator[CliRunner]:
+    """A click runner (stdout and stderr kept apart) with a neutral environment.
+
+    An in-process run stands for a fresh ``symgrad`` process, which has no
+    garbage-collector callbacks; hypothesis registers one for its own timing
+    once a property test has run, and Python drops an exception raised in a
+    gc callback, so the alarm of a time limit landing there would be lost
+    (``--critical`` on Himmelblau then ran on to the job's 10 s limit).
+    """
+    saved = list(gc.callbacks)
+    gc.callbacks.clear()
+    try:
+        yield CliRunner(env=dict(OUTPUT_ENV))
+    finally:
+        gc.callbacks[:] = saved
 
 
 @pytest.fixture
