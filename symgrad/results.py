@@ -1,7 +1,9 @@
-"""Result types: plain data, no formatting.
+"""Result types shared by every stage: plain data, no formatting.
 
-:class:`Derivatives` holds a job's symbolic results; :class:`PointValues`
-holds their values at one point. Renderers turn either into text.
+:class:`Shaped` is the one layout of every result (m×n first derivatives
+and m Hessians) with :meth:`Shaped.entries`; :class:`~symgrad.calculus.Derivatives`
+(the symbolic results, in calculus) and :class:`PointValues` (their values
+at one point) share it. Renderers turn either into text.
 """
 
 from __future__ import annotations
@@ -122,7 +124,7 @@ class Problem:
 
 @dataclass(frozen=True)
 class PointValues(Shaped):
-    """The derivatives of one job at one point, in the layout of :class:`Derivatives`.
+    """The derivatives of one job at one point, in the layout of :class:`~symgrad.calculus.Derivatives`.
 
     Entries are SymPy numbers: exact (``sqrt(2)/2``) when every input was
     exact, SymPy Floats when any input was a decimal. ``at`` lists every
