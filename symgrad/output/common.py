@@ -66,6 +66,14 @@ class Printer:
         """The fallback for a type this format has no method for."""
         raise TypeError(f"{type(self).__name__} cannot render a {type(obj).__name__}")
 
+    def analysis_lines(self, a: Any) -> list[Any]:
+        """Every analysis result rendered as lines, in output order: the fields
+        (with their values at the points), Taylor polynomials, critical points, the check."""
+        parts = [self.render(field, a.points) for field in a.fields]
+        parts += [self.render(t) for t in a.taylor]
+        parts += [self.render(r) for r in (a.critical, a.check) if r is not None]
+        return [line for part in parts for line in part]
+
 
 def entries(values: Any) -> Iterator[tuple[str, Any]]:
     """(``df/dx``, value) for every entry of derivatives or of values at a point."""

@@ -8,6 +8,7 @@ JSON Lines.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..results import plain
@@ -21,7 +22,7 @@ if TYPE_CHECKING:
     from ..analysis.taylor import Taylor
     from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import PointValues
+    from ..results import PointValues, Shaped
 
 
 def _symbolic(matrix: Any) -> Any:
@@ -40,6 +41,15 @@ def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
     if key not in seen:
         seen[key] = plain(matrix)
     return seen[key]
+
+
+def _layout(result: Shaped, convert: Callable[[Any], Any]) -> dict[str, Any]:
+    """The SPEC's keys for derivatives or values: ``gradient`` (``jacobian`` for a
+    vector function) and, when computed, ``hessian`` (a list of them for a vector function)."""
+    out = {"jacobian": convert(result.first)} if result.is_vector else {"gradient": convert(result.first[0])}
+    if result.hessians is not None:
+        out["hessian"] = convert(result.hessians if result.is_vector else result.hessians[0])
+    return out
 
 
 def _mpplain(value: Any) -> Any:
@@ -68,23 +78,11 @@ class JsonPrinter(Printer):
             "expressions": [symbolic_text(e) for e in d.exprs],
             "variables": [v.name for v in d.variables],
         }
-        if d.is_vector:
-            doc["jacobian"] = _symbolic(d.jacobian)
-        else:
-            doc["gradient"] = _symbolic(d.gradient)
-        if d.hessians is not None:
-            doc["hessian"] = _symbolic(d.hessians if d.is_vector else d.hessians[0])
-        return doc
+        return doc | _layout(d, _symbolic)
 
     def _render_PointValues(self, values: PointValues) -> dict[str, Any]:
         point: dict[str, Any] = {"at": {sym.name: plain(v) for sym, v in values.at}}
-        if values.is_vector:
-            point["jacobian"] = _numeric(values.jacobian)
-        else:
-            point["gradient"] = _numeric(values.gradient)
-        if values.hessians is not None:
-            point["hessian"] = _numeric(values.hessians if values.is_vector else values.hessians[0])
-        return point
+        return point | _layout(values, _numeric)
 
     def _render_Analysis(self, a: Analysis, points: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """The analysis keys of a job's object; each field's values join ``points``."""

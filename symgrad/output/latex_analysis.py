@@ -42,16 +42,7 @@ class AnalysisLatex(Printer):
         return self.column(value) if isinstance(value, tuple) else self.tex(value)
 
     def _render_Analysis(self, a: Analysis) -> list[str]:
-        lines: list[str] = []
-        for field in a.fields:
-            lines += self.render(field, a.points)
-        for t in a.taylor:
-            lines += self.render(t)
-        if a.critical is not None:
-            lines += self.render(a.critical)
-        if a.check is not None:
-            lines += self.render(a.check)
-        return lines
+        return self.analysis_lines(a)
 
     # -- fields --------------------------------------------------------------
 

@@ -64,15 +64,7 @@ class TextPrinter(Printer):
         lines: list[str] = []
         if a.direction is not None:
             lines.append(f"direction = [{', '.join(symbolic_text(c) for c in a.direction)}]  (normalised)")
-        for field in a.fields:
-            lines += self.render(field, a.points)
-        for t in a.taylor:
-            lines += self.render(t)
-        if a.critical is not None:
-            lines += self.render(a.critical)
-        if a.check is not None:
-            lines += self.render(a.check)
-        return lines
+        return lines + self.analysis_lines(a)
 
     def _render_Field(self, field: Field, points: Any = ()) -> list[str]:
         if isinstance(field.value, tuple):
