@@ -12,19 +12,20 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from typing import IO, Any
 
 import click
 from click.core import ParameterSource
 
-from ..errors import ExitCode, OptionError, SymgradError
-from ..limits import DEFAULT_TIMEOUT, time_limit
+from ..errors import ExitCode, OptionError, ResourceLimitError, SymgradError
+from ..limits import DEFAULT_TIMEOUT, MAX_INPUT_LENGTH, time_limit
 from ..output import available_formats
 from ..output.options import LATEX_ENVS, LATEX_STYLES
 from . import plan as cli_plan
 from .analysis import analysis_options, analysis_spec
 from .help import SectionedCommand, long_name
 from .report import Reporter, carried_past_click, error, install_signal_handlers, isatty
+from .streams import guard_closed
 
 EPILOG = """\b
 Examples:
@@ -317,9 +318,18 @@ def _run_job(
     return ExitCode.MATH if job.problems else ExitCode.OK
 
 
-def _stdin_jobs(stream: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
-    """(line number, formulas) for each non-empty, non-comment line."""
-    for number, line in enumerate(stream, start=1):
+def _stdin_jobs(stream: IO[str]) -> Iterator[tuple[int, list[str] | None]]:
+    """(line number, formulas) for each non-empty, non-comment line; ``None`` for a line
+    over :data:`~symgrad.limits.MAX_INPUT_LENGTH` characters, which is skipped unread."""
+    limit = MAX_INPUT_LENGTH
+    number = 0
+    while line := stream.readline(limit + 1):
+        number += 1
+        if len(line) > limit and not line.endswith("\n"):
+            while (rest := stream.readline(limit)) and not rest.endswith("\n"):
+                pass  # the rest of the long line, a piece at a time
+            yield number, None
+            continue
         text = line.strip()
         if not text or text.startswith("#"):
             continue
@@ -327,13 +337,18 @@ def _stdin_jobs(stream: Iterable[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _run_stream(
-    jobs: Iterable[tuple[int, list[str]]], spec: Any, output: _Output, timeout: float, reporter: Reporter
+    jobs: Iterable[tuple[int, list[str] | None]], spec: Any, output: _Output, timeout: float, reporter: Reporter
 ) -> tuple[int, int]:
     """Run each stdin job, streaming results. Returns the worst exit code and the job count."""
     worst = 0
     count = 0
     for number, formulas in jobs:
         count += 1
+        if formulas is None:
+            with reporter.job(f"line {number}: ") as status:
+                raise ResourceLimitError(f"the line is longer than a formula may be (limit: {MAX_INPUT_LENGTH})")
+            worst = max(worst, status.code)
+            continue
         worst = max(worst, _run_job(formulas, spec, output, timeout, reporter, line=number))
     return worst, count
 
@@ -341,4 +356,5 @@ def _run_stream(
 def run() -> None:
     """Console-script entry point: the command, with SIGINT/SIGTERM/SIGHUP ending it cleanly."""
     install_signal_handlers()
+    guard_closed()
     main(prog_name="symgrad")

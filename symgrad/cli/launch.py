@@ -22,6 +22,7 @@ that program's collector alone.
 from __future__ import annotations
 
 import gc
+import sys
 
 
 def main() -> None:
@@ -36,4 +37,7 @@ def main() -> None:
     try:
         run()
     finally:
+        staged = sys.modules.get("symgrad.points.staged")
+        if staged is not None:  # temporary output files a failed run left (normally none)
+            staged.discard_all()
         gc.freeze()

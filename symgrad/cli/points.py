@@ -101,16 +101,20 @@ def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> 
         return GridReader(axes, wanted, options.chunk_rows)
     assert options.points is not None  # bulk mode: --grid or --points
     stdin = sys.stdin.buffer
-    if options.output is not None and options.points != "-" and _same_file(options.points, options.output):
-        raise PointsError(f"--output {options.output} is the --points file: it would be overwritten while read")
+    if options.output is not None and _is_input(options.points, options.output):
+        shown = "standard input" if options.points == "-" else "the --points file"
+        raise PointsError(f"--output {options.output} is {shown}: the run would replace its own input")
     return open_points(options.points, wanted, stdin=stdin, chunk_rows=options.chunk_rows, given=fixed)
 
 
-def _same_file(a: str, b: str) -> bool:
+def _is_input(points: str, output: str) -> bool:
+    """Whether ``output`` is the file ``points`` reads (``-``: the file on standard input)."""
     try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (yet)
+        target = os.stat(output)  # follows links: -o link-to-the-input is the input
+        source = os.fstat(sys.stdin.fileno()) if points == "-" else os.stat(points)
+    except (OSError, ValueError):  # the output does not exist yet, or there is no stdin
         return False
+    return (target.st_dev, target.st_ino) == (source.st_dev, source.st_ino)
 
 
 def _writer(options: BulkOptions, fmt: str, reader: PointsReader, compiled: CompiledEntries) -> PointsWriter:

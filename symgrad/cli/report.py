@@ -9,6 +9,8 @@ by :meth:`Reporter.code_for`:
   same one-line shape, exit 2;
 * ``RecursionError``/``MemoryError``: a :class:`~symgrad.errors.ResourceLimitError`;
 * any other exception is a bug: ``Error: internal error (...)``, exit 3;
+* a failed write to standard output (a full disk, ``> /dev/full``) and a
+  closed standard stream: one ``Error:`` line, exit 2 (:mod:`.streams`);
 * a closed pipe downstream (``symgrad ... | head -1``): quiet, exit 141
   (128 + SIGPIPE, as a tool killed by SIGPIPE reports);
 * Ctrl-C: 130; SIGTERM: 143; SIGHUP: 129. The signals raise
@@ -31,6 +33,7 @@ from types import FrameType
 import click
 
 from ..errors import ExitCode, ParseError, ResourceLimitError, SymgradError
+from .streams import StreamError, stream_failure
 
 #: Appended to click's own usage errors, which name an option but not what the options are.
 HELP_HINT = " (symgrad --help lists the options)"
@@ -128,6 +131,9 @@ class Reporter:
         if isinstance(err, click.ClickException):  # click's own usage errors
             error(prefix + err.format_message() + HELP_HINT)
             return ExitCode.USAGE
+        if isinstance(err, OSError) and (failure := stream_failure(err)) is not None:
+            _silence_stdout()  # the interpreter's last flush would fail again
+            return self.code_for(failure, prefix)
         if isinstance(err, (BrokenPipeError, PipeClosed)):
             _silence_stdout()
             return ExitCode.signal(signal.SIGPIPE)
@@ -158,12 +164,17 @@ class Reporter:
     def job(self, prefix: str = "") -> Iterator[Status]:
         """One job's failure, reported (``prefix`` names its stdin line); the run goes on.
 
-        A closed pipe and the signals end the whole run: they pass through.
+        A closed pipe, an unusable standard output and the signals end the
+        whole run: they pass through.
         """
         status = Status()
         try:
             yield status
-        except BrokenPipeError:
+        except (BrokenPipeError, StreamError):
             raise
+        except OSError as err:
+            if stream_failure(err) is not None:  # stdout is full: no later job can write either
+                raise
+            status.code = self.code_for(err, prefix)
         except Exception as err:  # noqa: BLE001  (a bug in one job is reported, and the next job runs)
             status.code = self.code_for(err, prefix)

@@ -22,7 +22,8 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import VariableError
 from .common import Chunk, PointsError, PointsReader, PointsWriter
-from .write_npy import NpzStream, Staged
+from .staged import Staged
+from .write_npy import NpzStream
 
 if TYPE_CHECKING:
     import numpy as np

@@ -10,6 +10,7 @@ back as the same double, as the CSV output of ``--at`` writes it too.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import itertools
@@ -20,6 +21,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from ..results import float_text, plain_float
 from .common import OUTPUT_KINDS, Chunk, Columns, PointsError, PointsReader, PointsWriter
+from .staged import Staged
 
 if TYPE_CHECKING:
     import numpy as np
@@ -42,19 +44,20 @@ def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: Poi
                 columns: Columns) -> PointsWriter:
     """A writer of ``kind`` to a text ``stream`` (csv/tsv/jsonl) or to ``path``."""
     if kind in ("csv", "tsv", "jsonl"):
+        staged = None
         if stream is None:
             assert path is not None
+            staged = Staged(path)
             try:
-                stream = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
-            except OSError as err:
-                raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
-            owned = True
-        else:
-            owned = False
+                with staged.writing():
+                    stream = open(staged.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
+            except BaseException:
+                staged.discard()
+                raise
         if kind == "jsonl":
-            return _JsonLinesWriter(stream, reader, columns, owned)
+            return _JsonLinesWriter(_Sink(stream, staged), reader, columns)
         delimiter = "\t" if kind == "tsv" else ","
-        return _DelimitedWriter(stream, reader, columns, delimiter, owned)
+        return _DelimitedWriter(_Sink(stream, staged), reader, columns, delimiter)
     assert path is not None
     if kind in ("npy", "npz"):
         from .write_npy import NpyWriter, NpzWriter
@@ -63,6 +66,44 @@ def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: Poi
             return NpyWriter(path, len(columns.entries))
         return NpzWriter(path, columns.symbols + columns.entries)
     return _ParquetWriter(path, columns)
+
+
+class _Sink:
+    """Where a text writer's rows go: a stream it was given (stdout), or a
+    :class:`~symgrad.points.staged.Staged` file it owns, put in place by
+    :meth:`close` and removed by :meth:`abort`."""
+
+    def __init__(self, stream: IO[str], staged: Staged | None):
+        self.stream = stream
+        self.staged = staged
+
+    def write(self, text: str) -> None:
+        if self.staged is None:
+            self.stream.write(text)
+            self.stream.flush()
+            return
+        with self.staged.writing():
+            self.stream.write(text)
+
+    def close(self) -> None:
+        if self.staged is None:
+            self.stream.flush()
+            return
+        try:
+            with self.staged.writing():
+                self.stream.close()
+        except BaseException:
+            self.abort()
+            raise
+        self.staged.commit()
+
+    def abort(self) -> None:
+        if self.staged is None:
+            self.stream.flush()
+            return
+        with contextlib.suppress(OSError):  # a full disk fails the last flush too
+            self.stream.close()
+        self.staged.discard()
 
 
 def delimited_rows(values: np.ndarray, delimiter: str) -> Iterator[str]:
@@ -76,10 +117,8 @@ def delimited_rows(values: np.ndarray, delimiter: str) -> Iterator[str]:
 
 
 class _DelimitedWriter(PointsWriter):
-    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, delimiter: str,
-                 owned: bool):
-        self.stream = stream
-        self.owned = owned
+    def __init__(self, sink: _Sink, reader: PointsReader, columns: Columns, delimiter: str):
+        self.sink = sink
         self.passthrough = reader.header is not None
         self.delimiter = delimiter
         # The input's own rows go out untouched when the delimiters match;
@@ -109,7 +148,7 @@ class _DelimitedWriter(PointsWriter):
 
     def _write_header(self) -> None:
         if self.header is not None:
-            self.stream.write(self.header)
+            self.sink.write(self.header)
             self.header = None
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
@@ -125,18 +164,18 @@ class _DelimitedWriter(PointsWriter):
         else:
             assert chunk.raw is not None
             rows = self._passed(chunk.raw)
-        self.stream.write("\n".join(rows) + "\n")
-        self.stream.flush()
+        self.sink.write("\n".join(rows) + "\n")
 
     def close(self) -> None:
-        self._write_header()  # an input without rows still gets its header
-        self.abort()
+        try:
+            self._write_header()  # an input without rows still gets its header
+        except BaseException:
+            self.sink.abort()
+            raise
+        self.sink.close()
 
     def abort(self) -> None:
-        if self.owned:
-            self.stream.close()
-        else:
-            self.stream.flush()
+        self.sink.abort()
 
 
 class FirstRowsWriter(PointsWriter):
@@ -184,12 +223,11 @@ class _JsonLinesWriter(PointsWriter):
     are written by the JSON encoder, which writes them as float_text does.
     """
 
-    def __init__(self, stream: IO[str], reader: PointsReader, columns: Columns, owned: bool):
+    def __init__(self, sink: _Sink, reader: PointsReader, columns: Columns):
         assert columns.layout is not None, "JSON Lines output needs the JSON layout of a row"
-        self.stream = stream
+        self.sink = sink
         self.symbols = columns.symbols
         self.layout = columns.layout
-        self.owned = owned
         self.delimiter = reader.delimiter
         self.other_columns = []
         if reader.header is not None:  # CSV/TSV: pass the columns that are not symbols
@@ -213,14 +251,13 @@ class _JsonLinesWriter(PointsWriter):
             if extra:
                 record["extra"] = extra
             out.append(json.dumps(record, separators=(", ", ": ")))
-        self.stream.write("\n".join(out) + "\n")
-        self.stream.flush()
+        self.sink.write("\n".join(out) + "\n")
 
     def close(self) -> None:
-        if self.owned:
-            self.stream.close()
+        self.sink.close()
 
-    abort = close
+    def abort(self) -> None:
+        self.sink.abort()
 
 
 def require_pyarrow() -> Any:
@@ -241,17 +278,29 @@ class _ParquetWriter(PointsWriter):
         self.pa, pq = require_pyarrow()
         self.names = columns.symbols + columns.entries
         schema = self.pa.schema([(name, self.pa.float64()) for name in self.names])
+        self.staged = Staged(path)
         try:
-            self.writer = pq.ParquetWriter(path, schema)
-        except OSError as err:
-            raise PointsError(f"--output: cannot write {path}: {err}") from None
+            with self.staged.writing():
+                self.writer = pq.ParquetWriter(self.staged.path, schema)
+        except BaseException:
+            self.staged.discard()
+            raise
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
         arrays = [self.pa.array(column) for column in [*chunk.values.T, *values.T]]
-        self.writer.write_table(self.pa.Table.from_arrays(arrays, names=self.names))
+        with self.staged.writing():
+            self.writer.write_table(self.pa.Table.from_arrays(arrays, names=self.names))
 
     def close(self) -> None:
-        self.writer.close()
+        try:
+            with self.staged.writing():
+                self.writer.close()
+        except BaseException:
+            self.staged.discard()
+            raise
+        self.staged.commit()
 
-    abort = close
-
+    def abort(self) -> None:
+        with contextlib.suppress(OSError):
+            self.writer.close()
+        self.staged.discard()

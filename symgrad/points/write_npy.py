@@ -2,9 +2,9 @@
 one temporary file whatever the number of columns.
 
 The output is written to a temporary file beside the target
-(:class:`Staged`), which :meth:`~symgrad.points.common.PointsWriter.close`
-renames onto the target and ``abort`` removes: a failed run leaves the
-target as it was. ``.npy`` (:class:`NpyStream`) streams rows into that file
+(:class:`~symgrad.points.staged.Staged`), which
+:meth:`~symgrad.points.common.PointsWriter.close` renames onto the target
+and ``abort`` removes: a failed run leaves the target as it was. ``.npy`` (:class:`NpyStream`) streams rows into that file
 and rewrites its header with the real shape at the end. ``.npz``
 (:class:`NpzStream`) streams the values into one scratch file, each block of
 rows with every column's values together, and at the end writes each column
@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from typing import IO, TYPE_CHECKING
 
 from .common import Chunk, PointsError, PointsWriter
+from .staged import Staged
 
 if TYPE_CHECKING:
     import numpy as np
@@ -28,43 +29,6 @@ if TYPE_CHECKING:
 _NPY_MAGIC = b"\x93NUMPY"
 #: Bytes copied from the scratch file at a time.
 _PIECE = 1 << 24
-
-
-class Staged:
-    """A new temporary file beside ``target``: :meth:`commit` renames it onto
-    the target, :meth:`discard` removes it."""
-
-    def __init__(self, target: str):
-        self.target = target
-        if os.path.isdir(target):
-            raise PointsError(f"--output: cannot write {target}: it is a folder")
-        try:
-            fd, self.path = tempfile.mkstemp(dir=_folder(target), prefix=f".{os.path.basename(target)}.",
-                                             suffix=".part")
-        except OSError as err:
-            raise PointsError(f"--output: cannot write {target}: {err.strerror}") from None
-        os.close(fd)
-        # mkstemp's file is private (0600); the output gets a new file's usual mode
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(self.path, 0o666 & ~umask)
-
-    def commit(self) -> None:
-        try:
-            os.replace(self.path, self.target)
-        except OSError as err:
-            self.discard()
-            raise PointsError(f"--output: cannot write {self.target}: {err.strerror}") from None
-
-    def discard(self) -> None:
-        try:
-            os.unlink(self.path)
-        except FileNotFoundError:
-            pass
-
-
-def _folder(path: str) -> str:
-    return os.path.dirname(os.path.abspath(path))
 
 
 def npy_header(shape: tuple[int, ...]) -> dict[str, object]:
@@ -87,8 +51,13 @@ class NpyStream:
         self.row = row
         self.size = 0
         self.staged = Staged(path)
-        self.file = open(self.staged.path, "wb")  # noqa: SIM115 - closed by close()
-        self.file.write(self._header((0, *row)))
+        try:
+            with self.staged.writing():
+                self.file = open(self.staged.path, "wb")  # noqa: SIM115 - closed by close()
+                self.file.write(self._header((0, *row)))
+        except BaseException:
+            self.staged.discard()
+            raise
 
     def _header(self, shape: tuple[int, ...]) -> bytes:
         text = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}"
@@ -103,7 +72,8 @@ class NpyStream:
         import numpy as np
 
         block = np.ascontiguousarray(values, dtype="<f8")
-        self.file.write(block.tobytes())
+        with self.staged.writing():
+            self.file.write(block.tobytes())
         self.size += block.size
 
     def close(self, shape: tuple[int, ...] | None = None) -> None:
@@ -113,9 +83,14 @@ class NpyStream:
         if math.prod(shape) != self.size:
             self.abort()
             raise ValueError(f"{self.size} values do not fill the shape {shape}")
-        self.file.seek(0)
-        self.file.write(self._header(shape))
-        self.file.close()
+        try:
+            with self.staged.writing():
+                self.file.seek(0)
+                self.file.write(self._header(shape))
+                self.file.close()
+        except BaseException:
+            self.abort()
+            raise
         self.staged.commit()
 
     def abort(self) -> None:
@@ -135,12 +110,13 @@ class NpzStream:
     def __init__(self, path: str, names: Sequence[str]):
         self.path = path
         self.names = list(names)
-        if os.path.isdir(path):
-            raise PointsError(f"--output: cannot write {path}: it is a folder")
+        self.staged = Staged(path)
         try:  # removed by the system when closed
-            self.scratch = tempfile.TemporaryFile(dir=_folder(path))  # noqa: SIM115
-        except OSError as err:
-            raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+            with self.staged.writing():
+                self.scratch = tempfile.TemporaryFile(dir=os.path.dirname(self.staged.target))  # noqa: SIM115
+        except BaseException:
+            self.staged.discard()
+            raise
         self.blocks: list[int] = []  # the rows of each block written
         self.added: list[tuple[str, np.ndarray]] = []
 
@@ -148,8 +124,9 @@ class NpzStream:
         """Append rows: ``parts`` side by side hold one column per name."""
         import numpy as np
 
-        for part in parts:
-            self.scratch.write(np.ascontiguousarray(part.T, dtype="<f8").tobytes())
+        with self.staged.writing():
+            for part in parts:
+                self.scratch.write(np.ascontiguousarray(part.T, dtype="<f8").tobytes())
         self.blocks.append(parts[0].shape[0] if parts else 0)
 
     def add(self, name: str, array: np.ndarray) -> None:
@@ -165,10 +142,11 @@ class NpzStream:
         if math.prod(shape) != rows:
             self.abort()
             raise ValueError(f"{rows} rows do not fill the shape {shape}")
-        self.scratch.flush()
-        staged = Staged(self.path)
+        staged = self.staged
         try:
-            with zipfile.ZipFile(staged.path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            with staged.writing():
+                self.scratch.flush()
+            with staged.writing(), zipfile.ZipFile(staged.path, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
                 for k, name in enumerate(self.names):
                     with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
                         npy.write_array_header_1_0(member, npy_header(shape))
@@ -196,8 +174,9 @@ class NpzStream:
             offset += width * size
 
     def abort(self) -> None:
-        """Remove the scratch file; the target is left as it was."""
+        """Remove the scratch and temporary files; the target is left as it was."""
         self.scratch.close()
+        self.staged.discard()
 
 
 class NpyWriter(PointsWriter):

@@ -79,7 +79,7 @@ RESOURCE_CASES: dict[str, tuple[Case, int, str]] = {
     "megabyte-stdin": (
         Case(("-",), ONE_MB_FORMULA + "\n"),
         2,
-        "Error: line 1: formula is 999999 characters long (limit: 100000)",
+        "Error: line 1: the line is longer than a formula may be (limit: 100000)",
     ),
     "big-argv": (
         Case((BIG_ARGV_FORMULA,)),
