@@ -16,12 +16,13 @@ function sampled on that mesh.
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import VariableError
-from .common import Chunk, PointsError, PointsReader, PointsWriter
+from .common import Chunk, PointsReader, PointsWriter
 from .staged import Staged
 from .write_npy import NpzStream
 
@@ -178,11 +179,17 @@ class GridNpyWriter(PointsWriter):
         self.shape = tuple(len(a.values) for a in axes)
         self.staged = Staged(path)
         try:
-            self.array: Any = npy.open_memmap(self.staged.path, mode="w+", dtype="<f8",
-                                         shape=(len(entries), *self.shape))
-        except OSError as err:
+            with self.staged.writing():
+                self.array: Any = npy.open_memmap(self.staged.path, mode="w+", dtype="<f8",
+                                                  shape=(len(entries), *self.shape))
+                # A memory map of a sparse file meets a full disk as SIGBUS, when a page is
+                # first written: allocating every block now makes that an error here instead.
+                with open(self.staged.path, "r+b") as file:
+                    os.posix_fallocate(file.fileno(), 0, os.fstat(file.fileno()).st_size)
+        except BaseException:
+            self.array = None
             self.staged.discard()
-            raise PointsError(f"--output: cannot write {path}: {err.strerror}") from None
+            raise
         self.done = 0  # points written so far (the grid reader yields them in order)
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:

@@ -188,3 +188,26 @@ def test_fifo_output_is_refused(tmp_path: Path) -> None:
     done = run(["x*y", "--points", "in.csv", "-o", "out.npy"], tmp_path)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "not a regular file" in done.stderr
+
+
+def limited_file_size(limit: int) -> None:
+    """In the child: files may grow to ``limit`` bytes; past it a write fails with EFBIG
+    (Python ignores SIGXFSZ), as on a full disk."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("ext", FORMATS)
+@pytest.mark.parametrize("source", ["points", "grid"])
+def test_a_file_size_limit_mid_run_keeps_the_old_output(tmp_path: Path, ext: str, source: str) -> None:
+    (tmp_path / "in.csv").write_text("x,y\n" + "".join(f"{k / 7},{k / 3}\n" for k in range(20_000)))
+    out = tmp_path / f"out.{ext}"
+    out.write_bytes(b"old contents\n")
+    given = ["--points", "in.csv"] if source == "points" else ["--grid", "x=0:1:n=150,y=0:1:n=150"]
+    done = run(["sin(x)*exp(y)", *given, "-o", out.name], tmp_path, preexec_fn=lambda: limited_file_size(20_000))
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.startswith("Error: --output: cannot write out.") and done.stderr.count("\n") == 1
+    assert out.read_bytes() == b"old contents\n"
+    assert leftovers(tmp_path, {"in.csv", out.name}) == []
