@@ -50,6 +50,19 @@ def test_one_line_joins_every_kind_of_line_break():
     assert one_line("x\x1b") == "x\\x1b"
 
 
+def test_error_and_warning_lines_are_escaped(capsys):
+    from symgrad.cli.report import error, warning
+
+    error("missing column " + HOSTILE)
+    warning("row 3: " + HOSTILE + "\nWarning: forged")
+    lines = capsys.readouterr().err.splitlines()
+    assert lines == [
+        "Error: missing column " + printable(HOSTILE),
+        "Warning: row 3: " + printable(HOSTILE) + "\\nWarning: forged",
+    ]
+    assert _raw_controls("\n".join(lines).encode()) == []
+
+
 def test_display_width_counts_wide_characters_twice():
     assert display_width("x+1") == 3
     assert display_width("中文") == 4
