@@ -21,6 +21,8 @@ from pathlib import Path
 
 import pytest
 from helpers import clean_env, npz_bytes, symgrad_script
+from hypothesis import assume, given
+from hypothesis import strategies as st
 
 from symgrad.errors import ParseError
 from symgrad.parsing import parse_expression
@@ -48,6 +50,28 @@ def test_one_line_joins_every_kind_of_line_break():
     assert one_line("x*\nmax(x, 2)") == "x* max(x, 2)"
     assert one_line("a\r\n\x0b\x0c\x85\u2028\u2029\x1c\x1d\x1e\x1f\tb") == "a b"
     assert one_line("x\x1b") == "x\\x1b"
+
+
+@given(st.text())
+def test_printable_leaves_no_control_and_changes_nothing_else(text):
+    shown = printable(text)
+    assert _raw_controls(shown.encode("utf-8", "surrogateescape")) == []
+    assert "\n" not in shown
+    kept = [ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf", "Cs", "Zl", "Zp")]
+    assert printable("".join(kept)) == "".join(kept)
+
+
+@given(st.text(min_size=1, max_size=400), st.data())
+def test_the_caret_points_at_the_escaped_character(source, data):
+    assume(source.strip())
+    column = data.draw(st.integers(0, len(source) - 1))
+    line, caret = ParseError("m", source, column).caret_lines()
+    assert caret.strip() == "^"
+    start = max(0, column - 60) if len(source) > 200 else 0
+    head = ("..." if start else "") + printable(source[start:column])
+    assert line[2:].startswith(head)
+    assert line[2 + len(head):].startswith(printable(source[column]))
+    assert len(caret) - 1 == 2 + display_width(head)
 
 
 def test_error_and_warning_lines_are_escaped(capsys):
