@@ -66,16 +66,25 @@ class ParseError(SymgradError):
         self.column = column
 
     def caret_lines(self) -> list[str]:
-        """The source line and a caret under the offending column, if known."""
-        if not self.source or self.column is None or "\n" in self.source or not self.source.strip():
+        """The source line and a caret under the offending column, if known.
+
+        The line is shown as :func:`~symgrad.text.printable` writes it (a
+        newline or ESC of the source as ``\\n``, ``\\x1b``), and the caret
+        stands under the column's character in that spelling.
+        """
+        from .text import display_width, printable
+
+        if not self.source or self.column is None or not self.source.strip():
             return []
+        start, prefix = 0, ""
+        window = self.source
         if len(self.source) > 200:
             # Show a window around the column so the caret stays readable.
             start = max(0, self.column - 60)
             window = self.source[start : start + 120]
             prefix = "..." if start > 0 else ""
-            return [f"  {prefix}{window}", "  " + " " * (len(prefix) + self.column - start) + "^"]
-        return [f"  {self.source}", "  " + " " * self.column + "^"]
+        before = prefix + printable(window[: self.column - start])
+        return [f"  {prefix}{printable(window)}", "  " + " " * display_width(before) + "^"]
 
 
 class UnknownFunctionError(ParseError):

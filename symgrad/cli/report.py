@@ -33,6 +33,7 @@ from types import FrameType
 import click
 
 from ..errors import ExitCode, ParseError, ResourceLimitError, SymgradError
+from ..text import printable
 from .streams import StreamError, stream_failure
 
 #: Appended to click's own usage errors, which name an option but not what the options are.
@@ -74,13 +75,20 @@ def install_signal_handlers() -> None:
 
 
 def error(message: str) -> None:
-    """Write one ``Error:`` line on stderr."""
-    click.echo(f"Error: {message}", err=True)
+    """Write one ``Error:`` line on stderr.
+
+    Every message goes through here (or :func:`warning`), and it may repeat
+    the user's text (a formula, a file name, a CSV header): its control
+    characters and line breaks are written as escapes
+    (:func:`~symgrad.text.printable`), so that the line is one line and
+    cannot drive the terminal.
+    """
+    click.echo(f"Error: {printable(message)}", err=True)
 
 
 def warning(message: str) -> None:
-    """Write one ``Warning:`` line on stderr."""
-    click.echo(f"Warning: {message}", err=True)
+    """Write one ``Warning:`` line on stderr, escaped as :func:`error` escapes it."""
+    click.echo(f"Warning: {printable(message)}", err=True)
 
 
 def isatty(stream: object) -> bool:

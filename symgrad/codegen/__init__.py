@@ -34,6 +34,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SymgradError
 from ..names import ascii_name
+from ..text import one_line
 from .languages import TABLE, Language, Printer
 from .layout import Function, functions
 
@@ -79,6 +80,8 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
     import sympy as sp
 
     lang = TABLE[language]
+    if not (name.isascii() and name.isidentifier()):
+        raise CodegenError(f"the function name {name!r} is not an ASCII identifier")
     symbols = list(derivs.variables) + list(derivs.parameters)
     if not derivs.variables:
         raise CodegenError("there is no variable to differentiate by")
@@ -128,16 +131,23 @@ def _unprintable(exprs: Sequence[Any], print_: Callable[[Any], str]) -> str:
 
 
 def _header(derivs: Derivatives, f: Function, args: Sequence[str], lang: Language, symbols: Sequence[Any]) -> str:
+    """The comment above a function: what it computes, of which formula, and its layout.
+
+    The formula is the user's text, and the tokenizer reads a newline, CR,
+    U+2028 ... as a space: written raw, one would end the comment and make
+    the rest of the formula a line of code. So each formula is written on
+    one line (:func:`~symgrad.text.one_line`), as are the symbols' names.
+    """
     c = lang.comment
     nvar = len(derivs.variables)
-    sources = derivs.parsed.sources
+    sources = [one_line(source) for source in derivs.parsed.sources]
     source = sources[0] if len(sources) == 1 else "[" + "; ".join(sources) + "]"
     text = f"{f.title} of {source}"
     lines = [f"{c} {text[k : k + 90]}" for k in range(0, len(text), 90)]
     lines.append(f"{c} variables: {', '.join(args[:nvar])}")
     if len(args) > nvar:
         lines.append(f"{c} parameters: {', '.join(args[nvar:])}")
-    renamed = [f"{a} is {s.name}" for s, a in zip(symbols, args) if a != s.name]
+    renamed = [f"{a} is {one_line(s.name)}" for s, a in zip(symbols, args) if a != s.name]
     if renamed:
         lines.append(f"{c} renamed: {', '.join(renamed)}")
     shape = "x".join(str(s) for s in f.shape)

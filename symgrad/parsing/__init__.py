@@ -22,12 +22,13 @@ This module is the public face; the stages live beside it:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, VariableError
 from .functions import CONSTANT_NAMES, FUNCTION_NAMES
 from .grammar import parse_one
+from .sympy_input import check_expression, symbols_by_name
 from .values import natural_key, parse_names, parse_point, parse_value
 
 if TYPE_CHECKING:
@@ -73,7 +74,11 @@ def parse_expression(
 
 @dataclass(frozen=True)
 class Parsed:
-    """One job's formulas, their variables (in order) and parameters."""
+    """One job's formulas, their variables (in order) and parameters.
+
+    :func:`parse` makes it. One made by hand has its expressions checked as
+    :func:`parse` checks SymPy input (:mod:`symgrad.parsing.sympy_input`).
+    """
 
     sources: tuple[str, ...]
     exprs: tuple[Any, ...]
@@ -81,6 +86,14 @@ class Parsed:
     parameters: tuple[Any, ...]
     constants: tuple[str, ...] = ()
     real: bool = True
+    #: Set by :func:`parse`, which has checked the expressions already.
+    _checked: bool = field(default=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if not self._checked:
+            for expr in self.exprs:
+                check_expression(expr)
+            symbols_by_name((*self.exprs, *self.variables, *self.parameters))
 
     @property
     def symbols(self) -> tuple[Any, ...]:
@@ -98,7 +111,12 @@ def parse(
 
     ``wrt`` names the variables, in order; every other free symbol is a
     parameter. Without it, all free symbols are variables in natural order.
-    Already-built SymPy expressions are accepted as they are.
+    Already-built SymPy expressions are accepted as they are if formula text
+    could have made them: the functions symgrad knows, plain ``Symbol``
+    objects with names a formula may have (a constant's name only if ``symbols``
+    lists it), numbers and sizes within the parser's limits
+    (:mod:`symgrad.parsing.sympy_input`). Anything else raises the
+    :class:`~symgrad.errors.ParseError` the same formula as text would.
 
     >>> p = parse("a*x**2 + y", wrt="x,y")
     >>> p.variables, p.parameters
@@ -114,6 +132,13 @@ def parse(
     constants: set[str] = set()
     for number, formula in enumerate(formulas, start=1):
         if isinstance(formula, sp.Basic):
+            check_expression(formula)
+            for sym in formula.free_symbols:
+                if sym.name in CONSTANT_NAMES and sym.name not in symbol_names:
+                    raise ParseError(
+                        f"the symbol {sym.name!r} has the name of a constant; "
+                        f"list it in symbols to use it as a variable"
+                    )
             exprs.append(formula)
             sources.append(str(formula))
             continue
@@ -123,10 +148,7 @@ def parse(
         exprs.append(expr)
         sources.append(formula.strip())
         constants |= used
-    free: dict[str, Any] = {}
-    for expr in exprs:
-        for sym in expr.free_symbols:
-            free.setdefault(sym.name, sym)
+    free = symbols_by_name(exprs)
     if wrt is None:
         variables = tuple(free[name] for name in sorted(free, key=natural_key))
     else:
@@ -153,4 +175,5 @@ def parse(
         parameters=parameters,
         constants=tuple(sorted(constants)),
         real=real,
+        _checked=True,
     )

@@ -18,9 +18,14 @@ from .grammar import check_length, parse_one
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["natural_key", "parse_names", "parse_point", "parse_value"]
+__all__ = ["is_name", "natural_key", "parse_names", "parse_point", "parse_value"]
 
 _NAME_RE = re.compile(r"^(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])\w)*$")
+
+
+def is_name(name: str) -> bool:
+    """Whether ``name`` is a name a formula can have (a letter, then letters, digits, ``_``; no ``__``)."""
+    return bool(_NAME_RE.fullmatch(name)) and not name.startswith("__")
 
 
 def parse_names(names: str | Iterable[str], option: str = "--wrt") -> tuple[str, ...]:
@@ -31,7 +36,7 @@ def parse_names(names: str | Iterable[str], option: str = "--wrt") -> tuple[str,
         name = raw.strip()
         if not name:
             raise VariableError(f"{option}: empty name in {names!r}")
-        if not _NAME_RE.match(name) or name.startswith("__"):
+        if not is_name(name):
             raise VariableError(f"{option}: {name!r} is not a valid variable name")
         if name in result:
             raise VariableError(f"{option}: {name!r} is given twice")

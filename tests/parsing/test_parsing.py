@@ -574,9 +574,9 @@ def test_caret_lines_window_long_source(position):
     assert source_line.startswith("  ...") == (position > 60)
 
 
-def test_caret_lines_empty_for_multiline_source():
-    err = parse_error("x\ny")
-    assert err.caret_lines() == []
+def test_caret_lines_of_a_multiline_source_are_one_line():
+    err = parse_error("x\ny")  # the newline is written as an escape (symgrad.text.printable)
+    assert err.caret_lines() == ["  x\\ny", "     ^"]
 
 
 def test_caret_lines_empty_without_location():
