@@ -14,6 +14,7 @@ import math
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from ..limits import MAX_CHUNK_BYTES, MAX_NPZ_BYTES, MAX_ROWS_WITHOUT_COLUMNS
 from .common import Chunk, PointsError, PointsReader, check_finite, missing_columns
 
 
@@ -26,8 +27,9 @@ class BinaryReader(PointsReader):
         import numpy as np
 
         self.kind = kind
-        self.chunk_rows = chunk_rows
         self.symbols = list(symbols)
+        # rows × columns × 8 bytes a chunk at most
+        self.chunk_rows = max(1, min(chunk_rows, MAX_CHUNK_BYTES // (8 * max(1, len(self.symbols)))))
         self._stream: IO[bytes] | None = None
         if kind == "npy" and source == "-":
             self._open_stream(stream)
@@ -36,7 +38,7 @@ class BinaryReader(PointsReader):
             if kind == "npy" and source != "-":
                 array = np.load(source, mmap_mode="r", allow_pickle=False)
             else:
-                data = stream if source != "-" else io.BytesIO(stream.read())
+                data = stream if source != "-" else io.BytesIO(_read_npz_stdin(stream))
                 array = np.load(data, allow_pickle=False)
                 if kind == "npz":
                     # an archive reads its members from the open file
@@ -60,13 +62,19 @@ class BinaryReader(PointsReader):
             names = list(archive.files)
             self.names = names
             if all(name in names for name in self.symbols) and self.symbols:
-                columns = [np.asarray(archive[name], dtype=float) for name in self.symbols]
-                lengths = {c.shape for c in columns}
-                if any(c.ndim != 1 for c in columns) or len(lengths) != 1:
+                shapes = [_member_shape(archive, name) for name in self.symbols]
+                if any(len(shape) != 1 for shape in shapes) or len(set(shapes)) != 1:
                     raise PointsError("--points: the .npz arrays of the symbols must be 1-D and "
                                       "of one length")
-                return np.column_stack(columns) if columns else np.empty((0, 0))
+                rows = shapes[0][0]
+                _check_npz_size(rows * len(self.symbols) * 8, "its arrays of the symbols, as doubles,")
+                # one matrix filled a column at a time: one member read at a time beside it
+                values = np.empty((rows, len(self.symbols)))
+                for k, name in enumerate(self.symbols):
+                    values[:, k] = archive[name]
+                return values
             if len(names) == 1:
+                _member_shape(archive, names[0])
                 return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
             raise missing_columns(self.symbols, names)
 
@@ -78,16 +86,9 @@ class BinaryReader(PointsReader):
         Fortran-ordered one can only be read whole.
         """
         import numpy as np
-        from numpy.lib import format as npy
 
         try:
-            version = npy.read_magic(stream)
-            if version == (1, 0):
-                shape, fortran_order, dtype = npy.read_array_header_1_0(stream)
-            elif version == (2, 0):
-                shape, fortran_order, dtype = npy.read_array_header_2_0(stream)
-            else:
-                raise PointsError(f"--points: cannot read - as .npy (format version {version[0]}.{version[1]})")
+            shape, fortran_order, dtype = _npy_header(stream, "-")
         except PointsError:
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
@@ -119,6 +120,9 @@ class BinaryReader(PointsReader):
             )
         if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
             raise PointsError(f"--points: {what} holds {dtype}, not real numbers")
+        if shape[1] == 0 and shape[0] > MAX_ROWS_WITHOUT_COLUMNS:
+            raise PointsError(f"--points: {what} has {shape[0]:,} rows and no columns; the limit for "
+                              f"an input without columns is {MAX_ROWS_WITHOUT_COLUMNS:,} rows")
         return shape[0], shape[1]
 
     def _check_matrix(self, array: Any, what: str) -> Any:
@@ -171,6 +175,47 @@ def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
         parts.append(block)
         left -= len(block)
     return b"".join(parts)
+
+
+def _npy_header(stream: IO[bytes], what: str) -> tuple[Any, bool, Any]:
+    """(shape, Fortran order, dtype) from the header of a ``.npy`` at the start of ``stream``."""
+    from numpy.lib import format as npy
+
+    version = npy.read_magic(stream)
+    if version == (1, 0):
+        return npy.read_array_header_1_0(stream)
+    if version in ((2, 0), (3, 0)):  # 3.0 differs only in text encoding (UTF-8 for field names)
+        return npy.read_array_header_2_0(stream)
+    raise PointsError(f"--points: cannot read {what} as .npy (format version {version[0]}.{version[1]})")
+
+
+def _read_npz_stdin(stream: IO[bytes]) -> bytes:
+    """A ``.npz`` from standard input (read whole: an archive needs random access), if not too large."""
+    limit = MAX_NPZ_BYTES + (1 << 20)  # the arrays and room for the archive's headers
+    data = _read_up_to(stream, limit + 1)
+    if len(data) > limit:
+        raise PointsError(f"--points: the .npz on standard input is larger than the limit of "
+                          f"{limit:,} bytes (use a .npy, which is read a block at a time)")
+    return data
+
+
+def _check_npz_size(size: int, what: str) -> None:
+    if size > MAX_NPZ_BYTES:
+        raise PointsError(f"--points: the .npz input's {what} would take {size:,} bytes; the limit is "
+                          f"{MAX_NPZ_BYTES:,} (an archive is read whole: use a .npy, read a block at a time)")
+
+
+def _member_shape(archive: Any, name: str) -> tuple[int, ...]:
+    """The shape of ``.npz`` member ``name`` from its header, refused before it is
+    read if its data (as the header or the archive says) is over the limit."""
+    member = name if name in archive.zip.namelist() else f"{name}.npy"
+    info = archive.zip.getinfo(member)
+    # the archive's own size of the member (a zip bomb's is large)
+    _check_npz_size(info.file_size, f"array {name}, decompressed,")
+    with archive.zip.open(member) as data:
+        shape, _, dtype = _npy_header(data, f"the .npz array {name}")
+    _check_npz_size(math.prod(shape) * max(1, dtype.itemsize), f"array {name}")
+    return tuple(shape)
 
 
 def _reason(err: BaseException) -> str:
