@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import limits
 from ..errors import ExitCode, SymgradError
 
 if TYPE_CHECKING:
@@ -22,11 +23,16 @@ if TYPE_CHECKING:
 #: Rows per chunk: large enough to amortise per-call costs, small enough
 #: that memory stays flat (a few MiB per chunk).
 DEFAULT_CHUNK_ROWS = 65_536
-#: Characters read from a text input at a time.
+#: Bytes read from a text input at a time (at most: a pipe gives what has arrived).
 READ_CHARS = 1 << 20
 #: Longest line a text input may have, and longest CSV field (a file without
 #: newlines, or a quote left open, is refused rather than read into memory whole).
 MAX_LINE_CHARS = 1 << 20
+
+#: Most characters of input text one chunk keeps, and most bytes of doubles
+#: (:mod:`symgrad.limits`; read here by the readers, so a test may change them).
+MAX_CHUNK_CHARS = limits.MAX_CHUNK_CHARS
+MAX_CHUNK_BYTES = limits.MAX_CHUNK_BYTES
 
 INPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz")
 OUTPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz", "parquet")

@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import io
 import os
-from collections.abc import Collection, Sequence
+import select
+from collections.abc import Callable, Collection, Sequence
 from typing import IO, Any, cast
 
 from .common import DEFAULT_CHUNK_ROWS, INPUT_KINDS, PointsError, PointsReader, given_twice
 from .read_csv import DelimitedReader
 from .read_npy import BinaryReader
-from .read_text import JsonLinesReader
+from .read_text import JsonLinesReader, Lines
 
 _NPY_MAGIC = b"\x93NUMPY"
 _ZIP_MAGIC = b"PK\x03\x04"
@@ -75,10 +76,14 @@ def open_points(
             raise PointsError(f"--points: cannot read {source}: {err.strerror}") from None
         size = os.fstat(stream.fileno()).st_size
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(Any, stream))
+    read = buffered.read1
+    ready = None
     if source == "-":
         # a pipe may deliver its first line in pieces: read up to the first
         # newline (or 512 bytes) to tell the format, then put it back
         head = _read_head(buffered)
+        read = _Prefixed(head, buffered).read1
+        ready = _ready(buffered)
         buffered = io.BufferedReader(_Prefixed(head, buffered))
     else:
         head = buffered.peek(512)[:512]
@@ -88,12 +93,11 @@ def open_points(
     if kind in ("npy", "npz"):
         reader: PointsReader = BinaryReader(buffered, source, kind, symbols, chunk_rows)
     else:
-        # utf-8-sig: a byte order mark (spreadsheets write one) is not part of the first name
-        text = io.TextIOWrapper(buffered, encoding="utf-8-sig", newline="")
+        lines = Lines(read, ready)
         if kind == "jsonl":
-            reader = JsonLinesReader(text, symbols, chunk_rows, size, buffered)
+            reader = JsonLinesReader(lines, symbols, chunk_rows, size, buffered)
         else:
-            reader = DelimitedReader(text, kind, symbols, chunk_rows, size, buffered)
+            reader = DelimitedReader(lines, kind, symbols, chunk_rows, size, buffered)
     reader.given = frozenset(given)
     clash = sorted(reader.given.intersection(reader.names))
     if clash:
@@ -113,6 +117,26 @@ def _read_head(stream: IO[bytes], limit: int = 512) -> bytes:
     return head
 
 
+def _ready(stream: IO[bytes]) -> Callable[[], bool] | None:
+    """A test of whether ``stream``'s file has bytes to read now (None: not a file).
+
+    Asked only after a read gave less than it asked for, when ``stream``'s
+    own buffer is empty: then the file alone holds what can be read.
+    """
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation is an OSError
+        return None
+
+    def ready() -> bool:
+        try:
+            return bool(select.select([fd], [], [], 0)[0])
+        except (OSError, ValueError):
+            return True  # cannot tell: read on (and wait) as before
+
+    return ready
+
+
 class _Prefixed(io.RawIOBase):
     """``head`` followed by the rest of ``stream``: bytes read ahead, put back."""
 
@@ -130,3 +154,12 @@ class _Prefixed(io.RawIOBase):
             self.head = self.head[count:]
             return count
         return cast(int, self.stream.readinto(buffer))  # type: ignore[attr-defined]
+
+    def read1(self, size: int = -1) -> bytes:
+        """At most ``size`` bytes, waiting only until some arrive (a text input's reads)."""
+        if self.head.nbytes:
+            count = self.head.nbytes if size < 0 else min(size, self.head.nbytes)
+            part = bytes(self.head[:count])
+            self.head = self.head[count:]
+            return part
+        return cast(bytes, self.stream.read1(size))  # type: ignore[attr-defined]
