@@ -56,7 +56,7 @@ MAX_GRID_POINTS = 10**9
 MAX_GRID_AXIS_VALUES = 10**7
 #: Most bytes of doubles one chunk of many points holds: rows × (symbols +
 #: entries) × 8. A chunk of wide rows has fewer rows than ``--chunk-rows``.
-MAX_CHUNK_BYTES = 32 * 2**20
+MAX_CHUNK_BYTES = 8 * 2**20
 #: Most characters of input text one chunk of ``--points`` keeps (CSV/TSV
 #: rows, passed through to the output; JSON Lines).
 MAX_CHUNK_CHARS = 4 * 2**20

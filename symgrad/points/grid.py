@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import VariableError
-from ..limits import MAX_CHUNK_BYTES, MAX_GRID_AXIS_VALUES, MAX_GRID_POINTS
+from ..limits import MAX_GRID_AXIS_VALUES, MAX_GRID_POINTS
+from . import common as points_types
 from .common import Chunk, PointsError, PointsReader, PointsWriter
 from .write_npy import NpzStream, Staged
 
@@ -156,7 +157,7 @@ class GridReader(PointsReader):
         self.symbols = list(symbols)
         self.columns = [[a.name for a in axes].index(s) for s in symbols]
         # rows × columns × 8 bytes a chunk at most
-        self.chunk_rows = max(1, min(chunk_rows, MAX_CHUNK_BYTES // (8 * max(1, len(self.columns)))))
+        self.chunk_rows = max(1, min(chunk_rows, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(self.columns)))))
 
     def chunks(self) -> Iterator[Chunk]:
         import numpy as np

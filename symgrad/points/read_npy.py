@@ -9,12 +9,12 @@ read whole (a zip archive needs random access).
 
 from __future__ import annotations
 
-import io
 import math
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
-from ..limits import MAX_CHUNK_BYTES, MAX_NPZ_BYTES, MAX_ROWS_WITHOUT_COLUMNS
+from ..limits import MAX_NPZ_BYTES, MAX_ROWS_WITHOUT_COLUMNS
+from . import common as points_types
 from .common import Chunk, PointsError, PointsReader, check_finite, missing_columns
 
 
@@ -29,7 +29,7 @@ class BinaryReader(PointsReader):
         self.kind = kind
         self.symbols = list(symbols)
         # rows × columns × 8 bytes a chunk at most
-        self.chunk_rows = max(1, min(chunk_rows, MAX_CHUNK_BYTES // (8 * max(1, len(self.symbols)))))
+        self.chunk_rows = max(1, min(chunk_rows, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(self.symbols)))))
         self._stream: IO[bytes] | None = None
         if kind == "npy" and source == "-":
             self._open_stream(stream)
@@ -38,11 +38,13 @@ class BinaryReader(PointsReader):
             if kind == "npy" and source != "-":
                 array = np.load(source, mmap_mode="r", allow_pickle=False)
             else:
-                data = stream if source != "-" else io.BytesIO(_read_npz_stdin(stream))
-                array = np.load(data, allow_pickle=False)
-                if kind == "npz":
+                data = stream if source != "-" else _read_npz_stdin(stream)
+                try:
                     # an archive reads its members from the open file
-                    array = self._from_npz(array)
+                    array = self._from_npz(np.load(data, allow_pickle=False))
+                finally:
+                    if data is not stream:
+                        data.close()
         except PointsError:
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's reader of a hostile file raises many kinds
@@ -189,14 +191,24 @@ def _npy_header(stream: IO[bytes], what: str) -> tuple[Any, bool, Any]:
     raise PointsError(f"--points: cannot read {what} as .npy (format version {version[0]}.{version[1]})")
 
 
-def _read_npz_stdin(stream: IO[bytes]) -> bytes:
-    """A ``.npz`` from standard input (read whole: an archive needs random access), if not too large."""
+def _read_npz_stdin(stream: IO[bytes]) -> IO[bytes]:
+    """A ``.npz`` from standard input, copied to an unnamed temporary file (an
+    archive needs random access; the system removes the file however the run
+    ends), if it is not too large."""
+    import tempfile
+
     limit = MAX_NPZ_BYTES + (1 << 20)  # the arrays and room for the archive's headers
-    data = _read_up_to(stream, limit + 1)
-    if len(data) > limit:
-        raise PointsError(f"--points: the .npz on standard input is larger than the limit of "
-                          f"{limit:,} bytes (use a .npy, which is read a block at a time)")
-    return data
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - np.load reads it; closed with the archive
+    size = 0
+    while block := stream.read(1 << 20):
+        size += len(block)
+        if size > limit:
+            copy.close()
+            raise PointsError(f"--points: the .npz on standard input is larger than the limit of "
+                              f"{limit:,} bytes (use a .npy, which is read a block at a time)")
+        copy.write(block)
+    copy.seek(0)
+    return copy
 
 
 def _check_npz_size(size: int, what: str) -> None:
