@@ -1,8 +1,8 @@
 """Reading many points from ``.npy`` and ``.npz``.
 
 ``.npy``: a 2-D array whose columns are the job's symbols in order (the
-variables in ``--wrt`` order, then the parameters), memory-mapped from a
-file and read row block by row block from standard input. ``.npz``: one
+variables in ``--wrt`` order, then the parameters), read row block by row
+block from a file (``pread``) or from standard input. ``.npz``: one
 1-D array per symbol name, or a single 2-D array laid out as for ``.npy``,
 read whole (a zip archive needs random access).
 """
@@ -10,17 +10,19 @@ read whole (a zip archive needs random access).
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from ..errors import SymgradError
 from ..limits import MAX_NPZ_BYTES, MAX_ROWS_WITHOUT_COLUMNS
 from . import common as points_types
 from .common import Chunk, PointsError, PointsReader, check_finite, missing_columns
 
 
 class BinaryReader(PointsReader):
-    """``.npy`` (memory-mapped when it is a file, read row block by row block
-    from stdin) or ``.npz`` (read whole: a zip archive needs random access)."""
+    """``.npy`` (read row block by row block, from a file or stdin) or ``.npz``
+    (read whole: a zip archive needs random access)."""
 
     def __init__(self, stream: IO[bytes], source: str, kind: str, symbols: Sequence[str],
                  chunk_rows: int):
@@ -31,31 +33,60 @@ class BinaryReader(PointsReader):
         # rows × columns × 8 bytes a chunk at most
         self.chunk_rows = max(1, min(chunk_rows, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(self.symbols)))))
         self._stream: IO[bytes] | None = None
+        self._file: IO[bytes] | None = None
         if kind == "npy" and source == "-":
             self._open_stream(stream)
             return
+        if kind == "npy":
+            try:
+                self._open_file(stream, source)
+            except SymgradError:
+                stream.close()
+                raise
+            except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
+                stream.close()
+                raise PointsError(f"--points: cannot read {source} as .npy: {_reason(err)}") from None
+            return
         try:
-            if kind == "npy" and source != "-":
-                array = np.load(source, mmap_mode="r", allow_pickle=False)
-            else:
-                data = stream if source != "-" else _read_npz_stdin(stream)
-                try:
-                    # an archive reads its members from the open file
-                    array = self._from_npz(np.load(data, allow_pickle=False))
-                finally:
-                    if data is not stream:
-                        data.close()
-        except PointsError:
+            data = stream if source != "-" else _read_npz_stdin(stream)
+            try:
+                # an archive reads its members from the open file
+                self.array = self._from_npz(np.load(data, allow_pickle=False))
+            finally:
+                if data is not stream:
+                    data.close()
+        except SymgradError:  # a limit, or the time limit: not NumPy's
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's reader of a hostile file raises many kinds
             raise PointsError(f"--points: cannot read {source} as .{kind}: {_reason(err)}") from None
         finally:
             if source != "-":
                 stream.close()
-        if kind != "npz":
-            array = self._check_matrix(array, source)
-        self.array = array
-        self.rows = array.shape[0]
+        self.rows = self.array.shape[0]
+
+    def _open_file(self, stream: IO[bytes], source: str) -> None:
+        """Read a ``.npy`` file's header and get ready to read its rows, a block at a time.
+
+        Each chunk is read with ``pread`` (a memory map would count every page
+        of the file as this process's memory, a Fortran-ordered one at once).
+        """
+        shape, fortran_order, dtype = _npy_header(stream, source)
+        # the header is enough to refuse an array of objects (never made from raw bytes)
+        self._shape = self._check_layout(dtype, tuple(shape), source)
+        self._dtype = dtype
+        self._fortran = bool(fortran_order) and len(shape) > 1
+        self._offset = stream.tell()
+        self.rows = self._shape[0]
+        nbytes = math.prod(self._shape) * dtype.itemsize
+        held = os.fstat(stream.fileno()).st_size - self._offset
+        if held < nbytes:
+            raise PointsError(f"--points: {source} ends early: its header says {nbytes:,} bytes "
+                              f"of data follow, and {max(held, 0):,} do")
+        self._file = stream
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
     def _from_npz(self, archive: Any) -> Any:
         import numpy as np
@@ -91,7 +122,7 @@ class BinaryReader(PointsReader):
 
         try:
             shape, fortran_order, dtype = _npy_header(stream, "-")
-        except PointsError:
+        except SymgradError:  # a limit, or the time limit: not NumPy's
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
             raise PointsError(f"--points: cannot read - as .npy: {_reason(err)}") from None
@@ -134,12 +165,34 @@ class BinaryReader(PointsReader):
         if self._stream is not None:
             yield from self._streamed_chunks(self._stream)
             return
+        if self._file is not None:
+            yield from self._file_chunks(self._file.fileno())
+            return
         import numpy as np
 
         for start in range(0, self.array.shape[0], self.chunk_rows):
-            # a copy: memory-mapped input is read-only, and the chunk is small
             values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
             numbers = np.arange(start + 1, start + 1 + values.shape[0])
+            check_finite(values, numbers, self.symbols, "row")
+            yield Chunk(values, numbers)
+
+    def _file_chunks(self, fd: int) -> Iterator[Chunk]:
+        import numpy as np
+
+        rows, width = self._shape
+        size = self._dtype.itemsize
+        for start in range(0, rows, self.chunk_rows):
+            count = min(self.chunk_rows, rows - start)
+            if self._fortran:  # column by column: each is a run of the file
+                columns = [_pread(fd, count * size, self._offset + (k * rows + start) * size)
+                           for k in range(width)]
+                values = np.empty((count, width))
+                for k, column in enumerate(columns):
+                    values[:, k] = np.frombuffer(column, dtype=self._dtype)
+            else:
+                data = _pread(fd, count * width * size, self._offset + start * width * size)
+                values = np.frombuffer(data, dtype=self._dtype).reshape(count, width).astype(float)
+            numbers = np.arange(start + 1, start + 1 + count)
             check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
 
@@ -161,6 +214,19 @@ class BinaryReader(PointsReader):
             check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
             start += count
+
+
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    """``size`` bytes of file ``fd`` from ``offset`` (the file was checked to hold them)."""
+    parts = []
+    while size > 0:
+        block = os.pread(fd, size, offset)
+        if not block:
+            raise PointsError("--points: the .npy file became shorter while it was read")
+        parts.append(block)
+        size -= len(block)
+        offset += len(block)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
 
 
 def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
