@@ -3,7 +3,9 @@ classes, the error they raise and the limits they keep.
 
 A reader (:mod:`symgrad.points.read`, :mod:`symgrad.points.read_npy`,
 :class:`symgrad.points.grid.GridReader`) yields :class:`Chunk` objects of at most
-``chunk_rows`` rows; a writer (:mod:`symgrad.points.write`,
+``chunk_rows`` rows, and fewer when the rows are wide: at most
+:data:`MAX_CHUNK_BYTES` of doubles and :data:`MAX_CHUNK_CHARS` of input text
+(:mod:`symgrad.points.run` evaluates at most that many bytes at a time too); a writer (:mod:`symgrad.points.write`,
 :mod:`symgrad.points.write_npy`, the grid writers) gets each chunk with the
 values computed for it, and :meth:`PointsWriter.close` finishes the output.
 """

@@ -4,9 +4,12 @@ Inputs: CSV or TSV with a header row naming the columns
 (:mod:`symgrad.points.read_csv`, rows as the csv module reads them), JSON
 Lines (:mod:`symgrad.points.read_text`), ``.npy`` and ``.npz``
 (:mod:`symgrad.points.read_npy`). Each reader yields
-:class:`~symgrad.points.common.Chunk` objects of at most ``chunk_rows`` rows,
-reading the input a block at a time, so memory stays flat. The kind comes
-from the file's suffix, or is sniffed from the first bytes of standard input.
+:class:`~symgrad.points.common.Chunk` objects of at most ``chunk_rows`` rows
+(fewer for wide rows: the chunk limits are in bytes too), reading the input
+a block at a time, so memory stays flat. A text input on standard input is
+handed on as it arrives: a chunk ends early when the pipe has nothing more
+for now, so a slow producer's rows are not held back. The kind comes from
+the file's suffix, or is sniffed from the first bytes of standard input.
 """
 
 from __future__ import annotations
@@ -76,24 +79,23 @@ def open_points(
             raise PointsError(f"--points: cannot read {source}: {err.strerror}") from None
         size = os.fstat(stream.fileno()).st_size
     buffered = stream if isinstance(stream, io.BufferedReader) else io.BufferedReader(cast(Any, stream))
-    read = buffered.read1
-    ready = None
+    prefixed = None
     if source == "-":
         # a pipe may deliver its first line in pieces: read up to the first
         # newline (or 512 bytes) to tell the format, then put it back
         head = _read_head(buffered)
-        read = _Prefixed(head, buffered).read1
-        ready = _ready(buffered)
-        buffered = io.BufferedReader(_Prefixed(head, buffered))
+        prefixed = _Prefixed(head, buffered)
     else:
         head = buffered.peek(512)[:512]
     kind = kind or detect_kind(source, head)
     if kind not in INPUT_KINDS:
         raise PointsError(f"unknown points format {kind!r}; choose one of {', '.join(INPUT_KINDS)}")
     if kind in ("npy", "npz"):
-        reader: PointsReader = BinaryReader(buffered, source, kind, symbols, chunk_rows)
+        binary = buffered if prefixed is None else io.BufferedReader(prefixed)
+        reader: PointsReader = BinaryReader(binary, source, kind, symbols, chunk_rows)
     else:
-        lines = Lines(read, ready)
+        # text is read as it arrives: from a pipe, what it holds now
+        lines = Lines(buffered.read1) if prefixed is None else Lines(prefixed.read1, _ready(buffered))
         if kind == "jsonl":
             reader = JsonLinesReader(lines, symbols, chunk_rows, size, buffered)
         else:
