@@ -297,7 +297,7 @@ def test_npy_without_columns_within_the_limit_still_works(tmp_path):
     ("x=0:1:n=500000000", "500,000,000 values together, more than the limit of 10,000,000"),
 ])
 def test_a_huge_grid_is_refused_before_it_is_built(tmp_path, grid, needle):
-    run = symgrad(tmp_path, "x*y", "--grid", grid, timeout=120)
+    run = symgrad(tmp_path, "x*y" if "y=" in grid else "x", "--grid", grid, timeout=120)
     run.one_error_line(needle)
     assert run.peak < 300 * MiB, f"peak {run.peak / MiB:.0f} MiB"
 
