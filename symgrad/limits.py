@@ -61,7 +61,7 @@ MAX_CHUNK_BYTES = 8 * 2**20
 #: rows, passed through to the output; JSON Lines).
 MAX_CHUNK_CHARS = 4 * 2**20
 #: Most bytes the arrays of one ``.npz`` input may take, decompressed (an
-#: archive is read whole), and the most bytes of a ``.npz`` on standard input.
+#: archive is read whole); a ``.npz`` on standard input may have 1 MiB more.
 MAX_NPZ_BYTES = 256 * 2**20
 #: Most rows of a ``.npy``/``.npz`` input without columns (no data bounds
 #: their number): as many as a grid may have.
