@@ -48,6 +48,25 @@ DEFAULT_TIMEOUT = 10.0
 #: it without importing the analysis package.)
 DEFAULT_TOL = 1e-8
 
+# Many points (--points, --grid): memory is bounded by bytes, not only by rows.
+#: Most points a grid may have (the product of its axis lengths).
+MAX_GRID_POINTS = 10**9
+#: Most values the axes of one grid may have together: each axis is built
+#: whole (8 bytes a value) before any point is evaluated.
+MAX_GRID_AXIS_VALUES = 10**7
+#: Most bytes of doubles one chunk of many points holds: rows × (symbols +
+#: entries) × 8. A chunk of wide rows has fewer rows than ``--chunk-rows``.
+MAX_CHUNK_BYTES = 8 * 2**20
+#: Most characters of input text one chunk of ``--points`` keeps (CSV/TSV
+#: rows, passed through to the output; JSON Lines).
+MAX_CHUNK_CHARS = 4 * 2**20
+#: Most bytes the arrays of one ``.npz`` input may take, decompressed (an
+#: archive is read whole); a ``.npz`` on standard input may have 1 MiB more.
+MAX_NPZ_BYTES = 256 * 2**20
+#: Most rows of a ``.npy``/``.npz`` input without columns (no data bounds
+#: their number): as many as a grid may have.
+MAX_ROWS_WITHOUT_COLUMNS = MAX_GRID_POINTS
+
 
 def _short(expr: object) -> str:
     """``expr`` as text for a message: shortened, and safe for huge integers."""

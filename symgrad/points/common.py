@@ -3,7 +3,9 @@ classes, the error they raise and the limits they keep.
 
 A reader (:mod:`symgrad.points.read`, :mod:`symgrad.points.read_npy`,
 :class:`symgrad.points.grid.GridReader`) yields :class:`Chunk` objects of at most
-``chunk_rows`` rows; a writer (:mod:`symgrad.points.write`,
+``chunk_rows`` rows, and fewer when the rows are wide: at most
+:data:`MAX_CHUNK_BYTES` of doubles and :data:`MAX_CHUNK_CHARS` of input text
+(:mod:`symgrad.points.run` evaluates at most that many bytes at a time too); a writer (:mod:`symgrad.points.write`,
 :mod:`symgrad.points.write_npy`, the grid writers) gets each chunk with the
 values computed for it, and :meth:`PointsWriter.close` finishes the output.
 """
@@ -14,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from .. import limits
 from ..errors import ExitCode, SymgradError
 
 if TYPE_CHECKING:
@@ -22,11 +25,16 @@ if TYPE_CHECKING:
 #: Rows per chunk: large enough to amortise per-call costs, small enough
 #: that memory stays flat (a few MiB per chunk).
 DEFAULT_CHUNK_ROWS = 65_536
-#: Characters read from a text input at a time.
+#: Bytes read from a text input at a time (at most: a pipe gives what has arrived).
 READ_CHARS = 1 << 20
 #: Longest line a text input may have, and longest CSV field (a file without
 #: newlines, or a quote left open, is refused rather than read into memory whole).
 MAX_LINE_CHARS = 1 << 20
+
+#: Most characters of input text one chunk keeps, and most bytes of doubles
+#: (:mod:`symgrad.limits`; read here by the readers, so a test may change them).
+MAX_CHUNK_CHARS = limits.MAX_CHUNK_CHARS
+MAX_CHUNK_BYTES = limits.MAX_CHUNK_BYTES
 
 INPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz")
 OUTPUT_KINDS = ("csv", "tsv", "jsonl", "npy", "npz", "parquet")

@@ -17,20 +17,19 @@ from __future__ import annotations
 
 import math
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import VariableError
+from ..limits import MAX_GRID_AXIS_VALUES, MAX_GRID_POINTS
+from . import common as points_types
 from .common import Chunk, PointsReader, PointsWriter
 from .staged import Staged
 from .write_npy import NpzStream
 
 if TYPE_CHECKING:
     import numpy as np
-
-#: Most points a grid may have (the product of its axis lengths).
-MAX_GRID_POINTS = 10**9
 
 
 @dataclass(frozen=True)
@@ -42,18 +41,36 @@ class Axis:
     text: str
 
 
+@dataclass(frozen=True)
+class _Plan:
+    """An axis before its values are built: how many, and how to build them."""
+
+    name: str
+    count: int
+    build: Callable[[], np.ndarray]
+    text: str
+
+
 def parse_grid(text: str) -> list[Axis]:
-    """Parse ``x=-1:1:0.5,y=0:1:n=3`` into axes, in the order given."""
+    """Parse ``x=-1:1:0.5,y=0:1:n=3`` into axes, in the order given.
+
+    The size of the mesh (its points, and the values of its axes) is
+    checked before any axis is built.
+    """
     from ..parsing import parse_point
 
-    axes = [_axis(name, spec) for name, spec in parse_point(text, "--grid").items()]
-    total = math.prod(len(a.values) for a in axes)
+    plans = [_plan(name, spec) for name, spec in parse_point(text, "--grid").items()]
+    total = math.prod(p.count for p in plans)
     if total > MAX_GRID_POINTS:
         raise VariableError(f"--grid: {total:,} points is more than the limit of {MAX_GRID_POINTS:,}")
-    return axes
+    values = sum(p.count for p in plans)
+    if values > MAX_GRID_AXIS_VALUES:
+        raise VariableError(f"--grid: the axes have {values:,} values together, more than the limit "
+                            f"of {MAX_GRID_AXIS_VALUES:,} (for more points, add an axis or use --points)")
+    return [Axis(p.name, p.build(), p.text) for p in plans]
 
 
-def _axis(name: str, spec: str) -> Axis:
+def _plan(name: str, spec: str) -> _Plan:
     import numpy as np
     import sympy as sp
 
@@ -67,12 +84,16 @@ def _axis(name: str, spec: str) -> Axis:
     third = parts[2].strip()
     if third.replace(" ", "").startswith("n="):
         count_text = third.split("=", 1)[1].strip()
-        if not count_text.isdigit() or int(count_text) < 1:
-            raise VariableError(f"--grid: {name}: n must be a positive whole number, not {count_text!r}")
-        count = int(count_text)
-        if count > MAX_GRID_POINTS:
-            raise VariableError(f"--grid: {name}: n={count:,} is more than the limit of {MAX_GRID_POINTS:,}")
-        return Axis(name, np.linspace(float(start), float(stop), count), spec)
+        # ASCII digits only ("²" is a digit to str.isdigit, not to int), and
+        # the length checked first: int() refuses more than 4,300 digits
+        if not (count_text.isascii() and count_text.isdigit()) or not count_text.strip("0"):
+            raise VariableError(f"--grid: {name}: n must be a positive whole number, not {_shown(count_text)}")
+        digits = count_text.lstrip("0")
+        if len(digits) > len(str(MAX_GRID_POINTS)) or int(digits) > MAX_GRID_POINTS:
+            raise VariableError(f"--grid: {name}: n={_shown(count_text)} is more than the limit "
+                                f"of {MAX_GRID_POINTS:,}")
+        count = int(digits)
+        return _Plan(name, count, lambda: np.linspace(float(start), float(stop), count), spec)
     step = parse_value(third, f"the step of {name}")
     # decimals as the exact decimals they are written as, so that
     # 0:0.3:0.1 lands on 0.3 (binary doubles would fall just short)
@@ -86,7 +107,14 @@ def _axis(name: str, spec: str) -> Axis:
         raise VariableError(f"--grid: {name}: more than {MAX_GRID_POINTS:,} steps")
     # exact comparison decides whether the stop is reached
     count = int(sp.floor(span)) + 1
-    return Axis(name, float(start) + np.arange(count) * float(step), spec)
+    return _Plan(name, count, lambda: float(start) + np.arange(count) * float(step), spec)
+
+
+def _shown(count_text: str) -> str:
+    """A count as the user wrote it, shortened if long (``n=99999...``)."""
+    if len(count_text) <= 30:
+        return f"{int(count_text):,}" if count_text.isascii() and count_text.isdigit() else repr(count_text)
+    return repr(f"{count_text[:12]}...{count_text[-12:]}") + f" ({len(count_text):,} characters)"
 
 
 def _decimal_exact(value: Any) -> Any:
@@ -129,8 +157,9 @@ class GridReader(PointsReader):
         self.shape = tuple(len(a.values) for a in axes)
         self.rows = math.prod(self.shape)
         self.symbols = list(symbols)
-        self.chunk_rows = chunk_rows
         self.columns = [[a.name for a in axes].index(s) for s in symbols]
+        # rows × columns × 8 bytes a chunk at most
+        self.chunk_rows = max(1, min(chunk_rows, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(self.columns)))))
 
     def chunks(self) -> Iterator[Chunk]:
         import numpy as np

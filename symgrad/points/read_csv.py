@@ -23,7 +23,7 @@ from typing import IO, TYPE_CHECKING
 
 from . import common as points_types
 from .common import Chunk, PointsError, check_finite, missing_columns
-from .read_text import TextReader, drop_blank
+from .read_text import Lines, TextReader, drop_blank
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,9 +58,9 @@ class _Rows:
 class DelimitedReader(TextReader):
     """CSV or TSV with a header row."""
 
-    def __init__(self, text: IO[str], kind: str, symbols: Sequence[str], chunk_rows: int,
+    def __init__(self, lines: Lines, kind: str, symbols: Sequence[str], chunk_rows: int,
                  size: int | None, raw: IO[bytes]):
-        super().__init__(text, size, raw)
+        super().__init__(lines, size, raw)
         self.kind = kind
         self.delimiter = "\t" if kind == "tsv" else ","
         self.chunk_rows = chunk_rows
@@ -110,7 +110,7 @@ class DelimitedReader(TextReader):
         """The next ``count`` lines as rows (without empty lines); None at the end."""
         import numpy as np
 
-        lines = self.lines.take(count)
+        lines = self.lines.take(count, points_types.MAX_CHUNK_CHARS)
         if not lines:
             return None
         first = self.lines.number - len(lines) + 1

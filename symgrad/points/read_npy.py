@@ -1,57 +1,92 @@
 """Reading many points from ``.npy`` and ``.npz``.
 
 ``.npy``: a 2-D array whose columns are the job's symbols in order (the
-variables in ``--wrt`` order, then the parameters), memory-mapped from a
-file and read row block by row block from standard input. ``.npz``: one
+variables in ``--wrt`` order, then the parameters), read row block by row
+block from a file (``pread``) or from standard input. ``.npz``: one
 1-D array per symbol name, or a single 2-D array laid out as for ``.npy``,
 read whole (a zip archive needs random access).
 """
 
 from __future__ import annotations
 
-import io
 import math
+import os
 from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
+from ..errors import SymgradError
+from ..limits import MAX_NPZ_BYTES, MAX_ROWS_WITHOUT_COLUMNS
+from . import common as points_types
 from .common import Chunk, PointsError, PointsReader, check_finite, missing_columns
 
 
 class BinaryReader(PointsReader):
-    """``.npy`` (memory-mapped when it is a file, read row block by row block
-    from stdin) or ``.npz`` (read whole: a zip archive needs random access)."""
+    """``.npy`` (read row block by row block, from a file or stdin) or ``.npz``
+    (read whole: a zip archive needs random access)."""
 
     def __init__(self, stream: IO[bytes], source: str, kind: str, symbols: Sequence[str],
                  chunk_rows: int):
         import numpy as np
 
         self.kind = kind
-        self.chunk_rows = chunk_rows
         self.symbols = list(symbols)
+        # rows × columns × 8 bytes a chunk at most
+        self.chunk_rows = max(1, min(chunk_rows, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(self.symbols)))))
         self._stream: IO[bytes] | None = None
+        self._file: IO[bytes] | None = None
         if kind == "npy" and source == "-":
             self._open_stream(stream)
             return
+        if kind == "npy":
+            try:
+                self._open_file(stream, source)
+            except SymgradError:
+                stream.close()
+                raise
+            except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
+                stream.close()
+                raise PointsError(f"--points: cannot read {source} as .npy: {_reason(err)}") from None
+            return
         try:
-            if kind == "npy" and source != "-":
-                array = np.load(source, mmap_mode="r", allow_pickle=False)
-            else:
-                data = stream if source != "-" else io.BytesIO(stream.read())
-                array = np.load(data, allow_pickle=False)
-                if kind == "npz":
-                    # an archive reads its members from the open file
-                    array = self._from_npz(array)
-        except PointsError:
+            data = stream if source != "-" else _read_npz_stdin(stream)
+            try:
+                # an archive reads its members from the open file
+                self.array = self._from_npz(np.load(data, allow_pickle=False))
+            finally:
+                if data is not stream:
+                    data.close()
+        except SymgradError:  # a limit, or the time limit: not NumPy's
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's reader of a hostile file raises many kinds
             raise PointsError(f"--points: cannot read {source} as .{kind}: {_reason(err)}") from None
         finally:
             if source != "-":
                 stream.close()
-        if kind != "npz":
-            array = self._check_matrix(array, source)
-        self.array = array
-        self.rows = array.shape[0]
+        self.rows = self.array.shape[0]
+
+    def _open_file(self, stream: IO[bytes], source: str) -> None:
+        """Read a ``.npy`` file's header and get ready to read its rows, a block at a time.
+
+        Each chunk is read with ``pread`` (a memory map would count every page
+        of the file as this process's memory, a Fortran-ordered one at once).
+        """
+        shape, fortran_order, dtype = _npy_header(stream, source)
+        # the header is enough to refuse an array of objects (never made from raw bytes)
+        self._shape = self._check_layout(dtype, tuple(shape), source)
+        self._dtype = dtype
+        self._fortran = bool(fortran_order) and len(shape) > 1
+        self._offset = stream.tell()
+        self.rows = self._shape[0]
+        nbytes = math.prod(self._shape) * dtype.itemsize
+        held = os.fstat(stream.fileno()).st_size - self._offset
+        if held < nbytes:
+            raise PointsError(f"--points: {source} ends early: its header says {nbytes:,} bytes "
+                              f"of data follow, and {max(held, 0):,} do")
+        self._file = stream
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
 
     def _from_npz(self, archive: Any) -> Any:
         import numpy as np
@@ -60,13 +95,19 @@ class BinaryReader(PointsReader):
             names = list(archive.files)
             self.names = names
             if all(name in names for name in self.symbols) and self.symbols:
-                columns = [np.asarray(archive[name], dtype=float) for name in self.symbols]
-                lengths = {c.shape for c in columns}
-                if any(c.ndim != 1 for c in columns) or len(lengths) != 1:
+                shapes = [_member_shape(archive, name) for name in self.symbols]
+                if any(len(shape) != 1 for shape in shapes) or len(set(shapes)) != 1:
                     raise PointsError("--points: the .npz arrays of the symbols must be 1-D and "
                                       "of one length")
-                return np.column_stack(columns) if columns else np.empty((0, 0))
+                rows = shapes[0][0]
+                _check_npz_size(rows * len(self.symbols) * 8, "its arrays of the symbols, as doubles,")
+                # one matrix filled a column at a time: one member read at a time beside it
+                values = np.empty((rows, len(self.symbols)))
+                for k, name in enumerate(self.symbols):
+                    values[:, k] = archive[name]
+                return values
             if len(names) == 1:
+                _member_shape(archive, names[0])
                 return self._check_matrix(archive[names[0]], f"the .npz array {names[0]}")
             raise missing_columns(self.symbols, names)
 
@@ -78,17 +119,10 @@ class BinaryReader(PointsReader):
         Fortran-ordered one can only be read whole.
         """
         import numpy as np
-        from numpy.lib import format as npy
 
         try:
-            version = npy.read_magic(stream)
-            if version == (1, 0):
-                shape, fortran_order, dtype = npy.read_array_header_1_0(stream)
-            elif version == (2, 0):
-                shape, fortran_order, dtype = npy.read_array_header_2_0(stream)
-            else:
-                raise PointsError(f"--points: cannot read - as .npy (format version {version[0]}.{version[1]})")
-        except PointsError:
+            shape, fortran_order, dtype = _npy_header(stream, "-")
+        except SymgradError:  # a limit, or the time limit: not NumPy's
             raise
         except Exception as err:  # noqa: BLE001 - NumPy's header parser raises many kinds
             raise PointsError(f"--points: cannot read - as .npy: {_reason(err)}") from None
@@ -119,6 +153,9 @@ class BinaryReader(PointsReader):
             )
         if not np.issubdtype(dtype, np.number) or np.issubdtype(dtype, np.complexfloating):
             raise PointsError(f"--points: {what} holds {dtype}, not real numbers")
+        if shape[1] == 0 and shape[0] > MAX_ROWS_WITHOUT_COLUMNS:
+            raise PointsError(f"--points: {what} has {shape[0]:,} rows and no columns; the limit for "
+                              f"an input without columns is {MAX_ROWS_WITHOUT_COLUMNS:,} rows")
         return shape[0], shape[1]
 
     def _check_matrix(self, array: Any, what: str) -> Any:
@@ -128,12 +165,34 @@ class BinaryReader(PointsReader):
         if self._stream is not None:
             yield from self._streamed_chunks(self._stream)
             return
+        if self._file is not None:
+            yield from self._file_chunks(self._file.fileno())
+            return
         import numpy as np
 
         for start in range(0, self.array.shape[0], self.chunk_rows):
-            # a copy: memory-mapped input is read-only, and the chunk is small
             values = np.array(self.array[start : start + self.chunk_rows], dtype=float)
             numbers = np.arange(start + 1, start + 1 + values.shape[0])
+            check_finite(values, numbers, self.symbols, "row")
+            yield Chunk(values, numbers)
+
+    def _file_chunks(self, fd: int) -> Iterator[Chunk]:
+        import numpy as np
+
+        rows, width = self._shape
+        size = self._dtype.itemsize
+        for start in range(0, rows, self.chunk_rows):
+            count = min(self.chunk_rows, rows - start)
+            if self._fortran:  # column by column: each is a run of the file
+                columns = [_pread(fd, count * size, self._offset + (k * rows + start) * size)
+                           for k in range(width)]
+                values = np.empty((count, width))
+                for k, column in enumerate(columns):
+                    values[:, k] = np.frombuffer(column, dtype=self._dtype)
+            else:
+                data = _pread(fd, count * width * size, self._offset + start * width * size)
+                values = np.frombuffer(data, dtype=self._dtype).reshape(count, width).astype(float)
+            numbers = np.arange(start + 1, start + 1 + count)
             check_finite(values, numbers, self.symbols, "row")
             yield Chunk(values, numbers)
 
@@ -157,6 +216,19 @@ class BinaryReader(PointsReader):
             start += count
 
 
+def _pread(fd: int, size: int, offset: int) -> bytes:
+    """``size`` bytes of file ``fd`` from ``offset`` (the file was checked to hold them)."""
+    parts = []
+    while size > 0:
+        block = os.pread(fd, size, offset)
+        if not block:
+            raise PointsError("--points: the .npy file became shorter while it was read")
+        parts.append(block)
+        size -= len(block)
+        offset += len(block)
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
 def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
     """``size`` bytes of ``stream``, or fewer at its end; memory grows only with what arrives.
 
@@ -171,6 +243,57 @@ def _read_up_to(stream: IO[bytes], size: int, piece: int = 1 << 24) -> bytes:
         parts.append(block)
         left -= len(block)
     return b"".join(parts)
+
+
+def _npy_header(stream: IO[bytes], what: str) -> tuple[Any, bool, Any]:
+    """(shape, Fortran order, dtype) from the header of a ``.npy`` at the start of ``stream``."""
+    from numpy.lib import format as npy
+
+    version = npy.read_magic(stream)
+    if version == (1, 0):
+        return npy.read_array_header_1_0(stream)
+    if version in ((2, 0), (3, 0)):  # 3.0 differs only in text encoding (UTF-8 for field names)
+        return npy.read_array_header_2_0(stream)
+    raise PointsError(f"--points: cannot read {what} as .npy (format version {version[0]}.{version[1]})")
+
+
+def _read_npz_stdin(stream: IO[bytes]) -> IO[bytes]:
+    """A ``.npz`` from standard input, copied to an unnamed temporary file (an
+    archive needs random access; the system removes the file however the run
+    ends), if it is not too large."""
+    import tempfile
+
+    limit = MAX_NPZ_BYTES + (1 << 20)  # the arrays and room for the archive's headers
+    copy = tempfile.TemporaryFile()  # noqa: SIM115 - np.load reads it; closed with the archive
+    size = 0
+    while block := stream.read(1 << 20):
+        size += len(block)
+        if size > limit:
+            copy.close()
+            raise PointsError(f"--points: the .npz on standard input is larger than the limit of "
+                              f"{limit:,} bytes (use a .npy, which is read a block at a time)")
+        copy.write(block)
+    copy.seek(0)
+    return copy
+
+
+def _check_npz_size(size: int, what: str) -> None:
+    if size > MAX_NPZ_BYTES:
+        raise PointsError(f"--points: the .npz input's {what} would take {size:,} bytes; the limit is "
+                          f"{MAX_NPZ_BYTES:,} (an archive is read whole: use a .npy, read a block at a time)")
+
+
+def _member_shape(archive: Any, name: str) -> tuple[int, ...]:
+    """The shape of ``.npz`` member ``name`` from its header, refused before it is
+    read if its data (as the header or the archive says) is over the limit."""
+    member = name if name in archive.zip.namelist() else f"{name}.npy"
+    info = archive.zip.getinfo(member)
+    # the archive's own size of the member (a zip bomb's is large)
+    _check_npz_size(info.file_size, f"array {name}, decompressed,")
+    with archive.zip.open(member) as data:
+        shape, _, dtype = _npy_header(data, f"the .npz array {name}")
+    _check_npz_size(math.prod(shape) * max(1, dtype.itemsize), f"array {name}")
+    return tuple(shape)
 
 
 def _reason(err: BaseException) -> str:

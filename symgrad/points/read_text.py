@@ -10,9 +10,12 @@ CSV/TSV reader (:mod:`symgrad.points.read_csv`) and of
 
 from __future__ import annotations
 
+import bisect
+import codecs
+import itertools
 import json
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
 
 from . import common as points_types
@@ -24,22 +27,47 @@ if TYPE_CHECKING:
 
 class Lines:
     """The lines of a text input, read a block at a time: line ends dropped,
-    empty lines kept, ``number`` the count of lines handed out so far."""
+    empty lines kept, ``number`` the count of lines handed out so far.
 
-    def __init__(self, text: IO[str]):
-        self.text = text
+    ``read(n)`` returns at most ``n`` bytes, waiting only until some arrive
+    (``read1``); ``ready()``, when given, says whether more bytes can be read
+    without waiting (a pipe): :meth:`take` then hands out the lines that have
+    arrived rather than wait for a full chunk from a slow producer.
+    """
+
+    def __init__(self, read: Callable[[int], bytes], ready: Callable[[], bool] | None = None):
+        self.read = read
+        self.ready = ready
+        # utf-8-sig: a byte order mark (spreadsheets write one) is not part of the first name
+        self.decoder = codecs.getincrementaldecoder("utf-8-sig")()
         self.number = 0
         self._pending: list[str] = []  # complete lines read ahead
         self._next = 0  # index of the next of them to hand out
         self._partial = ""  # the start of a line whose end is not read yet
+        self._short = False  # the last read got less than it asked for: the input had no more then
 
-    def take(self, count: int) -> list[str]:
-        """The next ``count`` lines (fewer only at the end of the input)."""
+    def take(self, count: int, max_chars: int | None = None) -> list[str]:
+        """The next ``count`` lines, fewer at the end of the input, once they
+        hold ``max_chars`` characters, or when no more have arrived yet."""
         lines: list[str] = []
-        while len(lines) < count:
-            if self._next >= len(self._pending) and not self._fill():
-                break
+        chars = 0
+        while len(lines) < count and (max_chars is None or chars < max_chars):
+            if self._next >= len(self._pending):
+                if lines and not self._more_now():
+                    break
+                if not self._fill():
+                    break
             got = self._pending[self._next : self._next + count - len(lines)]
+            if max_chars is not None:
+                size = sum(map(len, got))
+                if chars + size > max_chars:
+                    # as many as fit (at least one line a chunk)
+                    fit = bisect.bisect_right(list(itertools.accumulate(map(len, got))), max_chars - chars)
+                    got = got[: max(fit, 0 if lines else 1)]
+                    size = sum(map(len, got))
+                    if not got:
+                        break
+                chars += size
             self._next += len(got)
             self.number += len(got)
             lines += got
@@ -54,15 +82,22 @@ class Lines:
         self.number += 1
         return line
 
+    def _more_now(self) -> bool:
+        """Can more be read without waiting for the input?"""
+        return not self._short or self.ready is None or self.ready()
+
     def _fill(self) -> bool:
         """Read the next block of complete lines into ``_pending``; False at the end."""
         while True:
+            want = points_types.READ_CHARS
+            data = self.read(want)
+            self._short = len(data) < want
             try:
-                block = self.text.read(points_types.READ_CHARS)
+                block = self.decoder.decode(data, final=not data)
             except UnicodeDecodeError:
                 raise PointsError("--points: the input is not UTF-8 text "
                                   "(for binary data use a .npy or .npz file)") from None
-            if not block:
+            if not data:
                 pending = [self._partial] if self._partial else []
                 self._partial = ""
                 self._pending, self._next = pending, 0
@@ -81,15 +116,14 @@ class Lines:
 
 
 class TextReader(PointsReader):
-    def __init__(self, text: IO[str], size: int | None, raw: IO[bytes]):
-        self.text = text
+    def __init__(self, lines: Lines, size: int | None, raw: IO[bytes]):
         self.size = size
         self.raw = raw
-        self.lines = Lines(text)
+        self.lines = lines
 
     def close(self) -> None:
         if self.size is not None:  # a file we opened, not standard input
-            self.text.close()
+            self.raw.close()
 
     def progress(self) -> tuple[int, int] | None:
         if not self.size:
@@ -111,9 +145,9 @@ class JsonLinesReader(TextReader):
 
     kind = "jsonl"
 
-    def __init__(self, text: IO[str], symbols: Sequence[str], chunk_rows: int,
+    def __init__(self, lines: Lines, symbols: Sequence[str], chunk_rows: int,
                  size: int | None, raw: IO[bytes]):
-        super().__init__(text, size, raw)
+        super().__init__(lines, size, raw)
         self.symbols = list(symbols)
         self.chunk_rows = chunk_rows
 
@@ -122,7 +156,7 @@ class JsonLinesReader(TextReader):
 
         wanted = set(self.symbols)
         while True:
-            lines = self.lines.take(self.chunk_rows)
+            lines = self.lines.take(self.chunk_rows, points_types.MAX_CHUNK_CHARS)
             if not lines:
                 return
             first = self.lines.number - len(lines) + 1

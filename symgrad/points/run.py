@@ -13,7 +13,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from .common import Chunk, PointsReader, PointsWriter
+from . import common as points_types
+from .common import Chunk, PointsError, PointsReader, PointsWriter
 
 if TYPE_CHECKING:
     import numpy as np
@@ -102,22 +103,26 @@ def run_bulk(
     fixed = dict(fixed or {})
     names = [s.name for s in compiled.symbols]
     from_reader = [k for k, name in enumerate(names) if name not in fixed]
+    # rows × (symbols + entries) × 8 bytes of doubles at a time, however wide the rows
+    rows_at_once = max(1, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(names) + len(compiled.names))))
     report = BulkReport()
     counts = np.zeros(len(compiled.names), dtype=np.int64)
     firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
     finished = False
     try:
+        check_output_names(reader, compiled.names)
         for chunk in reader.chunks():
-            full = _with_fixed(chunk.values, names, from_reader, fixed)
-            block = compiled(full)
-            bad, first = block.bad_counts()
-            for entry in np.flatnonzero(bad).tolist():
-                if firsts[entry] is None:
-                    row = int(first[entry])
-                    firsts[entry] = (int(chunk.lines[row]), dict(zip(names, full[row].tolist())))
-            counts += bad
-            writer.write(Chunk(full, chunk.lines, chunk.raw, chunk.extra), block.values)
-            report.rows += full.shape[0]
+            for piece in _pieces(chunk, rows_at_once):
+                full = _with_fixed(piece.values, names, from_reader, fixed)
+                block = compiled(full)
+                bad, first = block.bad_counts()
+                for entry in np.flatnonzero(bad).tolist():
+                    if firsts[entry] is None:
+                        row = int(first[entry])
+                        firsts[entry] = (int(piece.lines[row]), dict(zip(names, full[row].tolist())))
+                counts += bad
+                writer.write(Chunk(full, piece.lines, piece.raw, piece.extra), block.values)
+                report.rows += full.shape[0]
             if progress is not None:
                 progress(reader)
         finished = True
@@ -132,6 +137,29 @@ def run_bulk(
         if seen is not None:
             report.bad.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
     return report
+
+
+def check_output_names(reader: PointsReader, entries: Sequence[str]) -> None:
+    """Refuse a CSV/TSV input with a column named as an output column (``df/dx``):
+    its rows are repeated in the output, beside the entries' columns."""
+    if reader.header is None:
+        return
+    have = set(reader.names)
+    for name in entries:
+        if name in have:
+            raise PointsError(f"--points: the input has a column named {name}, which is also the name "
+                              "of an output column; rename that column, or name the function otherwise "
+                              "with --name")
+
+
+def _pieces(chunk: Chunk, rows: int) -> list[Chunk]:
+    """``chunk`` in pieces of at most ``rows`` rows."""
+    if chunk.values.shape[0] <= rows:
+        return [chunk]
+    return [Chunk(chunk.values[k : k + rows], chunk.lines[k : k + rows],
+                  None if chunk.raw is None else chunk.raw[k : k + rows],
+                  None if chunk.extra is None else chunk.extra[k : k + rows])
+            for k in range(0, chunk.values.shape[0], rows)]
 
 
 def _with_fixed(values: np.ndarray, names: Sequence[str], from_reader: Sequence[int],
