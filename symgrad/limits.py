@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -246,6 +247,39 @@ def check_numbers(expr: sp.Basic, what: str = "a number in the result") -> None:
             raise _too_big(what)
 
 
+#: Longest time limit armed, in seconds (about 30 years): a larger one
+#: (``--timeout 1e300``, ``inf``) means no limit, as ``setitimer`` cannot hold it.
+MAX_TIMEOUT = 1e9
+#: Seconds between repeats of a time limit's alarm once it has fired: an
+#: alarm that lands in code which swallows exceptions (a ``__del__``, a gc
+#: callback, a library's broad ``except``) fires again until the block ends.
+REFIRE_INTERVAL = 0.1
+
+
+def timeout_seconds(value: float | None) -> float | None:
+    """A time limit as :func:`time_limit` arms it: None for no limit.
+
+    ``None``, 0, ``inf`` and anything above :data:`MAX_TIMEOUT` mean no
+    limit; a negative number or ``nan`` is a :class:`ValueError`.
+    """
+    if value is None:
+        return None
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"a time limit must be a number of seconds >= 0, not {value!r}")
+    return None if value == 0 or value > MAX_TIMEOUT else float(value)
+
+
+def check_timeout_option(ctx: object, param: object, value: float | None) -> float | None:
+    """The ``--timeout`` option's click callback: ``nan`` is a bad value (``inf``: no limit)."""
+    try:
+        timeout_seconds(value)
+    except ValueError:
+        import click
+
+        raise click.BadParameter(f"{value} is not a number of seconds (0 or inf: no limit)") from None
+    return value
+
+
 @contextmanager
 def time_limit(
     seconds: float | None, error: Callable[[], BaseException] | None = None
@@ -253,39 +287,71 @@ def time_limit(
     """Raise :class:`JobTimeoutError` in the block once ``seconds`` have passed.
 
     Uses ``SIGALRM``, so it only acts in the main thread of a POSIX process;
-    elsewhere (or with ``seconds`` None or <= 0) it is a no-op. ``error``
-    makes the exception to raise instead. Limits nest: inside another limit
-    that ends sooner, this one does nothing (the outer one fires first), and
-    on leaving, the outer limit is rearmed with the time it has left.
+    elsewhere (or with no limit: see :func:`timeout_seconds`) it is a no-op.
+    ``error`` makes the exception to raise instead. Limits nest: inside
+    another limit that ends sooner, this one does nothing (the outer one
+    fires first), and on leaving, the outer limit is rearmed with the time
+    it has left.
+
+    The limit holds even where its exception is caught: the alarm repeats
+    every :data:`REFIRE_INTERVAL` seconds until the block ends, an exception
+    it raises in a ``__del__`` or callback is not reported as "ignored", and
+    a block that still ends normally after the alarm fired raises on leaving.
+    An alarm due while C code runs (one long SymPy or symengine call) acts
+    when that call returns.
     """
+    limit = timeout_seconds(seconds)
     usable = (
-        seconds is not None
-        and seconds > 0
+        limit is not None
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
     if not usable:
         yield
         return
-    assert seconds is not None
+    assert limit is not None
     outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
-    if outer_left and outer_left <= seconds:
+    if outer_left and outer_left <= limit:
         yield  # the enclosing limit ends first and stays in force
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
+    def make_error() -> BaseException:
         if error is not None:
-            raise error()
-        raise JobTimeoutError(f"time limit of {seconds:g} s exceeded (raise it with --timeout)")
+            return error()
+        return JobTimeoutError(f"time limit of {limit:g} s exceeded (raise it with --timeout)")
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    raised: list[BaseException] = []  # what the alarm raised, once it fired
+    active = [True]  # False once the block has ended: a late alarm does nothing
+
+    def on_alarm(signum: int, frame: object) -> None:
+        if active[0]:
+            raised.append(make_error())
+            raise raised[-1]
+
+    def unraisable(hook_args: sys.UnraisableHookArgs) -> None:
+        if not any(hook_args.exc_value is err for err in raised):
+            previous_hook(hook_args)  # not the alarm's exception: report it as usual
+
+    previous = signal.getsignal(signal.SIGALRM)
+    previous_hook = sys.unraisablehook
     started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    completed = False
+    try:  # armed inside: an alarm due at once still meets the cleanup below
+        signal.signal(signal.SIGALRM, on_alarm)
+        sys.unraisablehook = unraisable
+        signal.setitimer(signal.ITIMER_REAL, limit, REFIRE_INTERVAL)
         yield
+        completed = True
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_left:
-            # Rearm the enclosing limit; if it is already due, it fires at once.
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))
+        try:
+            active[0] = False
+        finally:  # runs even if the alarm fired just before the line above
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            sys.unraisablehook = previous_hook
+            if outer_left:
+                # Rearm the enclosing limit; if it is already due, it fires at once.
+                left = max(outer_left - (time.monotonic() - started), 1e-6)
+                signal.setitimer(signal.ITIMER_REAL, left, REFIRE_INTERVAL)
+    if completed and raised:
+        raise make_error()  # the block swallowed the alarm and ran on past its limit
