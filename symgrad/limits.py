@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from .errors import JobTimeoutError, ResourceLimitError
+from .errors import ExitCode, JobTimeoutError, ResourceLimitError
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -50,6 +50,18 @@ DEFAULT_TIMEOUT = 10.0
 DEFAULT_TOL = 1e-8
 
 
+class ExactSizeError(ResourceLimitError):
+    """An exact number the formula needs is too large or too slow to compute.
+
+    The input was valid, the mathematics failed: exit code 1, wherever the
+    number comes from (the formula, ``--at``, a fixed parameter). Limits on
+    the input itself (its length, nesting, a literal's digits) stay usage
+    errors (:class:`~symgrad.errors.ResourceLimitError`, exit code 2).
+    """
+
+    exit_code = ExitCode.MATH
+
+
 def _short(expr: object) -> str:
     """``expr`` as text for a message: shortened, and safe for huge integers."""
     try:
@@ -59,8 +71,8 @@ def _short(expr: object) -> str:
     return text if len(text) <= 100 else f"{text[:48]}...{text[-48:]}"
 
 
-def _too_big(what: str) -> ResourceLimitError:
-    return ResourceLimitError(
+def _too_big(what: str) -> ExactSizeError:
+    return ExactSizeError(
         f"{what} is too large to compute exactly (limit: {MAX_EXACT_BITS} bits); "
         "use decimal values for a floating-point result"
     )
@@ -104,7 +116,7 @@ def check_power(base: sp.Expr, exp: sp.Expr) -> None:
         and isinstance(coeff, sp.Rational)
         and max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_ROOT_BITS
     ):
-        raise ResourceLimitError(
+        raise ExactSizeError(
             f"the root ({_short(base)})**({exp}) is too slow to compute exactly "
             f"(limit: {MAX_ROOT_BITS} bits); use decimal values for a floating-point result"
         )
@@ -148,7 +160,7 @@ def check_abs(arg: sp.Expr) -> None:
         default=0,
     )
     if 2 * bits > MAX_ROOT_BITS:
-        raise ResourceLimitError(
+        raise ExactSizeError(
             f"Abs({_short(arg)}) is too slow to compute exactly "
             f"(limit: {MAX_ROOT_BITS // 2} bits per number); "
             "use decimal values for a floating-point result"
@@ -232,7 +244,7 @@ def check_binomial(n: sp.Expr, k: sp.Expr) -> None:
             kk = abs(int(k))
             gens = sum(1 for term in sp.Add.make_args(n) if not term.is_Rational)
             if kk * math.comb(kk + gens, gens) > MAX_EXPANSION_TERMS:
-                raise ResourceLimitError(
+                raise ExactSizeError(
                     f"binomial({_short(n)}, {k}) expands to too many terms "
                     f"(limit: {MAX_EXPANSION_TERMS})"
                 )
