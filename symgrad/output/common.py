@@ -157,7 +157,7 @@ def critical_summary(report: CriticalReport) -> str:
         found = f"found {len(report.points)}: {found}"
     how = {
         "complete": "exact: SymPy solved the system",
-        "found": "the exact solver found some, not proven all; Newton's method",
+        "found": "the exact solver's solutions are not proven to be all; Newton's method",
         "partial": "exact solutions plus Newton's method (the system is not polynomial)",
         "timed out": "the exact solver ran out of time; Newton's method",
         "failed": "the exact solver could not solve it; Newton's method",

@@ -124,3 +124,29 @@ def test_timeout_inf_in_stdin_and_points_modes(tmp_path):
     proc = symgrad("x**2", "--points", str(points), "--timeout", "inf")
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
     assert proc.stdout.splitlines()[1:] == ["1,2.0", "2,4.0"]
+
+
+def thirty_variables() -> str:
+    return " + ".join(f"sin(x{i})*exp(-x{i}**2) + x{i}*x{(i + 1) % 30}" for i in range(30))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("seconds", ["1", "2.5"])
+def test_critical_on_thirty_variables_ends_at_the_limit(seconds):
+    # solve, the Groebner count, lambdify and Newton all run under the job's limit
+    proc = symgrad(thirty_variables(), "--critical", "--timeout", seconds)
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stdout == ""
+    assert proc.stderr == f"Error: {TIMEOUT_ERROR.format(seconds)}\n"
+
+
+@pytest.mark.slow
+def test_points_job_on_a_heavy_formula_ends_at_the_limit(tmp_path):
+    n = 150
+    formula = " + ".join(f"sin(x{i}*x{(i + 1) % n})*exp(x{(i + 3) % n}**2 + x{(i + 7) % n})/(1 + x{(i + 2) % n}**2)"
+                         for i in range(n))
+    points = tmp_path / "p.csv"
+    points.write_text(",".join(f"x{i}" for i in range(n)) + "\n" + ",".join("0.5" for _ in range(n)) + "\n")
+    proc = symgrad(formula, "-H", "--points", str(points), "--timeout", "2")
+    assert proc.returncode == 1, proc.stderr
+    assert proc.stderr == f"Error: {TIMEOUT_ERROR.format(2)}\n"
