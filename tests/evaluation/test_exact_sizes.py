@@ -61,6 +61,7 @@ def test_library_error_is_still_a_resource_limit_error():
     assert caught.value.exit_code == 1
 
 
+@pytest.mark.slow
 def test_exact_value_beyond_double_range_is_not_infinite():
     # df/dy = x**2/(2*sqrt(y)) = 2**1199*sqrt(2)/... : about 6.1e+360, exact in 1,200 bits
     proc = symgrad_run("x**2*sqrt(y)", "--at", "x=2**600,y=2", "--json")
