@@ -36,9 +36,9 @@ class SolverTimeout(BaseException):
 
 def _groebner_errors() -> tuple[type[Exception], ...]:
     """What SymPy raises for a system its Groebner bases cannot handle."""
-    from sympy.polys.polyerrors import PolynomialError
+    from sympy.polys.polyerrors import BasePolynomialError
 
-    return (PolynomialError, ValueError, TypeError, ArithmeticError, NotImplementedError)
+    return (BasePolynomialError, ValueError, TypeError, ArithmeticError, NotImplementedError)
 
 
 def count_solutions(grad: Sequence[Any], variables: Sequence[Any], real: bool, budget: float) -> int | None:
@@ -153,8 +153,50 @@ def distinct_solutions(polys: Sequence[Any], gens: Sequence[Any], real: bool = F
         form = sum(k**i * g for i, g in enumerate(gens))
         eliminant = _eliminant([*radical.exprs, u - form], [*gens, u], u)
         if eliminant.degree() == count:
-            return int(eliminant.count_roots())
+            return _real_roots(eliminant)
     return None
+
+
+def _real_roots(poly: Any) -> int:
+    """How many distinct real roots the square-free ``poly`` has (Sturm's theorem).
+
+    SymPy counts them over the rationals; with algebraic or transcendental
+    coefficients (``sqrt(2)``, ``pi``) the Sturm sequence is built here and
+    the signs of its leading coefficients decided exactly where SymPy can,
+    else by a 60-digit value far from 0 (a ValueError when neither decides).
+    """
+    import sympy as sp
+    from sympy.polys.polyerrors import DomainError
+
+    try:
+        return int(poly.count_roots())
+    except DomainError:
+        pass
+    sequence = sp.sturm(poly)
+    leading = [_sign(p.LC()) for p in sequence]
+    at_minus_infinity = [sign * (-1) ** p.degree() for sign, p in zip(leading, sequence)]
+    return _sign_changes(at_minus_infinity) - _sign_changes(leading)
+
+
+def _sign(number: Any) -> int:
+    import sympy as sp
+
+    number = sp.sympify(number)
+    if number.is_zero:
+        return 0
+    if number.is_positive:
+        return 1
+    if number.is_negative:
+        return -1
+    value = number.evalf(60)
+    if value.is_real and abs(value) > sp.Float(10) ** -40:
+        return 1 if value > 0 else -1
+    raise ValueError(f"cannot decide the sign of {number}")
+
+
+def _sign_changes(signs: Sequence[int]) -> int:
+    nonzero = [s for s in signs if s]
+    return sum(1 for a, b in itertools.pairwise(nonzero) if a != b)
 
 
 def _eliminant(basis: Sequence[Any], gens: Sequence[Any], var: Any) -> Any:

@@ -75,6 +75,8 @@ def test_a_simple_quadratic_stays_complete():
         ("x**4 + y**4", True),  # one point of multiplicity 9
         ("x**2*y**2", True),  # the two axes
         ("(x - y)**2", True),  # a line
+        ("sqrt(2)*x**3 - x + y**2", True),  # algebraic coefficients: real roots by Sturm's theorem
+        ("pi*x**4 - E*x**2 + y**2", True),
     ],
 )
 def test_what_is_proven(formula, complete):
@@ -113,6 +115,9 @@ def test_distinct_solutions_counts():
     assert distinct_solutions([x**2 - 2 * x + 1, y], [x, y]) == 1  # a double root counts once
     assert distinct_solutions([x * y], [x, y]) is None
     assert distinct_solutions([x, x - 1], [x]) == 0
+    # algebraic and transcendental coefficients: x = ±(3*sqrt(2))**(-1/2), y = 0; none
+    assert distinct_solutions([3 * sp.sqrt(2) * x**2 - 1, y], [x, y], real=True) == 2
+    assert distinct_solutions([sp.pi * x**2 + 1, y], [x, y], real=True) == 0
 
 
 def test_covers_needs_every_curve():
