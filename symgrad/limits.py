@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import signal
+import sys
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from .errors import JobTimeoutError, ResourceLimitError
+from .errors import ExitCode, JobTimeoutError, ResourceLimitError
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -68,6 +69,18 @@ MAX_NPZ_BYTES = 256 * 2**20
 MAX_ROWS_WITHOUT_COLUMNS = MAX_GRID_POINTS
 
 
+class ExactSizeError(ResourceLimitError):
+    """An exact number the formula needs is too large or too slow to compute.
+
+    The input was valid, the mathematics failed: exit code 1, wherever the
+    number comes from (the formula, ``--at``, a fixed parameter). Limits on
+    the input itself (its length, nesting, a literal's digits) stay usage
+    errors (:class:`~symgrad.errors.ResourceLimitError`, exit code 2).
+    """
+
+    exit_code = ExitCode.MATH
+
+
 def _short(expr: object) -> str:
     """``expr`` as text for a message: shortened, and safe for huge integers."""
     try:
@@ -77,8 +90,8 @@ def _short(expr: object) -> str:
     return text if len(text) <= 100 else f"{text[:48]}...{text[-48:]}"
 
 
-def _too_big(what: str) -> ResourceLimitError:
-    return ResourceLimitError(
+def _too_big(what: str) -> ExactSizeError:
+    return ExactSizeError(
         f"{what} is too large to compute exactly (limit: {MAX_EXACT_BITS} bits); "
         "use decimal values for a floating-point result"
     )
@@ -122,7 +135,7 @@ def check_power(base: sp.Expr, exp: sp.Expr) -> None:
         and isinstance(coeff, sp.Rational)
         and max(abs(coeff.p).bit_length(), coeff.q.bit_length()) > MAX_ROOT_BITS
     ):
-        raise ResourceLimitError(
+        raise ExactSizeError(
             f"the root ({_short(base)})**({exp}) is too slow to compute exactly "
             f"(limit: {MAX_ROOT_BITS} bits); use decimal values for a floating-point result"
         )
@@ -166,7 +179,7 @@ def check_abs(arg: sp.Expr) -> None:
         default=0,
     )
     if 2 * bits > MAX_ROOT_BITS:
-        raise ResourceLimitError(
+        raise ExactSizeError(
             f"Abs({_short(arg)}) is too slow to compute exactly "
             f"(limit: {MAX_ROOT_BITS // 2} bits per number); "
             "use decimal values for a floating-point result"
@@ -250,7 +263,7 @@ def check_binomial(n: sp.Expr, k: sp.Expr) -> None:
             kk = abs(int(k))
             gens = sum(1 for term in sp.Add.make_args(n) if not term.is_Rational)
             if kk * math.comb(kk + gens, gens) > MAX_EXPANSION_TERMS:
-                raise ResourceLimitError(
+                raise ExactSizeError(
                     f"binomial({_short(n)}, {k}) expands to too many terms "
                     f"(limit: {MAX_EXPANSION_TERMS})"
                 )
@@ -265,6 +278,39 @@ def check_numbers(expr: sp.Basic, what: str = "a number in the result") -> None:
             raise _too_big(what)
 
 
+#: Longest time limit armed, in seconds (about 30 years): a larger one
+#: (``--timeout 1e300``, ``inf``) means no limit, as ``setitimer`` cannot hold it.
+MAX_TIMEOUT = 1e9
+#: Seconds between repeats of a time limit's alarm once it has fired: an
+#: alarm that lands in code which swallows exceptions (a ``__del__``, a gc
+#: callback, a library's broad ``except``) fires again until the block ends.
+REFIRE_INTERVAL = 0.1
+
+
+def timeout_seconds(value: float | None) -> float | None:
+    """A time limit as :func:`time_limit` arms it: None for no limit.
+
+    ``None``, 0, ``inf`` and anything above :data:`MAX_TIMEOUT` mean no
+    limit; a negative number or ``nan`` is a :class:`ValueError`.
+    """
+    if value is None:
+        return None
+    if math.isnan(value) or value < 0:
+        raise ValueError(f"a time limit must be a number of seconds >= 0, not {value!r}")
+    return None if value == 0 or value > MAX_TIMEOUT else float(value)
+
+
+def check_timeout_option(ctx: object, param: object, value: float | None) -> float | None:
+    """The ``--timeout`` option's click callback: ``nan`` is a bad value (``inf``: no limit)."""
+    try:
+        timeout_seconds(value)
+    except ValueError:
+        import click
+
+        raise click.BadParameter(f"{value} is not a number of seconds (0 or inf: no limit)") from None
+    return value
+
+
 @contextmanager
 def time_limit(
     seconds: float | None, error: Callable[[], BaseException] | None = None
@@ -272,39 +318,71 @@ def time_limit(
     """Raise :class:`JobTimeoutError` in the block once ``seconds`` have passed.
 
     Uses ``SIGALRM``, so it only acts in the main thread of a POSIX process;
-    elsewhere (or with ``seconds`` None or <= 0) it is a no-op. ``error``
-    makes the exception to raise instead. Limits nest: inside another limit
-    that ends sooner, this one does nothing (the outer one fires first), and
-    on leaving, the outer limit is rearmed with the time it has left.
+    elsewhere (or with no limit: see :func:`timeout_seconds`) it is a no-op.
+    ``error`` makes the exception to raise instead. Limits nest: inside
+    another limit that ends sooner, this one does nothing (the outer one
+    fires first), and on leaving, the outer limit is rearmed with the time
+    it has left.
+
+    The limit holds even where its exception is caught: the alarm repeats
+    every :data:`REFIRE_INTERVAL` seconds until the block ends, an exception
+    it raises in a ``__del__`` or callback is not reported as "ignored", and
+    a block that still ends normally after the alarm fired raises on leaving.
+    An alarm due while C code runs (one long SymPy or symengine call) acts
+    when that call returns.
     """
+    limit = timeout_seconds(seconds)
     usable = (
-        seconds is not None
-        and seconds > 0
+        limit is not None
         and hasattr(signal, "setitimer")
         and threading.current_thread() is threading.main_thread()
     )
     if not usable:
         yield
         return
-    assert seconds is not None
+    assert limit is not None
     outer_left = signal.getitimer(signal.ITIMER_REAL)[0]
-    if outer_left and outer_left <= seconds:
+    if outer_left and outer_left <= limit:
         yield  # the enclosing limit ends first and stays in force
         return
 
-    def on_alarm(signum: int, frame: object) -> None:
+    def make_error() -> BaseException:
         if error is not None:
-            raise error()
-        raise JobTimeoutError(f"time limit of {seconds:g} s exceeded (raise it with --timeout)")
+            return error()
+        return JobTimeoutError(f"time limit of {limit:g} s exceeded (raise it with --timeout)")
 
-    previous = signal.signal(signal.SIGALRM, on_alarm)
+    raised: list[BaseException] = []  # what the alarm raised, once it fired
+    active = [True]  # False once the block has ended: a late alarm does nothing
+
+    def on_alarm(signum: int, frame: object) -> None:
+        if active[0]:
+            raised.append(make_error())
+            raise raised[-1]
+
+    def unraisable(hook_args: sys.UnraisableHookArgs) -> None:
+        if not any(hook_args.exc_value is err for err in raised):
+            previous_hook(hook_args)  # not the alarm's exception: report it as usual
+
+    previous = signal.getsignal(signal.SIGALRM)
+    previous_hook = sys.unraisablehook
     started = time.monotonic()
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
+    completed = False
+    try:  # armed inside: an alarm due at once still meets the cleanup below
+        signal.signal(signal.SIGALRM, on_alarm)
+        sys.unraisablehook = unraisable
+        signal.setitimer(signal.ITIMER_REAL, limit, REFIRE_INTERVAL)
         yield
+        completed = True
     finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
-        if outer_left:
-            # Rearm the enclosing limit; if it is already due, it fires at once.
-            signal.setitimer(signal.ITIMER_REAL, max(outer_left - (time.monotonic() - started), 1e-6))
+        try:
+            active[0] = False
+        finally:  # runs even if the alarm fired just before the line above
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous if previous is not None else signal.SIG_DFL)
+            sys.unraisablehook = previous_hook
+            if outer_left:
+                # Rearm the enclosing limit; if it is already due, it fires at once.
+                left = max(outer_left - (time.monotonic() - started), 1e-6)
+                signal.setitimer(signal.ITIMER_REAL, left, REFIRE_INTERVAL)
+    if completed and raised:
+        raise make_error()  # the block swallowed the alarm and ran on past its limit

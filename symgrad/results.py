@@ -14,8 +14,39 @@ from dataclasses import dataclass
 from typing import Any
 
 #: A plain Python view of one value: a number when it is a finite real,
-#: else a string ("nan", "inf", "-inf", "zoo" or a complex like "1.0+2.0j").
+#: else a string ("nan", "inf", "-inf", "zoo" or a complex like "1.0+2.0j");
+#: a finite real beyond the range of a double is a :class:`LargeReal`.
 Plain = int | float | str
+
+
+class LargeReal(str):
+    """A finite real too large for a double, as decimal text: ``"1.6971846509388855e+361"``.
+
+    Exact values may have up to ``MAX_EXACT_BITS`` bits (limits.py), far
+    beyond a double's 2**1024; an integer stays an ``int``, any other such
+    value is this text (17 significant digits). ``float()`` of it is
+    ``±inf``, as a double computation would give.
+    """
+
+    @classmethod
+    def of(cls, value: Any) -> LargeReal | None:
+        """``value`` (an exact SymPy number) as a LargeReal, or None unless it is a real beyond double range."""
+        import mpmath
+        import sympy as sp
+
+        if not isinstance(value, sp.Basic) or value.has(sp.Float) or value.free_symbols:
+            return None
+        try:
+            number = value.evalf(20)
+        except (TypeError, ValueError, ArithmeticError):
+            return None
+        if not isinstance(number, sp.Float) or not number.is_finite:
+            return None
+        with mpmath.workdps(20):
+            big = mpmath.mpf(number)
+            if abs(big) < mpmath.mpf(2) ** 1024:
+                return None
+            return cls(mpmath.nstr(big, 17, min_fixed=0, max_fixed=0))
 
 
 @dataclass(frozen=True)
@@ -166,7 +197,10 @@ def plain(value: Any) -> Plain:
     if isinstance(value, sp.Integer):
         return int(value)
     if isinstance(value, (sp.Float, sp.Rational)):
-        return plain_float(float(value))  # finite, or nan/inf for a Float
+        x = float(value)  # finite, or nan/inf for a Float
+        if math.isinf(x) and isinstance(value, sp.Rational):
+            return LargeReal.of(value) or plain_float(x)
+        return plain_float(x)
     if value is sp.nan:
         return "nan"
     if value is sp.zoo:
@@ -182,8 +216,10 @@ def plain(value: Any) -> Plain:
     except (TypeError, ValueError, AttributeError):
         return "nan"
     except OverflowError:
-        return "inf"
+        return LargeReal.of(value) or "inf"
     if number.imag == 0:
+        if math.isinf(number.real):
+            return LargeReal.of(value) or plain_float(number.real)
         return plain_float(number.real)
     return _complex_text(number)
 

@@ -2,11 +2,15 @@
 
 First SymPy's ``solve`` tries to find every solution of ``∇f = 0`` exactly,
 within :data:`EXACT_BUDGET` seconds (a nested :func:`~symgrad.limits.time_limit`,
-so the job's own ``--timeout`` still holds). When that fails or runs out of
-time, or when the gradient is not polynomial (then ``solve`` may miss
-solutions: ``sin`` has infinitely many zeros), Newton's method with the
-exact Hessian runs from many seeded starting points in the box; the points it
-converges to are polished with mpmath and de-duplicated. Each point is
+so the job's own ``--timeout`` still holds). Its solutions count as all of
+them only when that is proven (:mod:`symgrad.analysis._complete`: a
+polynomial gradient whose distinct solutions a Groebner basis counts);
+otherwise — ``solve`` failed, ran out of time, returned only some solutions,
+or the gradient is not polynomial (``sin`` has infinitely many zeros) —
+Newton's method with the exact Hessian runs from many seeded starting points
+in the box; the points it converges to are polished with mpmath and
+de-duplicated. Newton's points complete the list when, with the exact ones,
+they reach the proven count. Each point is
 classified by the eigenvalues of the Hessian there: local minimum (all
 positive), local maximum (all negative), saddle (both signs) or degenerate
 (a zero eigenvalue and no sign change: the second-derivative test says
@@ -25,11 +29,15 @@ from ..calculus import Derivatives, differentiate
 from ..errors import AnalysisError, SymgradError
 from ..limits import time_limit
 from ..results import Plain, plain
+from . import _complete
+from ._complete import SolverTimeout
 from ._newton import float_newton
 from ._numeric import is_finite_real, mp_function, real_part, to_mp, working_precision
 
 #: Seconds SymPy's exact solver may take before the numeric search takes over.
 EXACT_BUDGET = 3.0
+#: Seconds the count of solutions (the proof that a list is complete) may take.
+PROOF_BUDGET = 2.0
 #: Newton starting points per variable (at most :data:`MAX_STARTS` in all).
 STARTS_PER_VARIABLE = 300
 MAX_STARTS = 2000
@@ -43,10 +51,6 @@ SADDLE = "saddle"
 DEGENERATE = "degenerate"
 COMPLEX = "complex (not classified)"
 NON_ISOLATED = "non-isolated (degenerate)"
-
-
-class _SolverTimeout(BaseException):
-    """The exact solver's own budget ran out (not the job's time limit)."""
 
 
 @dataclass(frozen=True)
@@ -100,9 +104,15 @@ class CriticalReport:
     """All critical points found, and how the search went."""
 
     points: tuple[CriticalPoint, ...]
-    exact_outcome: str  # "complete", "timed out", "failed", "partial" (non-polynomial)
+    #: "complete" (solve's solutions, proven to be all), "found" (solve's
+    #: solutions, not proven all), "partial" (solve's, the gradient not
+    #: polynomial), "timed out" or "failed"
+    exact_outcome: str
     newton_used: bool
     box: tuple[float, float]
+    #: Whether ``points`` are proven to be every critical point (real ones
+    #: with real variables); else they are the ones found.
+    complete: bool = False
 
     @property
     def counts(self) -> dict[str, int]:
@@ -187,18 +197,33 @@ class _Search:
         unique = {tuple(s.get(v, v) for v in self.variables): s for s in solutions}
         points = [p for p in (self.exact_point(s) for s in unique.values()) if p is not None]
         polynomial = all(sp.sympify(g, strict=True).is_polynomial(*self.variables) for g in self.grad_exprs)
-        newton = outcome != "complete" or not polynomial
-        if outcome == "complete" and not polynomial:
-            outcome = "partial"
-        if newton:
+        families = [s for key, s in unique.items() if any(getattr(v, "free_symbols", None) for v in key)]
+        # every distinct isolated solution, complex ones too
+        found = _complete.solution_keys(unique.values(), self.variables, self.grad, self.real)
+        count = None
+        if polynomial and outcome != "constant":
+            count = _complete.count_solutions(self.grad_exprs, self.variables, self.real, _budget(PROOF_BUDGET))
+        if outcome == "constant":
+            outcome, proven = "complete", True
+        elif outcome == "complete" and not polynomial:
+            outcome, proven = "partial", False
+        elif outcome == "complete":
+            proven = (count == len(found) and not families) or bool(families) and _complete.covered(
+                self.grad_exprs, self.variables, list(unique.values()), _budget(PROOF_BUDGET))
+            outcome = "complete" if proven else "found"
+        else:
+            proven = False
+        if not proven:
             exact_keys = {_key(self.coordinates(p)) for p in points if p.kind not in (NON_ISOLATED, COMPLEX)}
-            points += [
-                self.numeric_point(c, linear)
-                for c, linear in self.newton_candidates()
-                if _key(c) not in exact_keys
-            ]
+            for c, linear in self.newton_candidates():
+                key = _key(c)
+                if key not in exact_keys and not any(_complete.on_family(family, self.variables, c) for family in families):
+                    exact_keys.add(key)
+                    points.append(self.numeric_point(c, linear))
+                    found.add(_complete.complex_key(c))
+        complete = proven or (count is not None and not families and count == len(found))
         points.sort(key=_sort_key)
-        return CriticalReport(tuple(points), outcome, newton, self.box)
+        return CriticalReport(tuple(points), outcome, not proven, self.box, complete)
 
     # exact -----------------------------------------------------------------
 
@@ -206,14 +231,11 @@ class _Search:
         import sympy as sp
 
         if all(g == 0 for g in self.grad_exprs):
-            return [{}], "complete"  # constant: every point is critical
-        job_left = _time_left()
-        if job_left:
-            budget = min(budget, job_left / 2)  # leave the numeric search half the job's time
+            return [{}], "constant"  # every point is critical
         try:
-            with time_limit(budget, error=_SolverTimeout):
+            with time_limit(_budget(budget), error=SolverTimeout):
                 solutions = sp.solve(list(self.grad_exprs), list(self.variables), dict=True)
-        except _SolverTimeout:
+        except SolverTimeout:
             return [], "timed out"
         except SymgradError:
             raise  # the job's own time limit
@@ -390,6 +412,12 @@ class _Search:
         if not all(lo <= v <= hi for v in point):
             return None  # Newton left the box searched
         return point, linear
+
+
+def _budget(seconds: float) -> float:
+    """``seconds``, or half the time the job has left when that is less (the rest for Newton)."""
+    job_left = _time_left()
+    return min(seconds, job_left / 2) if job_left else seconds
 
 
 def _time_left() -> float:

@@ -18,7 +18,7 @@ import click
 from click.core import ParameterSource
 
 from ..errors import ExitCode, OptionError, ResourceLimitError, SymgradError
-from ..limits import DEFAULT_TIMEOUT, MAX_INPUT_LENGTH, time_limit
+from ..limits import DEFAULT_TIMEOUT, MAX_INPUT_LENGTH, check_timeout_option, time_limit
 from ..output import available_formats
 from ..output.options import LATEX_ENVS, LATEX_STYLES
 from . import plan as cli_plan
@@ -154,7 +154,7 @@ def _formats() -> list[str]:
 @click.option("--name", "func_name", metavar="NAME", default=None, help="the function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
-@click.option("--timeout", type=click.FloatRange(min=0), default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0: none); exit code 1 when hit.")
+@click.option("--timeout", type=click.FloatRange(min=0), callback=check_timeout_option, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0 or inf: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
 @click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")

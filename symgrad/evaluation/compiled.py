@@ -196,9 +196,11 @@ class _Replacer:
 
 def _constant_value(expr: Any) -> float:
     """A constant entry as a double: ``nan`` unless it is a finite real."""
-    from ..results import plain
+    from ..results import LargeReal, plain
 
     value = plain(expr)
+    if isinstance(value, LargeReal):
+        return float(value)  # beyond a double: ±inf, as the compiled entries give
     if isinstance(value, str):
         return {"inf": math.inf, "-inf": -math.inf}.get(value, math.nan)
     return float(value)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from .. import limits
 from ..errors import EvaluationError, PointError, ResourceLimitError, VariableError
 from ..parsing import parse_value
-from ..results import PointValues, Problem, plain
+from ..results import LargeReal, PointValues, Problem, plain
 
 if TYPE_CHECKING:
     from ..calculus import Derivatives
@@ -49,7 +49,7 @@ def _to_number(name: str, value: Any) -> Any:
             number = sp.Float(float(value))
         except (TypeError, ValueError):
             raise PointError(f"value of {name} is not a number: {value!r}") from None
-    if number.free_symbols or not isinstance(plain(number), (int, float)):
+    if number.free_symbols or not isinstance(plain(number), (int, float, LargeReal)):
         raise PointError(f"value of {name} is not a finite real number: {value!r}")
     return number
 
@@ -268,7 +268,7 @@ class PointSubstitution:
                 raise EvaluationError(f"{entry} at {self.text}: {err}") from None
             text = plain(result)
             self._finished[id(expr)] = result, text
-        if isinstance(text, str):
+        if isinstance(text, str) and not isinstance(text, LargeReal):  # a large real is no problem
             self.problems.append(Problem(entry, text, f"{_why(result, text)} at {self.text}"))
         return result
 

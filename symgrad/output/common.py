@@ -153,8 +153,11 @@ def critical_summary(report: CriticalReport) -> str:
     """``2 saddles, 1 local minimum (exact: SymPy solved the system)``."""
     parts = [f"{n} {_COUNTED[kind][n != 1]}" for kind, n in report.counts.items()]
     found = ", ".join(parts) if parts else "no critical points found"
+    if parts and not report.complete:  # not proven to be all of them
+        found = f"found {len(report.points)}: {found}"
     how = {
         "complete": "exact: SymPy solved the system",
+        "found": "the exact solver's solutions are not proven to be all; Newton's method",
         "partial": "exact solutions plus Newton's method (the system is not polynomial)",
         "timed out": "the exact solver ran out of time; Newton's method",
         "failed": "the exact solver could not solve it; Newton's method",

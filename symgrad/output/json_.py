@@ -129,6 +129,7 @@ class JsonPrinter(Printer):
                 "exact": report.exact_outcome,
                 "newton": report.newton_used,
                 "box": list(report.box),
+                "complete": report.complete,
             },
         }
 

@@ -41,6 +41,7 @@ from .latex_analysis import AnalysisLatex
 from .memo import MemoPrinter
 from .names import ascii_name
 from .options import RenderOptions
+from .order import BoundedOrder
 
 if TYPE_CHECKING:
     from ..calculus import Derivatives
@@ -66,7 +67,7 @@ def _printer_class() -> Any:
         return _PRINTER[0]
     from sympy.printing.latex import LatexPrinter
 
-    class Printer(MemoPrinter, LatexPrinter):  # type: ignore[misc]
+    class Printer(MemoPrinter, BoundedOrder, LatexPrinter):  # type: ignore[misc]
         def _print_Float(self, expr: Any) -> str:
             text = repr(float(expr))
             if "e" in text:

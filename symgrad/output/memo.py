@@ -50,7 +50,9 @@ def sstr(expr: Any) -> str:
     if not _STR_PRINTER:
         from sympy.printing.str import StrPrinter
 
-        class Printer(MemoPrinter, StrPrinter):  # type: ignore[misc]
+        from .order import BoundedOrder
+
+        class Printer(MemoPrinter, BoundedOrder, StrPrinter):  # type: ignore[misc]
             pass
 
         _STR_PRINTER.append(Printer({"full_prec": False}))

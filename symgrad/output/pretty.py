@@ -53,9 +53,9 @@ _FULL_HINT = "--full shows everything; --format text or json lists every entry"
 
 
 def _pretty(expr: Any, width: int) -> str:
-    import sympy as sp
+    from .order import pretty
 
-    return str(sp.pretty(expr, use_unicode=True, num_columns=width))
+    return pretty(expr, use_unicode=True, num_columns=width)
 
 
 def _equation(label: str, value: Any, width: int) -> Text:

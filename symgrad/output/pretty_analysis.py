@@ -36,9 +36,11 @@ def drawn(label: str, value: Any, width: int, order: str | None = None) -> Text:
     import sympy as sp
     from rich.text import Text
 
+    from .order import pretty
+
     rhs = sp.Matrix(value) if isinstance(value, tuple) else value
     equation = sp.Eq(sp.Symbol(label), rhs, evaluate=False)
-    drawing = sp.pretty(equation, use_unicode=True, num_columns=width, order=order)
+    drawing = pretty(equation, use_unicode=True, num_columns=width, order=order)
     return Text(str(drawing), no_wrap=True, overflow="fold")
 
 

@@ -409,8 +409,12 @@ def test_deep_nesting_with_a_low_recursion_limit():
         sys.setrecursionlimit(old)
 
 
-def test_resource_errors_map_to_the_usage_exit_code():
+def test_resource_errors_map_to_their_exit_codes():
+    # an exact number too large to compute: the mathematics failed (1)
     err = refused_quickly(lambda: parse_expression("2**10**10"), ResourceLimitError)
+    assert err.exit_code == 1
+    # an input beyond its size limits: a usage error (2)
+    err = refused_quickly(lambda: parse_expression("1" * 3001), ResourceLimitError)
     assert err.exit_code == 2
 
 
