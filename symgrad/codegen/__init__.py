@@ -125,6 +125,8 @@ def _unprintable(exprs: Sequence[Any], print_: Callable[[Any], str]) -> str:
     for call in calls:
         try:
             print_(call)
+        except SymgradError:  # the time limit, say: not the printer's
+            raise
         except Exception:  # noqa: BLE001 (the printer's own "unsupported" error)
             return type(call).__name__
     return "a function"

@@ -16,7 +16,7 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import limits
-from ..errors import EvaluationError, PointError, ResourceLimitError, VariableError
+from ..errors import EvaluationError, PointError, ResourceLimitError, SymgradError, VariableError
 from ..parsing import parse_value
 from ..results import LargeReal, PointValues, Problem, plain
 
@@ -43,12 +43,19 @@ def _to_number(name: str, value: Any) -> Any:
     elif isinstance(value, Fraction):
         number = sp.Rational(value.numerator, value.denominator)
     elif isinstance(value, sp.Basic):
+        from ..parsing.sympy_input import check_expression
+
+        try:  # only what a formula's text could hold: no Integral(...), no huge tree
+            check_expression(value)
+        except SymgradError as err:
+            raise PointError(f"value of {name} is not a number: {err}") from None
         number = value
     else:
         try:
             number = sp.Float(float(value))
         except (TypeError, ValueError):
             raise PointError(f"value of {name} is not a number: {value!r}") from None
+    limits.check_numbers(number, f"value of {name}")
     if number.free_symbols or not isinstance(plain(number), (int, float, LargeReal)):
         raise PointError(f"value of {name} is not a finite real number: {value!r}")
     return number

@@ -8,10 +8,11 @@ JSON Lines.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..results import plain
+from ..results import LargeReal, plain
 from .common import Printer, symbolic_text
 from .options import RenderOptions
 
@@ -175,4 +176,31 @@ class JsonPrinter(Printer):
 
 def render_json(result: Any, options: RenderOptions) -> str:
     """One job (or any one result) as one line of JSON."""
-    return json.dumps(JsonPrinter(options).render(result), ensure_ascii=False)
+    return dumps(JsonPrinter(options).render(result))
+
+
+#: Marks a large real in the data given to ``json.dumps`` (which writes NUL as ``\u0000``).
+_LARGE_MARK = "\x00"
+_LARGE_WRITTEN = re.compile(r'"\\u0000([-+.e0-9]+)"')
+
+
+def dumps(data: Any) -> str:
+    """``data`` as JSON, a :class:`~symgrad.results.LargeReal` written as the number it is.
+
+    A finite real beyond a double's range is a JSON number like any other
+    (``1.970071114017047e+434``; JSON sets no range): ``json`` can only
+    write it as a string, so it goes in marked and its quotes come off.
+    A reader that parses numbers as doubles gets ``inf``, one that keeps
+    them as decimals (``parse_float=decimal.Decimal``) the value.
+    """
+    return _LARGE_WRITTEN.sub(r"\1", json.dumps(_marked(data), ensure_ascii=False))
+
+
+def _marked(data: Any) -> Any:
+    if isinstance(data, LargeReal):
+        return _LARGE_MARK + data
+    if isinstance(data, dict):
+        return {key: _marked(value) for key, value in data.items()}
+    if isinstance(data, (list, tuple)):
+        return [_marked(value) for value in data]
+    return data
