@@ -101,7 +101,7 @@ def stderr_problems(stderr: bytes, *, errors: int | None = None, many_errors: bo
     controls = raw_controls(text)
     if controls:
         problems.append(f"raw control characters {' '.join(dict.fromkeys(controls))} on stderr: {shown}")
-    lines = text.splitlines()
+    lines = text.removesuffix("\n").split("\n") if text else []  # a raw CR is no line end here
     error_lines = [line for line in lines if line.startswith("Error:")]
     if errors is not None and len(error_lines) != errors:
         problems.append(f"{len(error_lines)} Error: lines, want {errors}: {shown}")
