@@ -84,6 +84,7 @@ def test_control_characters_never_reach_stderr_raw(cli, tmp_path, channel):
             stderr_problems(result.stderr.encode(), many_errors=stdin_mode))
 
 
+@pytest.mark.slow
 def test_the_terminal_retitle_example_in_a_real_process():
     proc = run("x+\x1b]0;TITLE\x07\x1b[2J")
     verdict(code_problems(proc.returncode, 2), stderr_problems(proc.stderr, errors=1))

@@ -21,6 +21,9 @@ import pytest
 from faultkit import MEMORY_BOUND, code_problems, names, run_measured, stderr_problems, verdict
 from helpers import npy_bytes, npz_bytes
 
+#: Each case starts symgrad in a real process (a second or more).
+pytestmark = pytest.mark.slow
+
 #: Bytes each member of the bomb decompresses to (1.5 GB of zeros, about 1.5 MB compressed).
 BOMB_BYTES = 1_500 * 2**20
 
@@ -119,7 +122,6 @@ REFUSED = [
 ]
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("via", ["path", "stdin"])
 @pytest.mark.parametrize("name", REFUSED)
 def test_a_hostile_file_is_one_error_line_in_bounded_memory(files, tmp_path, name, via):

@@ -18,6 +18,9 @@ import pytest
 from faultkit import TIMEOUT, child_env, code_problems, command, names, stderr_problems, verdict
 from helpers import npy_bytes
 
+#: Each case starts symgrad in a real process (a second or more).
+pytestmark = pytest.mark.slow
+
 CSV = b"x,y\n" + b"".join(b"%d,%d\n" % (i, i % 4) for i in range(5000))
 
 
@@ -66,4 +69,43 @@ def test_output_onto_the_input_is_refused(tmp_path, via, how):
         problems.append(f"the folder changed: {before} -> {names(folder)}")
     if how == "symlink" and not Path(target).is_symlink():
         problems.append("the symlink was replaced by a file")
+    verdict(problems)
+
+
+# --- odd targets: a FIFO, a folder, a file as the parent ------------------------
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".npy", ".parquet"])
+@pytest.mark.parametrize("target", ["fifo", "folder", "under-a-file"])
+def test_an_odd_output_target_is_one_error_line_and_never_blocks(tmp_path, target, suffix):
+    """``-o`` onto a FIFO (nobody reads it: writing would block for ever), a folder, or under a file.
+
+    The run refuses (exit 2, one ``Error:`` line) or, for the FIFO only,
+    succeeds by replacing it; it never hangs, and leaves nothing else behind.
+    """
+    folder = tmp_path / "data"
+    folder.mkdir()
+    source = folder / "in.csv"
+    source.write_bytes(CSV)
+    if target == "fifo":
+        out = folder / f"out{suffix}"
+        os.mkfifo(out)
+    elif target == "folder":
+        out = folder / f"out{suffix}"
+        out.mkdir()
+    else:
+        (folder / "plain").write_bytes(b"a file")
+        out = folder / "plain" / f"out{suffix}"
+    before = names(folder)
+    proc = subprocess.run(command("x*y", "--points", str(source), "-o", str(out)), capture_output=True,
+                          env=child_env(tmp_path / "tmp"), timeout=TIMEOUT, check=False)
+    allowed = (0, 2) if target == "fifo" else (2,)
+    problems = [*code_problems(proc.returncode, *allowed),
+                *stderr_problems(proc.stderr, errors=0 if proc.returncode == 0 else 1)]
+    if names(folder) != before:
+        problems.append(f"the folder changed: {before} -> {names(folder)}")
+    if source.read_bytes() != CSV:
+        problems.append("the input changed")
+    if names(tmp_path / "tmp"):
+        problems.append(f"left behind in TMPDIR: {names(tmp_path / 'tmp')}")
     verdict(problems)

@@ -17,7 +17,8 @@ import pytest
 from faultkit import TIMEOUT, code_problems, command, stderr_problems, verdict
 from helpers import clean_env
 
-pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes and file descriptors")
+pytestmark = [pytest.mark.skipif(sys.platform == "win32", reason="POSIX pipes and file descriptors"),
+              pytest.mark.slow]  # each case starts symgrad in a real process
 
 #: 800 points: several hundred kB of output in every format, far more than a pipe holds.
 MANY_AT = [arg for i in range(800) for arg in ("-a", f"x={i}.5,y={i}.25")]
@@ -47,7 +48,6 @@ HEAD_CASES = {
 }
 
 
-@pytest.mark.slow
 @pytest.mark.parametrize("case", sorted(HEAD_CASES))
 def test_head_1_ends_every_mode_quietly(big_csv, tmp_path, case):
     args = [a.format(csv=big_csv) for a in HEAD_CASES[case]]
@@ -136,3 +136,37 @@ def test_closed_stdin_when_it_is_not_read_does_not_matter(args):
 def test_closed_stderr_keeps_the_exit_code(args, code):
     proc = run_closed(args, "stderr")
     verdict(code_problems(proc.returncode, code))
+
+
+# --- a slow producer: rows are answered as they arrive ----------------------------
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json"])
+def test_points_from_a_slow_pipe_are_answered_before_it_closes(fmt):
+    """Issue 11: ``--points -`` held rows back until 1 MiB or EOF arrived from a slow producer.
+
+    A few rows go in and the pipe stays open: their results must come out
+    while the producer is still there (within the generous TIMEOUT, a
+    does-not-hang bound; the run then ends normally at EOF).
+    """
+    import select
+
+    proc = subprocess.Popen(command("x*y", "--points", "-", "--format", fmt), stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=clean_env())
+    assert proc.stdin is not None and proc.stdout is not None
+    try:
+        proc.stdin.write(b"x,y\n1,2\n3,4\n")
+        proc.stdin.flush()
+        ready, _, _ = select.select([proc.stdout], [], [], TIMEOUT)
+        answered = bool(ready) and proc.stdout.read1(4096) != b""
+        proc.stdin.close()
+        proc.wait(timeout=TIMEOUT)
+    finally:
+        proc.kill()
+        proc.wait()
+    assert proc.stderr is not None
+    stderr = proc.stderr.read()
+    proc.stderr.close()
+    proc.stdout.close()
+    verdict([] if answered else [f"no output for 2 rows within {TIMEOUT} s while the pipe stayed open"],
+            code_problems(proc.returncode, 0), stderr_problems(stderr, errors=0))
