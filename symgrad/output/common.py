@@ -21,7 +21,8 @@ from typing import TYPE_CHECKING, Any
 from .options import RenderOptions
 
 if TYPE_CHECKING:
-    from ..analysis.critical import CriticalReport
+    from ..analysis.critical import CriticalPoint, CriticalReport
+    from ..results import PointValues
 
 #: How the critical-point summary counts each kind: (one, several).
 _COUNTED = {
@@ -101,7 +102,7 @@ def value_text(value: Any) -> str:
     return symbolic_text(value)
 
 
-def point_text(job_point: Any, sep: str = ",") -> str:
+def point_text(job_point: PointValues, sep: str = ",") -> str:
     """``x=1,y=2`` for a :class:`~symgrad.results.PointValues`."""
     return where(job_point.at, sep)
 
@@ -145,7 +146,7 @@ def coordinate_text(value: Any, exact: bool) -> str:
     return repr(float(value))
 
 
-def eigen_text(point: Any) -> str:
+def eigen_text(point: CriticalPoint) -> str:
     return ", ".join(f"{float(e):.6g}" for e in point.eigenvalues)
 
 

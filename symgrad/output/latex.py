@@ -34,6 +34,7 @@ Expressions are printed by SymPy's LaTeX printer (so ``alpha`` is
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from .. import labels
@@ -46,7 +47,7 @@ from .order import BoundedOrder
 if TYPE_CHECKING:
     from ..calculus import Derivatives
     from ..jobs import Job
-    from ..results import PointValues
+    from ..results import PointValues, Shaped
 
 #: Longest entry (estimated printed characters) kept on one line.
 LONG_ENTRY = 60
@@ -134,7 +135,7 @@ class TexPrinter(AnalysisLatex):
         self.single = False
         self.name = self.tex(sp.Symbol(self.options.name or "f"))
         self.parts = [self.name]
-        self.table_points: Any = ()  # the points of a job in the table style
+        self.table_points: Sequence[PointValues] = ()  # the points of a job in the table style
 
     def use(self, d: Derivatives) -> None:
         """Name things as for the function of ``d``."""
@@ -207,12 +208,12 @@ class TexPrinter(AnalysisLatex):
 
     # -- names ---------------------------------------------------------------
 
-    def label(self, component: int | None, wrt: Any) -> str:
+    def label(self, component: int | None, wrt: Sequence[int]) -> str:
         """``\\frac{\\partial f}{\\partial x}`` for an entry (variables' indices ``wrt``)."""
         f = self.parts[component or 0]
         return labels.derivative(f, [self.vars[k] for k in wrt], "latex", ordinary=self.single)
 
-    def labelled(self, values: Any) -> list[tuple[str, Any]]:
+    def labelled(self, values: Shaped) -> list[tuple[str, Any]]:
         """(LaTeX label, value) for every entry of derivatives or values at a point."""
         return [(self.label(e.component, e.wrt), e.value) for e in values.entries()]
 
@@ -249,21 +250,21 @@ class TexPrinter(AnalysisLatex):
     def _render_PointValues(self, values: PointValues) -> list[str]:
         return self.body(values, self.at(values.at))
 
-    def body(self, values: Any, at: str = "") -> list[str]:
+    def body(self, values: Shaped, at: str = "") -> list[str]:
         if self.options.latex_style == "vector":
             return self.vector_lines(values, at)
         return self.component_lines(values, at)
 
-    def vector_lines(self, values: Any, at: str = "") -> list[str]:
+    def vector_lines(self, values: Shaped, at: str = "") -> list[str]:
         if at:
             at = rf"\big|_{{{at}}}"
         lines = []
         if values.jacobian is not None:
             lines.append(rf"J_{{{self.name}}}{at} &= {self.matrix(values.jacobian)}")
         elif self.single:  # one variable: d f/d x, not a 1-vector
-            lines.append(self.equation(self.label(None, (0,)) + at, values.gradient[0]))
-        else:
-            lines.append(rf"\nabla {self.name}{at} &= {self.column(values.gradient)}")
+            lines.append(self.equation(self.label(None, (0,)) + at, values.first[0][0]))
+        else:  # a scalar function: its gradient is the one row of first derivatives
+            lines.append(rf"\nabla {self.name}{at} &= {self.column(values.first[0])}")
         for c, h in zip(values.components(), values.hessians or ()):
             if self.single and values.jacobian is None:
                 lines.append(self.equation(self.label(c, (0, 0)) + at, h[0][0]))
@@ -271,13 +272,13 @@ class TexPrinter(AnalysisLatex):
                 lines.append(rf"\nabla^{{2}} {self.parts[c or 0]}{at} &= {self.matrix(h)}")
         return lines
 
-    def component_lines(self, values: Any, at: str = "") -> list[str]:
+    def component_lines(self, values: Shaped, at: str = "") -> list[str]:
         entries = self.labelled(values)
         if at:
             return [self.equation(rf"\left.{lhs}\right|_{{{at}}}", v) for lhs, v in entries]
         return [self.equation(lhs, v) for lhs, v in entries]
 
-    def table(self, points: Any) -> str:
+    def table(self, points: Sequence[PointValues]) -> str:
         """The values at every point: one row per point, one column per symbol and entry."""
         symbols = [sym for sym, _ in points[0].at]
         heads = [self.tex(s) for s in symbols] + [lhs for lhs, _ in self.labelled(points[0])]
@@ -289,7 +290,7 @@ class TexPrinter(AnalysisLatex):
         head = " & ".join(heads) + " \\\\ \\hline\n"
         return "\\[\n\\begin{array}{" + spec + "}\n" + head + " \\\\\n".join(rows) + "\n\\end{array}\n\\]"
 
-    def document(self, result: Any) -> str:
+    def document(self, result: object) -> str:
         """The ``align*`` block of ``result`` (then, in the table style, a job's points as a table)."""
         self.table_points = ()
         text = "\\begin{align*}\n" + " \\\\\n".join(self.render(result)) + "\n\\end{align*}"
@@ -298,7 +299,7 @@ class TexPrinter(AnalysisLatex):
         return text
 
 
-def render_latex(result: Any, options: RenderOptions) -> str:
+def render_latex(result: object, options: RenderOptions) -> str:
     """A job (or any one result) as an ``align*`` block, or a whole document."""
     text = TexPrinter(options).document(result)
     if options.standalone:
