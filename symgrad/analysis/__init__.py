@@ -22,7 +22,7 @@ from .. import labels
 from ..calculus import Derivatives
 from ..limits import DEFAULT_TOL
 from ..results import Problem
-from .check import CheckReport, check
+from .check import CheckEntry, CheckPoint, CheckReport, check
 from .critical import CriticalReport, critical_points
 from .taylor import Taylor, taylor
 from .vector import (
@@ -229,7 +229,7 @@ def run_analysis(
     )
 
 
-def _check_problem(point: Any, entry: Any, tolerance: float) -> Problem:
+def _check_problem(point: CheckPoint, entry: CheckEntry, tolerance: float) -> Problem:
     where = ", ".join(f"{name}={value}" for name, value in point.at)
     return Problem(
         f"check {entry.entry}",

@@ -174,7 +174,7 @@ class JsonPrinter(Printer):
         }
 
 
-def render_json(result: Any, options: RenderOptions) -> str:
+def render_json(result: object, options: RenderOptions) -> str:
     """One job (or any one result) as one line of JSON."""
     return dumps(JsonPrinter(options).render(result))
 
