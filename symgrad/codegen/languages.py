@@ -225,7 +225,7 @@ class _Fortran(Language):
 def _real_numbers(expr: Any, exponents: bool = False) -> Any:
     """Numbers as floats where the language will not mix integers and floats.
 
-    Heaviside becomes a Piecewise of floats (Fortran's ``merge`` wants one type),
+    Heaviside and sinc become Piecewises of floats (Fortran's ``merge`` wants one type),
     Max and Min get float arguments, and constant function values (``log(2)``)
     become 17-digit floats; with ``exponents`` (Rust) every integer is a float.
     """
@@ -237,7 +237,12 @@ def _real_numbers(expr: Any, exponents: bool = False) -> Any:
         expr = expr.xreplace(constants)
     if expr.has(sp.Heaviside):
         expr = expr.replace(sp.Heaviside, lambda *a: _float_values(sp.Heaviside(*a).rewrite(sp.Piecewise)))
+    if expr.has(sp.sinc):  # sin(x)/x or 1, both floats
+        expr = expr.replace(sp.sinc, lambda a: _float_values(sp.sinc(a).rewrite(sp.sin)))
     if exponents:  # Rust: every number an f64 (x**2 is x.powf(2.0)); Max, Min as if/else
+        # Rust has no cot, sec, ..., sinc: written with the functions it has (acot(x) = atan(1/x))
+        for kind, target in _rust_rewrites():
+            expr = expr.replace(kind, lambda a, k=kind, t=target: k(a).rewrite(t))
         # sqrt(2) and the like as 17 digits (of a 2.0 made an f64, sqrt(2.0) would be 15)
         expr = expr.xreplace({p: p.evalf(17) for p in expr.atoms(sp.Pow) if p.is_number})
         for kind in (sp.Max, sp.Min):
@@ -246,6 +251,15 @@ def _real_numbers(expr: Any, exponents: bool = False) -> Any:
     for kind in (sp.Max, sp.Min):  # Fortran's max and min want arguments of one type
         expr = expr.replace(kind, lambda *a, k=kind: k(*(sp.Float(v) if v.is_Number else v for v in a)))
     return expr
+
+
+def _rust_rewrites() -> tuple[tuple[Any, Any], ...]:
+    import sympy as sp
+
+    return (
+        (sp.cot, sp.tan), (sp.sec, sp.cos), (sp.csc, sp.sin), (sp.acot, sp.atan),
+        (sp.asec, sp.acos), (sp.acsc, sp.asin), (sp.sinc, sp.sin),
+    )
 
 
 def _float_values(piecewise: Any) -> Any:
@@ -331,7 +345,9 @@ class _Rust(Language):
         for size in reversed(f.shape):
             kind = f"[{kind}; {size}]"
         params = ", ".join(f"{a}: f64" for a in args)
-        lines = ["#[allow(unused_parens, non_snake_case, clippy::all)]"]
+        statements = " ".join([*(code for _, code in temps), *body])
+        unused = any(not re.search(rf"\b{a}\b", statements) for a in args)  # y in the Hessian of x**2 + y
+        lines = [f"#[allow(unused_parens, non_snake_case, {'unused_variables, ' if unused else ''}clippy::all)]"]
         lines.append(f"pub fn {f.name}({params}) -> {kind} {{")
         lines += [f"    let {t}: f64 = {code};" for t, code in temps]
         lines += [f"    {_nested(f, body)}", "}"]
