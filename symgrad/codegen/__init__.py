@@ -49,27 +49,42 @@ class CodegenError(SymgradError):
     """A derivative cannot be written in the chosen language."""
 
 
-def _argument_names(symbols: Sequence[Any], language: Language, printer: Printer) -> list[str]:
+def _argument_names(
+    symbols: Sequence[Any], language: Language, printer: Printer, functions: Sequence[str] = ()
+) -> list[str]:
     """A legal, unreserved, unique identifier for each symbol (``lambda`` -> ``lambda_``).
 
     A reserved word takes the printer's ``reserved_word_suffix``, as SymPy's
     printers rename reserved symbols themselves; so do ``t0``, ``t1``, ...
-    (the common subexpressions) and a name already taken.
+    (the common subexpressions), the generated ``functions``' names and a
+    name already taken. A name longer than the language allows (Fortran: 63)
+    is cut, and ends in ``_2``, ``_3`` ... when the cut one is taken.
     """
 
     def key(name: str) -> str:
         return name.lower() if language.case_insensitive else name
 
-    reserved = {key(word) for word in language.reserved_words(printer)}
+    reserved = {key(word) for word in (*language.reserved_words(printer), *functions)}
     suffix = str(printer._settings.get("reserved_word_suffix") or "_")
+    limit = language.max_name
+
+    def free(name: str) -> bool:
+        return key(name) not in taken and key(name) not in reserved and not re.fullmatch(r"t\d+", key(name))
+
     taken: set[str] = set()
     names = []
     for sym in symbols:
         name = re.sub(r"\W", "_", ascii_name(sym.name))
         if not name[0].isalpha():
             name = "v" + name
-        while key(name) in taken or key(name) in reserved or re.fullmatch(r"t\d+", key(name)):
+        while not free(name) and not (limit and len(name + suffix) > limit):
             name += suffix
+        if limit and (len(name) > limit or not free(name)):
+            base, k = name[:limit], 1
+            name = base
+            while not free(name):
+                k += 1
+                name = base[: limit - len(f"_{k}")] + f"_{k}"
         taken.add(key(name))
         names.append(name)
     return names
@@ -88,14 +103,18 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
     if not derivs.parsed.real:
         raise CodegenError("generated code takes real numbers: drop --complex")
     printer = lang.code_printer()
-    args = _argument_names(symbols, lang, printer)
+    made = functions(derivs, name)
+    too_long = [f.name for f in made if lang.max_name and len(f.name) > lang.max_name]
+    if too_long:
+        raise CodegenError(f"the function name {too_long[-1]} is over {lang.max_name} characters, {language}'s limit")
+    args = _argument_names(symbols, lang, printer, [f.name for f in made])
     renamed = {s: sp.Symbol(a, real=True) for s, a in zip(symbols, args)}
 
     def print_(expr: Any) -> str:
         return str(printer.doprint(lang.prepare(expr)))
 
     blocks = []
-    for f in functions(derivs, name):
+    for f in made:
         exprs = [sp.sympify(e, strict=True).xreplace(renamed) for e in f.entries]
         deltas = any(e.has(sp.DiracDelta) for e in exprs)
         if deltas:  # zero wherever defined: a kink's second derivative (Abs, Max, sign)
@@ -109,10 +128,11 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
             if type(err).__name__ != "PrintMethodNotImplementedError":
                 raise
             raise CodegenError(f"cannot write {_unprintable(exprs, print_)} in {language} code") from err
+        constants = lang.constants(printer)
         header = _header(derivs, f, args, lang, symbols)
         if deltas:
             header += f"\n{lang.comment} DiracDelta terms are written as 0: the derivative is undefined where their argument is 0"
-        blocks.append(header + "\n" + lang.function(f, args, temp_code, body))
+        blocks.append(header + "\n" + lang.function(f, args, temp_code, body, constants))
     code = "\n\n".join(blocks)
     return lang.preamble(code) + code
 
@@ -132,6 +152,17 @@ def _unprintable(exprs: Sequence[Any], print_: Callable[[Any], str]) -> str:
     return "a function"
 
 
+def _wrap(text: str, width: int = 90) -> list[str]:
+    """``text`` in lines of at most ``width``, cut between tokens (a longer token is one line)."""
+    lines = [""]
+    for token in re.findall(r"\w+|\*\*|\s+|.", text):
+        if lines[-1] and len(lines[-1]) + len(token) > width:
+            lines.append("")
+        if lines[-1] or not token.isspace():
+            lines[-1] += token
+    return [line.rstrip() for line in lines]
+
+
 def _header(derivs: Derivatives, f: Function, args: Sequence[str], lang: Language, symbols: Sequence[Any]) -> str:
     """The comment above a function: what it computes, of which formula, and its layout.
 
@@ -145,7 +176,7 @@ def _header(derivs: Derivatives, f: Function, args: Sequence[str], lang: Languag
     sources = [one_line(source) for source in derivs.parsed.sources]
     source = sources[0] if len(sources) == 1 else "[" + "; ".join(sources) + "]"
     text = f"{f.title} of {source}"
-    lines = [f"{c} {text[k : k + 90]}" for k in range(0, len(text), 90)]
+    lines = [f"{c} {line}" for line in _wrap(text)]
     lines.append(f"{c} variables: {', '.join(args[:nvar])}")
     if len(args) > nvar:
         lines.append(f"{c} parameters: {', '.join(args[nvar:])}")

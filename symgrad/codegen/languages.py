@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 from .layout import Function
+from .words import C_MATH, JULIA_SPECIAL, MATH_FUNCS, PY_WORDS, RUST_CONSTS, RUST_WORDS, words
 
 #: A SymPy code printer (``CodePrinter`` instance); SymPy is not typed.
 Printer = Any
@@ -38,6 +39,8 @@ class Language:
     index_brackets: ClassVar[str] = "()"
     #: Whether the header explains a row-major flat output (C's ``double *out``).
     flat_output: ClassVar[bool] = False
+    #: The longest identifier the language allows (0: no limit).
+    max_name: ClassVar[int] = 0
 
     def code_printer(self) -> Printer:
         module, name = self.printer_class.split(":")
@@ -52,11 +55,23 @@ class Language:
         """Every identifier an argument must not take."""
         return self.reserved | frozenset(printer.reserved_words)
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         raise NotImplementedError
+
+    def constants(self, printer: Printer) -> list[str]:
+        """Declarations of the named constants (``pi``) the printer used since the last call."""
+        return []
 
     def preamble(self, code: str) -> str:
         return ""
+
+
+def _statements(code: str, comment: str) -> str:
+    """``code`` without its comment lines (a header may name ``math.`` or ``E``)."""
+    return "\n".join(line for line in code.splitlines() if not line.lstrip().startswith(comment))
 
 
 def _index(f: Function, flat: int, one_based: bool) -> tuple[int, ...]:
@@ -87,10 +102,13 @@ class _Python(Language):
     module_pattern = re.compile(r"\b(math|numpy|functools)\.")
 
     def preamble(self, code: str) -> str:
-        modules = sorted(set(self.module_pattern.findall(code)))
+        modules = sorted(set(self.module_pattern.findall(_statements(code, "#"))))
         return "".join(f"import {m}\n" for m in modules) + ("\n" if modules else "")
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         lines = [f"def {f.name}({', '.join(args)}):"]
         lines += [f"    {t} = {code}" for t, code in temps]
         lines.append(f"    return {_nested(f, self.wrap(body))}")
@@ -101,7 +119,10 @@ class _Python(Language):
 
 
 class _NumPy(_Python):
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         lines = [f"def {f.name}({', '.join(args)}):"]
         lines += [f"    {t} = {code}" for t, code in temps]
         lines.append(f"    shape = numpy.broadcast_shapes(*map(numpy.shape, ({', '.join(args)},)))")
@@ -114,7 +135,7 @@ class _NumPy(_Python):
         return [f"full({code})" for code in body]
 
     def preamble(self, code: str) -> str:
-        return super().preamble(code + " numpy.")
+        return super().preamble(code + "\nnumpy.")
 
 
 class _C(Language):
@@ -124,13 +145,20 @@ class _C(Language):
         from sympy.printing.c import get_math_macros
 
         # M_PI, M_LN2, ... are POSIX, not ISO C: define the ones used where missing.
+        # SymPy's table has two keys for M_SQRT2 (sqrt(2) and an unevaluated Sqrt(2)):
+        # each macro is defined once, by the key that is a number.
+        macros = {macro: value for value, macro in get_math_macros().items() if value.evalf().is_Float}
+        statements = _statements(code, self.comment)
         lines = ["#include <math.h>"]
-        for value, macro in sorted(get_math_macros().items(), key=lambda item: item[1]):
-            if re.search(rf"\b{macro}\b", code):
+        for macro, value in sorted(macros.items()):
+            if re.search(rf"\b{macro}\b", statements):
                 lines += [f"#ifndef {macro}", f"#define {macro} {value.evalf(21)}", "#endif"]
         return "\n".join(lines) + "\n\n"
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         params = ", ".join([*(f"double {a}" for a in args), "double *out"])
         lines = [f"void {f.name}({params})", "{"]
         lines += [f"    const double {t} = {code};" for t, code in temps]
@@ -140,12 +168,24 @@ class _C(Language):
 
 
 class _Fortran(Language):
+    max_name = 63  # Fortran 2003 and later
+
     def code_printer(self) -> Printer:
+        import sympy as sp
         from sympy.printing.fortran import FCodePrinter
 
         class FortranPrinter(FCodePrinter):  # type: ignore[misc]
+            #: pi and E as used, name -> value, declared as parameters (constants)
+            named: dict[str, str]
+
             def _format_code(self, lines: list[str]) -> list[str]:
                 return lines  # symgrad wraps whole statements itself (_fortran_wrap)
+
+            def _print_NumberSymbol(self, expr: Any) -> str:
+                # FCodePrinter puts "parameter (pi = ...)" in front of the statement
+                # that uses pi; symgrad declares it with the variables instead.
+                self.named[str(expr)] = self._print(sp.Float(expr.evalf(20), 20))
+                return str(expr)
 
             def _print_sign(self, expr: Any) -> str:
                 # FCodePrinter's sign is complex-valued; symgrad's variables are real.
@@ -153,17 +193,28 @@ class _Fortran(Language):
                 a = self._print(arg)
                 return f"merge(0d0, sign(1d0, {a}), {a} == 0d0)"
 
-        return FortranPrinter({"source_format": "free", "standard": 2008, "strict": True})
+        printer = FortranPrinter({"source_format": "free", "standard": 2008, "strict": True})
+        printer.named = {}
+        return printer
+
+    def constants(self, printer: Printer) -> list[str]:
+        named = sorted(printer.named.items())
+        printer.named.clear()
+        return [f"    real(8), parameter :: {name} = {value}" for name, value in named]
 
     def prepare(self, expr: Any) -> Any:
         return _real_numbers(expr)
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         dims = ", ".join(str(s) for s in f.shape)
         lines = [_fortran_wrap(f"subroutine {f.name}({', '.join([*args, 'out'])})")]
         lines.append("    implicit none")
         lines += [f"    real(8), intent(in) :: {a}" for a in args]
         lines.append(f"    real(8), intent(out) :: out({dims})")
+        lines += constants
         lines += [f"    real(8) :: {t}" for t, _ in temps]
         lines += [_fortran_wrap(f"    {t} = {code}") for t, code in temps]
         lines += [_fortran_wrap(line) for line in _assignments(f, body, "    out({index}) = {code}")]
@@ -174,7 +225,7 @@ class _Fortran(Language):
 def _real_numbers(expr: Any, exponents: bool = False) -> Any:
     """Numbers as floats where the language will not mix integers and floats.
 
-    Heaviside becomes a Piecewise of floats (Fortran's ``merge`` wants one type),
+    Heaviside and sinc become Piecewises of floats (Fortran's ``merge`` wants one type),
     Max and Min get float arguments, and constant function values (``log(2)``)
     become 17-digit floats; with ``exponents`` (Rust) every integer is a float.
     """
@@ -186,13 +237,29 @@ def _real_numbers(expr: Any, exponents: bool = False) -> Any:
         expr = expr.xreplace(constants)
     if expr.has(sp.Heaviside):
         expr = expr.replace(sp.Heaviside, lambda *a: _float_values(sp.Heaviside(*a).rewrite(sp.Piecewise)))
+    if expr.has(sp.sinc):  # sin(x)/x or 1, both floats
+        expr = expr.replace(sp.sinc, lambda a: _float_values(sp.sinc(a).rewrite(sp.sin)))
     if exponents:  # Rust: every number an f64 (x**2 is x.powf(2.0)); Max, Min as if/else
+        # Rust has no cot, sec, ..., sinc: written with the functions it has (acot(x) = atan(1/x))
+        for kind, target in _rust_rewrites():
+            expr = expr.replace(kind, lambda a, k=kind, t=target: k(a).rewrite(t))
+        # sqrt(2) and the like as 17 digits (of a 2.0 made an f64, sqrt(2.0) would be 15)
+        expr = expr.xreplace({p: p.evalf(17) for p in expr.atoms(sp.Pow) if p.is_number})
         for kind in (sp.Max, sp.Min):
             expr = expr.replace(kind, lambda *a, k=kind: k(*a).rewrite(sp.Piecewise))
         return expr.xreplace({n: sp.Float(n) for n in expr.atoms(sp.Integer)})
     for kind in (sp.Max, sp.Min):  # Fortran's max and min want arguments of one type
         expr = expr.replace(kind, lambda *a, k=kind: k(*(sp.Float(v) if v.is_Number else v for v in a)))
     return expr
+
+
+def _rust_rewrites() -> tuple[tuple[Any, Any], ...]:
+    import sympy as sp
+
+    return (
+        (sp.cot, sp.tan), (sp.sec, sp.cos), (sp.csc, sp.sin), (sp.acot, sp.atan),
+        (sp.asec, sp.acos), (sp.acsc, sp.asin), (sp.sinc, sp.sin),
+    )
 
 
 def _float_values(piecewise: Any) -> Any:
@@ -211,10 +278,28 @@ def _fortran_wrap(line: str, width: int = 100) -> str:
     return "\n".join(parts)
 
 
+
+
 class _Julia(Language):
     index_brackets = "[]"
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def code_printer(self) -> Printer:
+        from sympy.printing.julia import JuliaCodePrinter
+
+        class JuliaPrinter(JuliaCodePrinter):  # type: ignore[misc]
+            def _print_Exp1(self, expr: Any) -> str:
+                return "Base.MathConstants.e"  # SymPy writes e, which Julia 1.x no longer defines
+
+        return JuliaPrinter({"strict": True})
+
+    def preamble(self, code: str) -> str:
+        calls = set(re.findall(r"\b(\w+)\(", _statements(code, self.comment)))
+        return "using SpecialFunctions\n\n" if calls & JULIA_SPECIAL else ""
+
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         dims = ", ".join(str(s) for s in f.shape)
         lines = [f"function {f.name}({', '.join(args)})"]
         lines += [f"    {t} = {code}" for t, code in temps]
@@ -249,15 +334,20 @@ class _Rust(Language):
         return _real_numbers(expr, exponents=True)
 
     def preamble(self, code: str) -> str:
-        used = sorted(set(re.findall(r"\b(PI|E|FRAC_1_PI|FRAC_2_PI|LN_2|LN_10|SQRT_2)\b", code)))
+        used = sorted(set(re.findall(rf"\b({'|'.join(RUST_CONSTS)})\b", _statements(code, self.comment))))
         return f"use std::f64::consts::{{{', '.join(used)}}};\n\n" if used else ""
 
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         kind = "f64"
         for size in reversed(f.shape):
             kind = f"[{kind}; {size}]"
         params = ", ".join(f"{a}: f64" for a in args)
-        lines = ["#[allow(unused_parens, non_snake_case, clippy::all)]"]
+        statements = " ".join([*(code for _, code in temps), *body])
+        unused = any(not re.search(rf"\b{a}\b", statements) for a in args)  # y in the Hessian of x**2 + y
+        lines = [f"#[allow(unused_parens, non_snake_case, {'unused_variables, ' if unused else ''}clippy::all)]"]
         lines.append(f"pub fn {f.name}({params}) -> {kind} {{")
         lines += [f"    let {t}: f64 = {code};" for t, code in temps]
         lines += [f"    {_nested(f, body)}", "}"]
@@ -265,7 +355,10 @@ class _Rust(Language):
 
 
 class _JS(Language):
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         lines = [f"function {f.name}({', '.join(args)}) {{"]
         lines += [f"    const {t} = {code};" for t, code in temps]
         lines += [f"    return {_nested(f, body)};", "}"]
@@ -273,7 +366,10 @@ class _JS(Language):
 
 
 class _Octave(Language):
-    def function(self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str]) -> str:
+    def function(
+        self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
+        constants: Sequence[str] = (),
+    ) -> str:
         dims = ", ".join(str(s) for s in (f.shape if len(f.shape) > 1 else (f.shape[0], 1)))
         lines = [f"function out = {f.name}({', '.join(args)})"]
         lines += [f"  {t} = {code};" for t, code in temps]
@@ -283,60 +379,49 @@ class _Octave(Language):
         return "\n".join(lines)
 
 
-def _words(text: str) -> frozenset[str]:
-    return frozenset(text.split())
-
-
-#: Python: SymPy's keyword list lacks ``async`` and ``await``; the rest are
-#: the names the generated functions use.
-_PY_WORDS = _words("async await math numpy functools shape full value out abs max min")
-#: C library names a parameter would hide (SymPy's printer lists C's keywords only).
-_MATH_FUNCS = _words(
-    "sin cos tan asin acos atan atan2 sinh cosh tanh asinh acosh atanh exp log log10 log2 sqrt "
-    "cbrt pow abs fabs erf erfc tgamma lgamma gamma fmax fmin max min sign hypot floor ceil"
-)
 
 #: Every language, by its ``--format`` name.
 TABLE: dict[str, Language] = {
     "python": _Python(
-        "#", _PY_WORDS, printer_class="sympy.printing.pycode:PythonCodePrinter",
+        "#", PY_WORDS, printer_class="sympy.printing.pycode:PythonCodePrinter",
         settings={"standard": "python3"},
     ),
     "numpy": _NumPy(
-        "#", _PY_WORDS, printer_class="sympy.printing.numpy:NumPyPrinter",
+        "#", PY_WORDS, printer_class="sympy.printing.numpy:NumPyPrinter",
         # math.erf and friends take scalars only: vectorise them
         settings={"user_functions": {
             k: f"numpy.vectorize(math.{v})"
             for k, v in {"erf": "erf", "erfc": "erfc", "gamma": "gamma", "loggamma": "lgamma"}.items()
         }},
     ),
-    "c": _C("//", _words("out M_PI M_E") | _MATH_FUNCS, printer_class="sympy.printing.c:C99CodePrinter"),
+    "c": _C("//", words("out") | MATH_FUNCS | C_MATH, printer_class="sympy.printing.c:C99CodePrinter"),
     "fortran": _Fortran(
         "!",
         one_based=True,
-        reserved=_words(
+        reserved=words(
             "out real integer function subroutine end program module do if then else call return "
-            "implicit none intent in inout merge pi"
+            "implicit none intent in inout merge parameter pi e"
         )
-        | _MATH_FUNCS,
+        | MATH_FUNCS,
         case_insensitive=True,
     ),
     "julia": _Julia(
         "#",
         one_based=True,
         printer_class="sympy.printing.julia:JuliaCodePrinter",
-        reserved=_words(
+        reserved=words(
             "begin while if for try return break continue function macro quote let local global "
             "const do struct module baremodule using import export end else elseif catch finally "
-            "true false out zeros pi im Float64"
+            "true false out zeros pi im Float64 Base MathConstants SpecialFunctions"
         )
-        | _MATH_FUNCS,
+        | MATH_FUNCS
+        | JULIA_SPECIAL,
     ),
-    "rust": _Rust("//", reserved=_words("f64 out PI E")),
+    "rust": _Rust("//", reserved=RUST_WORDS),
     "js": _JS(
         "//",
         printer_class="sympy.printing.jscode:JavascriptCodePrinter",
-        reserved=_words(
+        reserved=words(
             "break case catch class const continue debugger default delete do else export extends "
             "false finally for function if import in instanceof new null return super switch this "
             "throw true try typeof var void while with yield let static enum await implements "
@@ -348,12 +433,12 @@ TABLE: dict[str, Language] = {
         "%",
         one_based=True,
         printer_class="sympy.printing.octave:OctaveCodePrinter",
-        reserved=_words(
+        reserved=words(
             "break case catch continue do else elseif end end_try_catch endfor endfunction endif "
             "endwhile for function global if otherwise persistent return switch try until while "
             "out zeros pi e i j I J Inf NaN eps"
         )
-        | _MATH_FUNCS,
+        | MATH_FUNCS,
     ),
 }
 
