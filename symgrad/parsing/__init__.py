@@ -8,8 +8,13 @@ of known functions. Nothing else is accepted, so no input can reach Python's
 
 Beyond Python syntax the parser accepts ``^`` for power, implicit
 multiplication after a number, a closing parenthesis or a superscript
-(``2x``, ``3(x+1)``, ``(x+1)(x-1)``, ``2sin(x)``, ``x²y``) and a few unicode
-forms (``π``, ``∞``, ``√``, ``²``, ``⁻¹``, ``·``, ``×``, ``÷``, ``−``).
+(``2x``, ``3(x+1)``, ``(x+1)(x-1)``, ``2sin(x)``, ``x²y``, ``½x``) and a few
+unicode forms (``π``, ``∞``, ``√``, ``²``, ``⁻¹``, ``·``, ``×``, ``÷``, ``−``,
+the vulgar fractions ``¼ ½ ¾ ⅐ … ⅞`` as exact rationals). A positive integer
+power written on a function's name is a power of the call, as in textbooks
+(``sin^2(x)``, ``sin²(x)`` are ``sin(x)**2``); ``sin^-1(x)`` is refused as
+ambiguous. Dividing by an exact zero (``x/0``, ``0^-1``) is a parse error, and
+``e`` raised to a power leaves a warning on :attr:`Parsed.warnings`.
 Sums and products are built flat, in one SymPy call each, and nesting is
 bounded, so long inputs neither recurse deeply nor run quadratically.
 
@@ -27,7 +32,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, VariableError
 from .functions import CONSTANT_NAMES, FUNCTION_NAMES
-from .grammar import parse_one
+from .grammar import E_AS_BASE, parse_one
 from .sympy_input import check_expression, symbols_by_name
 from .values import natural_key, parse_names, parse_point, parse_value
 
@@ -86,6 +91,9 @@ class Parsed:
     parameters: tuple[Any, ...]
     constants: tuple[str, ...] = ()
     real: bool = True
+    #: What the user should know about how the text was read, one line each
+    #: (``e^x``: e is a variable, not Euler's number); the CLI prints them as warnings.
+    warnings: tuple[str, ...] = ()
     #: Set by :func:`parse`, which has checked the expressions already.
     _checked: bool = field(default=False, repr=False, compare=False)
 
@@ -130,6 +138,7 @@ def parse(
     exprs = []
     sources = []
     constants: set[str] = set()
+    warnings: list[str] = []
     for number, formula in enumerate(formulas, start=1):
         if isinstance(formula, sp.Basic):
             check_expression(formula)
@@ -144,10 +153,11 @@ def parse(
             continue
         if len(formulas) > 1 and not formula.strip():
             raise ParseError(f"formula {number} of {len(formulas)} is empty")
-        expr, used = parse_one(formula, real=real, symbol_names=symbol_names)
+        expr, used, notes = parse_one(formula, real=real, symbol_names=symbol_names)
         exprs.append(expr)
         sources.append(formula.strip())
         constants |= used
+        warnings += [note for note in notes if note not in warnings]
     free = symbols_by_name(exprs)
     if wrt is None:
         variables = tuple(free[name] for name in sorted(free, key=natural_key))
@@ -167,6 +177,8 @@ def parse(
             for name in names
         )
     chosen = {v.name for v in variables}
+    if wrt is not None and "e" in chosen and E_AS_BASE in warnings:
+        warnings.remove(E_AS_BASE)  # --wrt e: the user means the variable
     parameters = tuple(free[name] for name in sorted(free, key=natural_key) if name not in chosen)
     return Parsed(
         sources=tuple(sources),
@@ -175,5 +187,6 @@ def parse(
         parameters=parameters,
         constants=tuple(sorted(constants)),
         real=real,
+        warnings=tuple(warnings),
         _checked=True,
     )

@@ -17,9 +17,16 @@ from typing import Any
 from .. import limits
 from ..errors import ParseError, ResourceLimitError, UnknownFunctionError
 from .functions import CONSTANT_NAMES, FUNCTION_NAMES, FUNCTIONS, constant, power
-from .tokens import SUPERSCRIPT_VALUE, Token, tokenize
+from .tokens import SUPERSCRIPT_VALUE, Token, fraction_value, tokenize
 
-__all__ = ["Parser", "check_length", "parse_one"]
+__all__ = ["E_AS_BASE", "DivisionByZeroError", "Parser", "check_length", "parse_one"]
+
+#: The warning for ``e^x``, ``e**(x*y)``, ``e²``: the variable e where Euler's number is likely meant.
+E_AS_BASE = "e is a variable here; for Euler's number write E or exp(...)"
+
+
+class DivisionByZeroError(ParseError):
+    """The formula divides by an exact zero (``x/0``, ``1/(2-2)``, ``0^-1``): it is undefined."""
 
 
 @dataclass
@@ -33,6 +40,8 @@ class Parser:
     pos: int = 0
     depth: int = 0
     constants_used: set[str] = field(default_factory=set)
+    #: Notes for the user about how the formula was read (``e^x``: e is a variable).
+    warnings: list[str] = field(default_factory=list)
     symbols: dict[str, Any] = field(default_factory=dict)
 
     # -- helpers --------------------------------------------------------
@@ -99,13 +108,18 @@ class Parser:
         return sp.Add(*terms)
 
     def _implicit_follows(self, previous: Token) -> bool:
-        """Implicit multiplication: after a number, ')', π or a superscript."""
+        """Implicit multiplication: after a number, a fraction, ')', π or a superscript."""
         tok = self.tok
-        if tok.kind == "number":
+        if tok.kind == "fraction" and previous.kind == "number":
+            raise self.error(
+                f"a number and a fraction side by side are ambiguous; "
+                f"write {previous.text}+{tok.text} or {previous.text}*{tok.text}"
+            )
+        if tok.kind in ("number", "fraction"):
             return previous.kind == "op" and previous.text == ")"
         if not (tok.kind in ("name", "uconst") or (tok.kind == "op" and tok.text in ("(", "√"))):
             return False
-        if previous.kind in ("number", "uconst", "sup"):
+        if previous.kind in ("number", "fraction", "uconst", "sup"):
             return True
         return previous.kind == "op" and previous.text == ")"
 
@@ -120,7 +134,11 @@ class Parser:
                 factors.append(self.unary())
             elif tok.kind == "op" and tok.text == "/":
                 self.advance()
-                factors.append(power(self.unary(), sp.S.NegativeOne))
+                col = self.tok.col
+                divisor = self.unary()
+                if _is_zero(divisor):
+                    raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+                factors.append(power(divisor, sp.S.NegativeOne))
             elif self._implicit_follows(self.tokens[self.pos - 1]):
                 factors.append(self.unary())
             else:
@@ -147,33 +165,59 @@ class Parser:
         return self.power()
 
     def power(self) -> Any:
+        start = self.tok
         base = self.postfix()
         if self.tok.kind == "op" and self.tok.text in ("**", "^"):
+            self.note_base(start)
             self.advance()
             self.enter()
             exp = self.unary()
             self.leave()
-            return power(base, exp)
+            return self.raised(base, exp, start.col)
         return base
 
-    def postfix(self) -> Any:
-        import sympy as sp
+    def raised(self, base: Any, exp: Any, col: int) -> Any:
+        """``base**exp``, refusing zero to a negative power (a division by zero)."""
+        if _is_zero(base) and exp.is_Number and exp.is_negative:
+            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        return power(base, exp)
 
+    def note_base(self, tok: Token) -> None:
+        """Warn once when the variable ``e`` is raised to a power, as Euler's number would be."""
+        if tok.kind != "name" or tok.text != "e" or self.tokens[self.pos - 1] is not tok:
+            return
+        if E_AS_BASE not in self.warnings:
+            self.warnings.append(E_AS_BASE)
+
+    def postfix(self) -> Any:
+        start = self.tok
         expr = self.atom()
         while self.tok.kind == "sup":
-            digits = "".join(SUPERSCRIPT_VALUE.get(ch, "-") for ch in self.advance().text)
-            if len(digits) > 3000:
-                raise ResourceLimitError(
-                    f"superscript exponent with {len(digits)} digits is too long (limit: 3000)"
-                )
-            expr = power(expr, sp.Integer(int(digits)))
+            self.note_base(start)
+            expr = self.raised(expr, self.superscript(), start.col)
         return expr
+
+    def superscript(self) -> Any:
+        import sympy as sp
+
+        digits = "".join(SUPERSCRIPT_VALUE.get(ch, "-") for ch in self.advance().text)
+        if len(digits) > 3000:
+            raise ResourceLimitError(
+                f"superscript exponent with {len(digits)} digits is too long (limit: 3000)"
+            )
+        return sp.Integer(int(digits))
 
     def atom(self) -> Any:
         tok = self.tok
         if tok.kind == "number":
             self.advance()
             return self.number(tok)
+        if tok.kind == "fraction":
+            import sympy as sp
+
+            self.advance()
+            value = fraction_value(tok.text)
+            return sp.Rational(value.numerator, value.denominator)
         if tok.kind == "uconst":
             self.advance()
             name = "pi" if tok.text == "π" else "oo"
@@ -183,6 +227,9 @@ class Parser:
             self.advance()
             if self.tok.kind == "op" and self.tok.text == "(":
                 return self.call(tok)
+            raised = self.tok.kind == "sup" or (self.tok.kind == "op" and self.tok.text in ("**", "^"))
+            if raised and tok.text in FUNCTIONS and tok.text not in CONSTANT_NAMES:
+                return self.function_power(tok)
             return self.name(tok)
         if tok.kind == "op" and tok.text == "(":
             self.advance()
@@ -198,6 +245,44 @@ class Parser:
         if tok.kind == "sup":
             raise self.error("a superscript must follow what it raises to a power")
         raise self.unexpected()
+
+    def function_power(self, tok: Token) -> Any:
+        """``sin^2(x)``, ``sin**2(x)``, ``sin²(x)``: textbook notation for ``sin(x)**2``.
+
+        The exponent must be a positive integer; ``sin^-1(x)`` (the inverse, or
+        ``1/sin(x)``?) is refused, and so is ``sin^2 x``. A function's name raised
+        to a power with nothing to apply it to (``sin^2 + 1``) is a variable, as before.
+        """
+        name = tok.text
+        if self.tok.kind == "sup":
+            exp = self.superscript()
+        else:
+            self.advance()
+            self.enter()
+            exp = self.unary()
+            self.leave()
+        after = self.tok
+        if not (after.kind == "op" and after.text == "("):
+            if after.kind in ("name", "number", "fraction", "uconst") or after.text == "√":
+                raise self.error(
+                    f"to apply {name}, write {name}^{exp}({after.text}) or {name}({after.text})^{exp}",
+                    after.col,
+                )
+            return self.raised(self.name(tok), exp, tok.col)
+        if not (exp.is_Integer and exp.is_positive):
+            if exp.is_Number and exp.is_negative:
+                inverse = f"a{name}(...) for the inverse function or " if f"a{name}" in FUNCTIONS else ""
+                raise self.error(
+                    f"{name} to a negative power is ambiguous; write {inverse}"
+                    f"{name}(...)^({exp}) for the power",
+                    tok.col,
+                )
+            raise self.error(
+                f"a power written on a function's name must be a positive integer; "
+                f"write {name}(...)^({exp})",
+                tok.col,
+            )
+        return self.raised(self.call(tok), exp, tok.col)
 
     def number(self, tok: Token) -> Any:
         import sympy as sp
@@ -284,6 +369,11 @@ class Parser:
             raise self.error(f"{name}() cannot take these arguments: {detail}", tok.col) from None
 
 
+def _is_zero(value: Any) -> bool:
+    """An exact (or float) number zero: dividing by it is undefined."""
+    return bool(getattr(value, "is_Number", False) and value.is_zero)
+
+
 def check_length(text: str, what: str = "formula") -> None:
     if len(text) > limits.MAX_INPUT_LENGTH:
         raise ResourceLimitError(
@@ -291,7 +381,10 @@ def check_length(text: str, what: str = "formula") -> None:
         )
 
 
-def parse_one(text: str, *, real: bool, symbol_names: frozenset[str]) -> tuple[Any, set[str]]:
+def parse_one(
+    text: str, *, real: bool, symbol_names: frozenset[str]
+) -> tuple[Any, set[str], list[str]]:
+    """One formula's expression, the constant names it used and warnings about its reading."""
     if not isinstance(text, str):
         raise TypeError(f"expected formula text, got {type(text).__name__}")
     check_length(text)
@@ -301,4 +394,4 @@ def parse_one(text: str, *, real: bool, symbol_names: frozenset[str]) -> tuple[A
     except RecursionError:
         raise ResourceLimitError("formula is nested too deeply") from None
     limits.check_numbers(expr, "a number in the formula")
-    return expr, parser.constants_used
+    return expr, parser.constants_used, parser.warnings

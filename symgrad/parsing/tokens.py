@@ -1,4 +1,4 @@
-"""Tokens of a formula: numbers, names, superscripts, Unicode constants, operators.
+"""Tokens of a formula: numbers, vulgar fractions, names, superscripts, Unicode constants, operators.
 
 :func:`tokenize` splits formula text with one regular expression and writes
 Unicode operators in ASCII (``−`` as ``-``, ``·`` and ``×`` as ``*``, ``÷``
@@ -10,14 +10,25 @@ hint. Implicit multiplication is read by the grammar
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
+from fractions import Fraction
 
 from ..errors import ParseError
 
-__all__ = ["SUPERSCRIPT_VALUE", "Token", "tokenize"]
+__all__ = ["SUPERSCRIPT_VALUE", "Token", "fraction_value", "tokenize"]
 
 _SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 SUPERSCRIPT_VALUE = {ch: str(i) for i, ch in enumerate(_SUPERSCRIPTS)}
+
+#: The Unicode vulgar fractions (U+00BC-U+00BE, U+2150-U+215E): exact numbers.
+_VULGAR = "¼½¾⅐⅑⅒⅓⅔⅕⅖⅗⅘⅙⅚⅛⅜⅝⅞"
+
+
+def fraction_value(ch: str) -> Fraction:
+    """The exact value of one vulgar fraction character (``½`` is 1/2)."""
+    # unicodedata gives a float; every denominator in the block is at most 10
+    return Fraction(unicodedata.numeric(ch)).limit_denominator(10)
 
 #: Unicode spellings of operators, mapped to the ASCII operator they mean.
 _OPERATOR_ALIASES = {
@@ -34,9 +45,10 @@ _TOKEN_RE = re.compile(
     r"""
     (?P<ws>\s+)
   | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
+  | (?P<fraction>[¼½¾⅐-⅞])
   | (?P<sup>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
   | (?P<uconst>[π∞])
-  | (?P<name>(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹])\w)*)
+  | (?P<name>(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])\w)*)
   | (?P<op>\*\*|[-+*/^(),√−–·⋅×∗÷])
     """,
     re.VERBOSE,
@@ -47,7 +59,7 @@ _TOKEN_RE = re.compile(
 class Token:
     """One token of a formula."""
 
-    kind: str  # number, sup, uconst, name, op, end
+    kind: str  # number, fraction, sup, uconst, name, op, end
     text: str  # normalised text (operators in ASCII)
     col: int  # column in the original string
 

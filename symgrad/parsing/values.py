@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ParseError, VariableError
-from .grammar import check_length, parse_one
+from .grammar import DivisionByZeroError, check_length, parse_one
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -63,7 +63,9 @@ def parse_value(text: str, name: str = "value") -> sp.Expr:
         raise PointError(f"no value given for {name}")
     check_length(text, f"value of {name}")
     try:
-        value, _ = parse_one(text, real=True, symbol_names=frozenset())
+        value, _, _ = parse_one(text, real=True, symbol_names=frozenset())
+    except DivisionByZeroError:
+        raise PointError(f"value of {name} is not a finite real number: {text!r}") from None
     except ParseError as err:
         raise PointError(f"value of {name} is not a number: {text!r} ({err.message})") from None
     if value.free_symbols:

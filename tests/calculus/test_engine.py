@@ -13,13 +13,14 @@ import random
 import mpmath
 import pytest
 import sympy as sp
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from test_properties import SETTINGS, formulas, text_of
 
 import symgrad
 from symgrad.calculus import engine
 from symgrad.jobs import JobSpec, run_job
 from symgrad.parsing import parse
+from symgrad.parsing.grammar import DivisionByZeroError
 
 pytestmark = pytest.mark.skipif(not engine.available(), reason="symengine is not installed")
 
@@ -60,7 +61,7 @@ CORPUS = [
     "sinc(x) + erfi(y) + erfinv(z/4)",
     "x / y * Abs(x/y)",
     "DiracDelta(x) + x*y",
-    "x*(y/(0/2))**2 + x**2",  # zoo: SymPy drops finite terms added to it
+    "x*(y*cot(0))**2 + x**2",  # zoo (cot(0); x/0 is a parse error): SymPy drops finite terms added to it
 ]
 
 
@@ -253,7 +254,10 @@ def test_cli_refuses_an_unknown_engine(cli):
 @given(tree=formulas)
 def test_engines_agree_on_random_formulas(tree):
     text = text_of(tree)
-    parsed, a, b = both(text, wrt="x,y,z")
+    try:
+        parsed, a, b = both(text, wrt="x,y,z")
+    except DivisionByZeroError:
+        assume(False)  # (y/(0/2)): dividing by an exact zero is a parse error
     rng = random.Random(text)
     for ea, eb in zip(entries(a), entries(b)):
         if ea == eb or sp.expand(ea - eb) == 0:
