@@ -24,7 +24,7 @@ from ..output.options import LATEX_ENVS, LATEX_STYLES
 from . import plan as cli_plan
 from .analysis import analysis_options, analysis_spec
 from .help import SectionedCommand, long_name
-from .report import Reporter, carried_past_click, error, install_signal_handlers, isatty
+from .report import Reporter, carried_past_click, error, install_signal_handlers, isatty, warning
 from .streams import guard_closed
 
 EPILOG = """\b
@@ -313,6 +313,8 @@ def _run_job(
         return status.code
     output.write(rendered)
     assert job is not None
+    for note in job.derivatives.parsed.warnings:
+        warning(f"{prefix}{note}")
     for problem in job.problems:
         error(f"{prefix}{problem.entry} = {problem.value}: {problem.reason}")
     return ExitCode.MATH if job.problems else ExitCode.OK

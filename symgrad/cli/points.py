@@ -54,6 +54,8 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
         report = _run(compiled, reader, writer, fixed)
     if status.code or report is None:
         return status.code
+    for note in compiled.derivs.parsed.warnings:
+        warning(note)
     where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     for message in report.messages(where):
         (error if options.strict else warning)(message)
