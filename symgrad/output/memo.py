@@ -84,8 +84,32 @@ def readable_sstr(expr: Any) -> str:
                 text: str = super()._print_Symbol(expr)
                 return text if text == expr.name and reads_as_symbol(text) else f"Symbol({expr.name!r})"
 
+            def _print_Float(self, expr: Any) -> str:
+                text: str = super()._print_Float(expr)
+                return text if expr._prec != 53 else double_text(text, float(expr))
+
         _READABLE_PRINTER.append(Printer({"full_prec": False}))
     return str(_READABLE_PRINTER[0].doprint(expr))
+
+
+def double_text(text: str, value: float) -> str:
+    """Digits of the double ``value`` that SymPy reads back as it: ``text``
+    (SymPy's own), else the fewest significant digits from ``repr``'s on that do.
+
+    ``parse_expr`` makes ``Float(digits)`` with as many decimal digits of
+    precision as are written, so the digits must survive being rounded to
+    that precision and then to a double (``0.1411200080598672`` does not).
+    """
+    import math
+
+    from sympy import Float
+
+    if not math.isfinite(value):
+        return text
+    for digits in (text, repr(value), *(f"{value:.{n}g}" for n in range(17, 25))):
+        if float(Float(digits)) == value:
+            return digits
+    return text  # not reached: 24 digits are 80 bits, far more than a double's 53
 
 
 _TAKEN: set[str] = set()
