@@ -2,7 +2,9 @@
 
 Each result type is written by its ``_render_<Type>`` method as Python
 data; :func:`render_json` dumps a job as one line, so several jobs form
-JSON Lines.
+JSON Lines. Every symbolic string is :func:`~.common.readable_text`, which
+``sympy.parse_expr`` reads back to the same expression: a symbol it would
+misread is written ``Symbol('lambda')``.
 """
 
 from __future__ import annotations

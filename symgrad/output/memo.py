@@ -72,7 +72,10 @@ def readable_sstr(expr: Any) -> str:
     ``pi``, ``zeta``, ``li``, ``abs`` ... are SymPy's functions and
     constants. Such a symbol is printed as the call ``Symbol('lambda')``,
     which ``parse_expr`` evaluates to the symbol of that name; every other
-    symbol is printed by its name, as :func:`sstr` prints it.
+    symbol is printed by its name, as :func:`sstr` prints it. A double
+    whose 15 digits would read back as another double (``x/3.0``:
+    ``0.333333333333333``) gets the digits that read back as it
+    (``0.3333333333333333``, :func:`double_text`).
     """
     if not _READABLE_PRINTER:
         from sympy.printing.str import StrPrinter
@@ -94,7 +97,7 @@ def readable_sstr(expr: Any) -> str:
 
 def double_text(text: str, value: float) -> str:
     """Digits of the double ``value`` that SymPy reads back as it: ``text``
-    (SymPy's own), else the fewest significant digits from ``repr``'s on that do.
+    (SymPy's own digits) if they do, else ``repr(value)``, else 17, 18, ... significant digits.
 
     ``parse_expr`` makes ``Float(digits)`` with as many decimal digits of
     precision as are written, so the digits must survive being rounded to
