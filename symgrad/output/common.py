@@ -93,6 +93,18 @@ def symbolic_text(expr: Any) -> str:
     return sstr(expr)
 
 
+def readable_text(expr: Any) -> str:
+    """:func:`symbolic_text` that ``sympy.parse_expr`` reads back to the same expression
+    whatever the symbols' names: one it would misread (``lambda``, ``beta``, ``E``
+    as a variable, ...) is spelled ``Symbol('lambda')``, and a double has the digits
+    that read back as the same double (:func:`symgrad.output.memo.readable_sstr`).
+    JSON's symbolic strings are these; text, CSV and pretty output keep plain names.
+    """
+    from .memo import readable_sstr
+
+    return readable_sstr(expr)
+
+
 def value_text(value: Any) -> str:
     """A value at a point: exact values as SymPy text, floats round-trip exact."""
     import sympy as sp

@@ -2,7 +2,9 @@
 
 Each result type is written by its ``_render_<Type>`` method as Python
 data; :func:`render_json` dumps a job as one line, so several jobs form
-JSON Lines.
+JSON Lines. Every symbolic string is :func:`~.common.readable_text`, which
+``sympy.parse_expr`` reads back to the same expression: a symbol it would
+misread is written ``Symbol('lambda')``.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..results import LargeReal, plain
-from .common import Printer, symbolic_text
+from .common import Printer, readable_text
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -29,7 +31,7 @@ if TYPE_CHECKING:
 def _symbolic(matrix: Any) -> Any:
     if isinstance(matrix, tuple):
         return [_symbolic(x) for x in matrix]
-    return symbolic_text(matrix)
+    return readable_text(matrix)
 
 
 def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
@@ -76,7 +78,7 @@ class JsonPrinter(Printer):
 
     def _render_Derivatives(self, d: Derivatives) -> dict[str, Any]:
         doc: dict[str, Any] = {
-            "expressions": [symbolic_text(e) for e in d.exprs],
+            "expressions": [readable_text(e) for e in d.exprs],
             "variables": [v.name for v in d.variables],
         }
         return doc | _layout(d, _symbolic)
@@ -105,7 +107,7 @@ class JsonPrinter(Printer):
 
     def _render_Directional(self, field: Directional) -> Any:
         return {
-            "direction": [symbolic_text(c) for c in field.direction],
+            "direction": [readable_text(c) for c in field.direction],
             "normalised": True,
             "derivative": _symbolic(field.value),
         }
@@ -117,7 +119,7 @@ class JsonPrinter(Printer):
         return {
             "at": {s.name: plain(v) for s, v in t.at},
             "order": t.order,
-            "polynomial": symbolic_text(t.polynomial),
+            "polynomial": readable_text(t.polynomial),
             "terms": [
                 {"powers": list(powers), "coefficient": plain(c)} for powers, c in t.coefficients if c != 0
             ],
@@ -140,13 +142,13 @@ class JsonPrinter(Printer):
         if p.isolated:
             at = {name: decimal for (name, _), decimal in zip(p.at, p.decimals)}
         else:
-            at = {name: symbolic_text(v) for name, v in p.at}
+            at = {name: readable_text(v) for name, v in p.at}
         return {
             "at": at,
-            "exact": {name: symbolic_text(v) for name, v in p.at} if p.exact else None,
+            "exact": {name: readable_text(v) for name, v in p.at} if p.exact else None,
             "kind": p.kind,
             "method": p.method,
-            "value": _mpplain(p.value) if not isinstance(p.value, sp.Basic) else symbolic_text(p.value),
+            "value": _mpplain(p.value) if not isinstance(p.value, sp.Basic) else readable_text(p.value),
             "eigenvalues": [_mpplain(e) for e in p.eigenvalues],
         }
 

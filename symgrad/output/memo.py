@@ -59,7 +59,94 @@ def sstr(expr: Any) -> str:
     return str(_STR_PRINTER[0].doprint(expr))
 
 
+_READABLE_PRINTER: list[Any] = []
+
+
+def readable_sstr(expr: Any) -> str:
+    """:func:`sstr`, but a symbol ``parse_expr`` would misread is spelled ``Symbol('name')``.
+
+    ``sympy.parse_expr`` (without a ``local_dict``) reads a name as a new
+    symbol only if it is a Python identifier, not a keyword and not a name
+    of SymPy's namespace or a builtin function: ``lambda`` is a syntax
+    error, ``beta``, ``gamma``, ``N``, ``S``, ``E``, ``I``, ``Q``, ``O``,
+    ``pi``, ``zeta``, ``li``, ``abs`` ... are SymPy's functions and
+    constants. Such a symbol is printed as the call ``Symbol('lambda')``,
+    which ``parse_expr`` evaluates to the symbol of that name; every other
+    symbol is printed by its name, as :func:`sstr` prints it. A double
+    whose 15 digits would read back as another double (``x/3.0``:
+    ``0.333333333333333``) gets the digits that read back as it
+    (``0.3333333333333333``, :func:`double_text`).
+    """
+    if not _READABLE_PRINTER:
+        from sympy.printing.str import StrPrinter
+
+        from .order import BoundedOrder
+
+        class Printer(MemoPrinter, BoundedOrder, StrPrinter):  # type: ignore[misc]
+            def _print_Symbol(self, expr: Any) -> str:
+                text: str = super()._print_Symbol(expr)
+                return text if text == expr.name and reads_as_symbol(text) else f"Symbol({expr.name!r})"
+
+            def _print_Float(self, expr: Any) -> str:
+                text: str = super()._print_Float(expr)
+                return text if expr._prec != 53 else double_text(text, float(expr))
+
+        _READABLE_PRINTER.append(Printer({"full_prec": False}))
+    return str(_READABLE_PRINTER[0].doprint(expr))
+
+
+def double_text(text: str, value: float) -> str:
+    """Digits of the double ``value`` that SymPy reads back as it: ``text``
+    (SymPy's own digits) if they do, else ``repr(value)``, else 17, 18, ... significant digits.
+
+    ``parse_expr`` makes ``Float(digits)`` with as many decimal digits of
+    precision as are written, so the digits must survive being rounded to
+    that precision and then to a double (``0.1411200080598672`` does not).
+    """
+    import math
+
+    from sympy import Float
+
+    if not math.isfinite(value):
+        return text
+    for digits in (text, repr(value), *(f"{value:.{n}g}" for n in range(17, 25))):
+        if float(Float(digits)) == value:
+            return digits
+    return text  # not reached: 24 digits are 80 bits, far more than a double's 53
+
+
+_TAKEN: set[str] = set()
+
+
+def reads_as_symbol(name: str) -> bool:
+    """Whether ``sympy.parse_expr(name)`` (no ``local_dict``) is ``Symbol(name)``.
+
+    The names it takes otherwise are those of its default global namespace
+    (``from sympy import *``, Python's builtin functions, ``max``, ``min``),
+    Python's keywords and ``True``/``False``/``None``; a name that is not
+    an identifier in Python's own (NFKC) form is not trusted either.
+    """
+    import keyword
+    import unicodedata
+
+    if not _TAKEN:
+        import builtins
+        import types
+
+        import sympy
+
+        _TAKEN.update(sympy.__all__)  # what ``from sympy import *`` binds
+        _TAKEN.update(n for n, obj in vars(builtins).items() if isinstance(obj, types.BuiltinFunctionType))
+        _TAKEN.update(("max", "min", "True", "False", "None"))
+    return (
+        name.isidentifier()
+        and unicodedata.normalize("NFKC", name) == name
+        and not keyword.iskeyword(name)
+        and name not in _TAKEN
+    )
+
+
 def forget() -> None:
-    """Empty the memo of :func:`sstr` (benchmarks time printing from scratch)."""
-    if _STR_PRINTER:
-        _STR_PRINTER[0]._memo = {}
+    """Empty the memos of :func:`sstr` and :func:`readable_sstr` (benchmarks time printing from scratch)."""
+    for printer in (*_STR_PRINTER, *_READABLE_PRINTER):
+        printer._memo = {}

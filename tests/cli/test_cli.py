@@ -387,9 +387,9 @@ def test_E_is_a_constant_by_default(cli):
 def test_symbols_makes_E_a_variable(cli):
     doc = doc_of(cli("E*x", "--symbols", "E", "--at", "E=2,x=5", "--json"))
     assert doc == {
-        "expressions": ["E*x"],
+        "expressions": ["Symbol('E')*x"],  # plain "E" would read back as Euler's number
         "variables": ["E", "x"],
-        "gradient": ["x", "E"],
+        "gradient": ["x", "Symbol('E')"],
         "points": [{"at": {"E": 2, "x": 5}, "gradient": [5, 2]}],
     }
 
