@@ -117,7 +117,7 @@ class Parser:
             )
         if tok.kind in ("number", "fraction"):
             return previous.kind == "op" and previous.text == ")"
-        if not (tok.kind in ("name", "uconst") or (tok.kind == "op" and tok.text in ("(", "√"))):
+        if not (tok.kind in ("name", "symbol", "uconst") or (tok.kind == "op" and tok.text in ("(", "√"))):
             return False
         if previous.kind in ("number", "fraction", "uconst", "sup"):
             return True
@@ -223,6 +223,9 @@ class Parser:
             name = "pi" if tok.text == "π" else "oo"
             self.constants_used.add(name)
             return constant(name)
+        if tok.kind == "symbol":  # Symbol('lambda'): always a variable, even E, I, pi or oo
+            self.advance()
+            return self.name(tok, variable=True)
         if tok.kind == "name":
             self.advance()
             if self.tok.kind == "op" and self.tok.text == "(":
@@ -304,13 +307,13 @@ class Parser:
             )
         return sp.Float(text)
 
-    def name(self, tok: Token) -> Any:
+    def name(self, tok: Token, variable: bool = False) -> Any:
         import sympy as sp
 
         name = tok.text
         if name.startswith("__"):
             raise self.error(f"names may not start with '__': {name!r}", tok.col)
-        if name in CONSTANT_NAMES and name not in self.symbol_names:
+        if name in CONSTANT_NAMES and name not in self.symbol_names and not variable:
             self.constants_used.add(name)
             return constant(name)
         symbol = self.symbols.get(name)

@@ -1,5 +1,10 @@
 """Tokens of a formula: numbers, vulgar fractions, names, superscripts, Unicode constants, operators.
 
+``Symbol('lambda')`` (one quoted name, nothing else) is the token of the
+variable ``lambda``: it is how the JSON output spells a variable whose name
+``sympy.parse_expr`` would misread, so symgrad reads its own output back.
+No other quoted text is part of a formula.
+
 :func:`tokenize` splits formula text with one regular expression and writes
 Unicode operators in ASCII (``−`` as ``-``, ``·`` and ``×`` as ``*``, ``÷``
 as ``/``); a character no token starts with is a :class:`ParseError` with a
@@ -41,14 +46,18 @@ _OPERATOR_ALIASES = {
     "÷": "/",
 }
 
+#: A name: a letter or ``_``, then letters, digits and ``_`` (not π, superscripts or fractions).
+_NAME = r"(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])\w)*"
+
 _TOKEN_RE = re.compile(
-    r"""
+    rf"""
     (?P<ws>\s+)
   | (?P<number>(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)
   | (?P<fraction>[¼½¾⅐-⅞])
   | (?P<sup>⁻?[⁰¹²³⁴⁵⁶⁷⁸⁹]+)
   | (?P<uconst>[π∞])
-  | (?P<name>(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])[^\W\d])(?:(?![π⁰¹²³⁴⁵⁶⁷⁸⁹¼½¾⅐-⅞])\w)*)
+  | (?P<symbol>Symbol\(\s*(?P<quote>['"])(?P<symbol_name>{_NAME})(?P=quote)\s*\))
+  | (?P<name>{_NAME})
   | (?P<op>\*\*|[-+*/^(),√−–·⋅×∗÷])
     """,
     re.VERBOSE,
@@ -59,7 +68,7 @@ _TOKEN_RE = re.compile(
 class Token:
     """One token of a formula."""
 
-    kind: str  # number, fraction, sup, uconst, name, op, end
+    kind: str  # number, fraction, sup, uconst, symbol, name, op, end
     text: str  # normalised text (operators in ASCII)
     col: int  # column in the original string
 
@@ -82,9 +91,9 @@ def tokenize(text: str) -> list[Token]:
             elif ch == "=":
                 hint = " (give a formula, not an equation)"
             raise ParseError(f"unexpected character {ch!r}{hint}", text, pos)
-        kind = match.lastgroup
+        kind = match.lastgroup  # the outermost group: for Symbol('a') "symbol", not its parts
         assert kind is not None
-        value = match.group()
+        value = match.group("symbol_name") if kind == "symbol" else match.group()
         if kind != "ws":
             if kind == "op":
                 value = _OPERATOR_ALIASES.get(value, value)
