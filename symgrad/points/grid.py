@@ -216,8 +216,7 @@ class GridNpyWriter(PointsWriter):
                 with open(self.staged.path, "r+b") as file:
                     os.posix_fallocate(file.fileno(), 0, os.fstat(file.fileno()).st_size)
         except BaseException:
-            self.array = None
-            self.staged.discard()
+            self.array = None  # unmapped (writing() has removed the file)
             raise
         self.done = 0  # points written so far (the grid reader yields them in order)
 

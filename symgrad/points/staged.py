@@ -48,24 +48,26 @@ class Staged:
         try:
             fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
         except OSError as err:
-            raise self.failure(err) from None
+            raise _cannot_write(target, err) from None
         _pending.add(self.path)
         try:
             os.fchmod(fd, mode)  # mkstemp's file is private (0600)
         finally:
             os.close(fd)
 
-    def failure(self, err: OSError) -> PointsError:
-        """The error to raise when writing failed with ``err``."""
-        return PointsError(f"--output: cannot write {self.shown}: {err.strerror or err}")
-
     @contextlib.contextmanager
     def writing(self) -> Iterator[None]:
-        """Turn an ``OSError`` in the block (a full disk, say) into the one-line output error."""
+        """Write the file in this block: any failure in it removes the temporary file (the
+        run cannot succeed after it), and an ``OSError`` (a full disk, say) becomes the
+        one-line output error."""
         try:
             yield
         except OSError as err:
-            raise self.failure(err) from None
+            self.discard()
+            raise _cannot_write(self.shown, err) from None
+        except BaseException:
+            self.discard()
+            raise
 
     def commit(self) -> None:
         """Flush the file to disk and rename it onto the target."""
@@ -74,7 +76,7 @@ class Staged:
             os.replace(self.path, self.target)
         except OSError as err:
             self.discard()
-            raise self.failure(err) from None
+            raise _cannot_write(self.shown, err) from None
         _pending.discard(self.path)
         with contextlib.suppress(OSError):  # the rename itself, on file systems that need it
             _fsync(os.path.dirname(self.target))
@@ -94,6 +96,13 @@ def discard_all() -> None:
         _pending.discard(path)
 
 
+def _cannot_write(shown: str, reason: str | OSError) -> PointsError:
+    """The one-line output error: ``reason`` is a text, or the OSError that happened."""
+    if isinstance(reason, OSError):
+        reason = reason.strerror or str(reason)
+    return PointsError(f"--output: cannot write {shown}: {reason}")
+
+
 def _mode_for(target: str, shown: str) -> int:
     """The permission bits of the output: those of the file it replaces, else a new file's."""
     try:
@@ -103,12 +112,12 @@ def _mode_for(target: str, shown: str) -> int:
         os.umask(umask)
         return 0o666 & ~umask
     except OSError as err:
-        raise PointsError(f"--output: cannot write {shown}: {err.strerror}") from None
+        raise _cannot_write(shown, err) from None
     if stat.S_ISDIR(info.st_mode):
-        raise PointsError(f"--output: cannot write {shown}: it is a folder")
+        raise _cannot_write(shown, "it is a folder")
     if not stat.S_ISREG(info.st_mode):
-        raise PointsError(f"--output: cannot write {shown}: it is not a regular file "
-                          "(a device or FIFO; the output is written to a new file and renamed into place)")
+        raise _cannot_write(shown, "it is not a regular file "
+                            "(a device or FIFO; the output is written to a new file and renamed into place)")
     return stat.S_IMODE(info.st_mode)
 
 

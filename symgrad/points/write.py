@@ -48,12 +48,8 @@ def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: Poi
         if stream is None:
             assert path is not None
             staged = Staged(path)
-            try:
-                with staged.writing():
-                    stream = open(staged.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
-            except BaseException:
-                staged.discard()
-                raise
+            with staged.writing():
+                stream = open(staged.path, "w", encoding="utf-8", newline="")  # noqa: SIM115 - closed by close()
         if kind == "jsonl":
             return _JsonLinesWriter(_Sink(stream, staged), reader, columns)
         delimiter = "\t" if kind == "tsv" else ","
@@ -89,12 +85,8 @@ class _Sink:
         if self.staged is None:
             self.stream.flush()
             return
-        try:
-            with self.staged.writing():
-                self.stream.close()
-        except BaseException:
-            self.abort()
-            raise
+        with self.staged.writing():
+            self.stream.close()  # closes the file even when its last flush fails
         self.staged.commit()
 
     def abort(self) -> None:
@@ -279,12 +271,8 @@ class _ParquetWriter(PointsWriter):
         self.names = columns.symbols + columns.entries
         schema = self.pa.schema([(name, self.pa.float64()) for name in self.names])
         self.staged = Staged(path)
-        try:
-            with self.staged.writing():
-                self.writer = pq.ParquetWriter(self.staged.path, schema)
-        except BaseException:
-            self.staged.discard()
-            raise
+        with self.staged.writing():
+            self.writer = pq.ParquetWriter(self.staged.path, schema)
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
         arrays = [self.pa.array(column) for column in [*chunk.values.T, *values.T]]
@@ -292,12 +280,8 @@ class _ParquetWriter(PointsWriter):
             self.writer.write_table(self.pa.Table.from_arrays(arrays, names=self.names))
 
     def close(self) -> None:
-        try:
-            with self.staged.writing():
-                self.writer.close()
-        except BaseException:
-            self.staged.discard()
-            raise
+        with self.staged.writing():
+            self.writer.close()
         self.staged.commit()
 
     def abort(self) -> None:

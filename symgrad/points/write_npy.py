@@ -51,13 +51,9 @@ class NpyStream:
         self.row = row
         self.size = 0
         self.staged = Staged(path)
-        try:
-            with self.staged.writing():
-                self.file = open(self.staged.path, "wb")  # noqa: SIM115 - closed by close()
-                self.file.write(self._header((0, *row)))
-        except BaseException:
-            self.staged.discard()
-            raise
+        with self.staged.writing():
+            self.file = open(self.staged.path, "wb")  # noqa: SIM115 - closed by close()
+            self.file.write(self._header((0, *row)))
 
     def _header(self, shape: tuple[int, ...]) -> bytes:
         text = f"{{'descr': '<f8', 'fortran_order': False, 'shape': {shape}, }}"
@@ -111,12 +107,8 @@ class NpzStream:
         self.path = path
         self.names = list(names)
         self.staged = Staged(path)
-        try:  # removed by the system when closed
-            with self.staged.writing():
-                self.scratch = tempfile.TemporaryFile(dir=os.path.dirname(self.staged.target))  # noqa: SIM115
-        except BaseException:
-            self.staged.discard()
-            raise
+        with self.staged.writing():  # removed by the system when closed
+            self.scratch = tempfile.TemporaryFile(dir=os.path.dirname(self.staged.target))  # noqa: SIM115
         self.blocks: list[int] = []  # the rows of each block written
         self.added: list[tuple[str, np.ndarray]] = []
 
@@ -154,9 +146,6 @@ class NpzStream:
                 for name, array in self.added:
                     with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
                         npy.write_array(member, array, allow_pickle=False)
-        except BaseException:
-            staged.discard()
-            raise
         finally:
             self.scratch.close()
         staged.commit()
