@@ -171,9 +171,19 @@ class PointValues(Shaped):
     problems: tuple[Problem, ...] = ()
     #: The names of the variables (the first ``n`` symbols of ``at``).
     variable_names: tuple[str, ...] = ()
+    #: The function's own value at the point, one per formula (one for a
+    #: scalar function), exact or float as the entries are.
+    function: tuple[Any, ...] = ()
 
     def _names(self) -> tuple[str, ...]:
         return self.variable_names
+
+    @property
+    def value(self) -> Any:
+        """The function's value: a number for a scalar function, a tuple for a vector one."""
+        if self.vector:
+            return self.function
+        return self.function[0] if self.function else None
 
     @property
     def point(self) -> dict[str, Any]:

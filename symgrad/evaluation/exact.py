@@ -284,6 +284,23 @@ class PointSubstitution:
         return tuple(self.value(e, name) for e, name in zip(exprs, entries))
 
 
+def _function_values(derivs: Derivatives, point: PointSubstitution) -> tuple[Any, ...]:
+    """The value of each formula at ``point``; a value that is not a finite
+    real is kept, and its problem is not one of the point's. A value too
+    large to compute exactly is None (the derivatives may still have values)."""
+    from .. import labels
+
+    problems = len(point.problems)
+    values = []
+    for c, expr in zip(derivs.components(), derivs.exprs):
+        try:
+            values.append(point.value(expr, labels.function(c)))
+        except EvaluationError:  # a resource limit hit by the value alone
+            values.append(None)
+    del point.problems[problems:]
+    return tuple(values)
+
+
 def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """The derivatives at one point ``{name: value}``.
 
@@ -293,9 +310,9 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """
     point = PointSubstitution(derivs, values)
     value_of = point.value
+    components = derivs.components()
     # Every entry of the upper triangles, keyed by position, then the full layout.
     computed = {(e.component, e.wrt): value_of(e.value, e.key) for e in derivs.entries()}
-    components = derivs.components()
     first = tuple(
         tuple(computed[c, (i,)] for i in range(len(row))) for c, row in zip(components, derivs.first)
     )
@@ -314,6 +331,8 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
         vector=derivs.vector,
         problems=tuple(point.problems),
         variable_names=tuple(v.name for v in derivs.variables),
+        # after the derivatives, whose errors come first; only their problems count
+        function=_function_values(derivs, point),
     )
 
 

@@ -639,3 +639,29 @@ def test_with_parameters_keeps_the_size_guards():
 
     with pytest.raises(ResourceLimitError, match="factorial"):
         with_parameters(symgrad.gradient("factorial(a)*x", wrt="x"), {"a": 100000})
+
+
+# ---------------------------------------------------------------------------
+# The function's own value at a point
+
+
+def test_point_carries_the_function_value():
+    p = symgrad.gradient("x**2 + y*z").at(x=1, y=2, z=3)
+    assert p.value == 7 and p.function == (7,)
+    q = symgrad.gradient("sin(x)*y").at(x="pi/4", y=2)
+    assert q.value == sp.sqrt(2)  # exact input, exact value
+    assert symgrad.gradient("x**2").at(x=0.5).value == pytest.approx(0.25)
+    j = symgrad.jacobian("x*y", "x+y").at(x=1, y=2)
+    assert j.value == (2, 3)
+
+
+def test_an_undefined_function_value_is_shown_but_is_not_a_problem():
+    # 1/x and its derivative are both zoo at 0; only the derivative is the point's problem
+    p = symgrad.gradient("1/x").at(x=0)
+    assert p.value == sp.zoo
+    assert [problem.entry for problem in p.problems] == ["df/dx"]
+
+
+def test_a_function_value_too_large_to_compute_exactly_is_none():
+    p = symgrad.gradient("x**20000 + y", wrt="y").at(x=2, y=1)
+    assert p.gradient == (1,) and p.value is None
