@@ -169,6 +169,9 @@ class PointValues(Shaped):
     hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None
     vector: bool = False
     problems: tuple[Problem, ...] = ()
+    #: The entries whose value is a limit: the formula has no value there (0/0),
+    #: but its limit provably exists (symgrad.evaluation.removable).
+    limits: tuple[str, ...] = ()
     #: The names of the variables (the first ``n`` symbols of ``at``).
     variable_names: tuple[str, ...] = ()
     #: The function's own value at the point, one per formula (one for a

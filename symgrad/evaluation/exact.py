@@ -19,6 +19,7 @@ from .. import limits
 from ..errors import EvaluationError, PointError, ResourceLimitError, SymgradError, VariableError
 from ..parsing import parse_value
 from ..results import LargeReal, PointValues, Problem, plain
+from .removable import POINT_LIMIT_SECONDS
 
 if TYPE_CHECKING:
     from ..calculus import Derivatives
@@ -182,8 +183,9 @@ def _finish(value: Any, exact: bool) -> Any:
 
     if value.free_symbols:
         raise EvaluationError(f"value still depends on {', '.join(sorted(map(str, value.free_symbols)))}")
-    if value.has(sp.Derivative, sp.Subs):
-        # A derivative SymPy could not take (re(x) of a complex x): no value.
+    if value.has(sp.Derivative, sp.Subs, sp.AccumBounds):
+        # A derivative SymPy could not take (re(x) of a complex x), or a value
+        # known only to lie in a range (atan(zoo)): no value.
         return sp.nan
     if exact:
         limits.check_numbers(value, "an exact value at this point")
@@ -255,46 +257,94 @@ class PointSubstitution:
         self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
         self.exact = exact
         self.substitute = _parameters_first(derivs, numbers, exact)
+        self._parameters = set(derivs.parameters)
+        self._given_values = given
         self._given = [(s.name, point[s.name]) for s in numbers]
         self.problems: list[Problem] = []
-        self._finished: dict[int, tuple[Any, Any]] = {}
+        #: The entries whose value is a limit (the formula itself is 0/0 there).
+        self.limits: list[str] = []
+        #: What is left of the time for seeking limits at this point.
+        self.limit_seconds_left = POINT_LIMIT_SECONDS
+        self._finished: dict[int, tuple[Any, Any, Any]] = {}
 
     @property
     def text(self) -> str:
         """The point as messages show it (``x=1, y=0.5``); written only when one is needed."""
         return ", ".join(f"{name}={_shown(value)}" for name, value in self._given)
 
-    def value(self, expr: Any, entry: str) -> Any:
-        """The value of ``expr`` (named ``entry`` in problems) at the point."""
+    def value(self, expr: Any, entry: str, limit: bool | Callable[[], bool] = False) -> Any:
+        """The value of ``expr`` (named ``entry`` in problems) at the point.
+
+        With ``limit`` (or where ``limit()`` is true, asked only then), where ``expr`` is 0/0 or 1/0 at the point but has a
+        limit there that provably exists, the value is that limit and
+        ``entry`` is listed in ``limits`` (:mod:`symgrad.evaluation.removable`).
+        """
         if id(expr) in self._finished:
-            result, text = self._finished[id(expr)]
+            result, text, found = self._finished[id(expr)]
         else:
             try:
                 result = _finish(self.substitute(expr), self.exact)
             except ResourceLimitError as err:
                 raise EvaluationError(f"{entry} at {self.text}: {err}") from None
-            text = plain(result)
-            self._finished[id(expr)] = result, text
+            text, found = plain(result), None
+        if found is None and text in ("nan", "zoo") and (limit() if callable(limit) else limit):
+            found = self._limit(expr)
+        self._finished[id(expr)] = result, text, found
+        if found is not None and (limit() if callable(limit) else limit):
+            self.limits.append(entry)
+            result, text = found, plain(found)
         if isinstance(text, str) and not isinstance(text, LargeReal):  # a large real is no problem
             self.problems.append(Problem(entry, text, f"{_why(result, text)} at {self.text}"))
         return result
+
+    def _limit(self, expr: Any) -> Any:
+        """The limit of ``expr`` at the point, if it provably exists
+        (:mod:`symgrad.evaluation.removable`), as the point's kind of number; else None."""
+        import time
+
+        from .removable import LIMIT_SECONDS, exact_point, limit_at
+
+        if self.limit_seconds_left <= 0:
+            return None
+        started = time.monotonic()
+        point = exact_point(self._given_values)
+        parameters = {s: v for s, v in point.items() if s in self._parameters}
+        variables = {s: v for s, v in point.items() if s not in self._parameters}
+        try:
+            with_parameters = _Substituter(parameters)(expr) if parameters else expr
+            found = limit_at(with_parameters, variables, _Substituter(variables),
+                             min(LIMIT_SECONDS, self.limit_seconds_left))
+            if found is None:
+                return None
+            value = _finish(found[0], self.exact)
+        except ResourceLimitError:
+            return None
+        finally:
+            self.limit_seconds_left -= time.monotonic() - started
+        return value if has_value(value) else None
 
     def values(self, exprs: Sequence[Any], entries: Sequence[str]) -> tuple[Any, ...]:
         """The values of several expressions, named by ``entries``."""
         return tuple(self.value(e, name) for e, name in zip(exprs, entries))
 
 
+def has_value(value: Any) -> bool:
+    """Whether ``value`` (a SymPy number or None) is a finite real."""
+    return value is not None and isinstance(plain(value), (int, float, LargeReal))
+
+
 def _function_values(derivs: Derivatives, point: PointSubstitution) -> tuple[Any, ...]:
-    """The value of each formula at ``point``; a value that is not a finite
-    real is kept, and its problem is not one of the point's. A value too
-    large to compute exactly is None (the derivatives may still have values)."""
+    """The value of each formula at ``point`` (its limit where it is 0/0 and the
+    limit exists); a value that is not a finite real is kept, and its problem
+    is not one of the point's. A value too large to compute exactly is None
+    (the derivatives may still have values)."""
     from .. import labels
 
     problems = len(point.problems)
     values = []
     for c, expr in zip(derivs.components(), derivs.exprs):
         try:
-            values.append(point.value(expr, labels.function(c)))
+            values.append(point.value(expr, labels.function(c), limit=True))
         except EvaluationError:  # a resource limit hit by the value alone
             values.append(None)
     del point.problems[problems:]
@@ -308,11 +358,31 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     not finite reals are kept (``zoo``, ``nan``, complex) and listed in
     ``problems``; it is the caller's choice whether that is an error.
     """
+    from .removable import continuous_where_defined
+
     point = PointSubstitution(derivs, values)
-    value_of = point.value
     components = derivs.components()
+    # The function's values first: a derivative's limit is its value only where
+    # what it differentiates has a value (atan(y/x) jumps at x = 0, so its
+    # derivative there is undefined, although the formula's limit exists).
+    function = dict(zip(components, _function_values(derivs, point)))
+    exprs = dict(zip(components, derivs.exprs))
+    computed: dict[tuple[int | None, tuple[int, ...]], Any] = {}
+
+    def continuous(c: int | None, wrt: tuple[int, ...]) -> bool:
+        """Whether what entry (c, wrt) differentiates is continuous at the point:
+        a finite value (or limit) of an expression with no jumps."""
+        if len(wrt) == 1:
+            return has_value(function[c]) and continuous_where_defined(exprs[c])
+        return any(has_value(computed[c, (k,)]) and continuous_where_defined(derivs.first[c or 0][k])
+                   for k in wrt)
+
     # Every entry of the upper triangles, keyed by position, then the full layout.
-    computed = {(e.component, e.wrt): value_of(e.value, e.key) for e in derivs.entries()}
+    for e in derivs.entries():
+        def parent_continuous(e: Any = e) -> bool:
+            return continuous(e.component, e.wrt)
+
+        computed[e.component, e.wrt] = point.value(e.value, e.key, limit=parent_continuous)
     first = tuple(
         tuple(computed[c, (i,)] for i in range(len(row))) for c, row in zip(components, derivs.first)
     )
@@ -330,9 +400,9 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
         hessians=hessians,
         vector=derivs.vector,
         problems=tuple(point.problems),
+        limits=tuple(point.limits),
         variable_names=tuple(v.name for v in derivs.variables),
-        # after the derivatives, whose errors come first; only their problems count
-        function=_function_values(derivs, point),
+        function=tuple(function.values()),
     )
 
 
