@@ -16,7 +16,14 @@ from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
 from .. import limits
-from ..errors import EvaluationError, PointError, ResourceLimitError, SymgradError, VariableError
+from ..errors import (
+    EvaluationError,
+    JobTimeoutError,
+    PointError,
+    ResourceLimitError,
+    SymgradError,
+    VariableError,
+)
 from ..parsing import parse_value
 from ..results import LargeReal, PointValues, Problem, plain
 from .removable import POINT_LIMIT_SECONDS
@@ -345,6 +352,8 @@ def _function_values(derivs: Derivatives, point: PointSubstitution) -> tuple[Any
     for c, expr in zip(derivs.components(), derivs.exprs):
         try:
             values.append(point.value(expr, labels.function(c), limit=True))
+        except JobTimeoutError:
+            raise
         except EvaluationError:  # a resource limit hit by the value alone
             values.append(None)
     del point.problems[problems:]

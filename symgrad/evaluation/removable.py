@@ -44,11 +44,12 @@ from .. import limits
 
 #: Time for one attempt at an entry's limit, in seconds (SymPy's ``limit``
 #: of a second derivative can take seconds: ``x/tan(x)`` about 3 s).
-LIMIT_SECONDS = 5.0
+LIMIT_SECONDS = 4.0
 
 #: Time for all the limits sought at one point, in seconds: past it, the
-#: remaining entries with no value stay undefined.
-POINT_LIMIT_SECONDS = 15.0
+#: remaining entries with no value stay undefined. Within the job's default
+#: time limit (10 s), so that seeking limits alone does not end the job.
+POINT_LIMIT_SECONDS = 6.0
 
 #: Functions that jump (or are no function, ``DiracDelta``): an expression with
 #: one of these is given no limit, and is not taken to be continuous where it has a value.
