@@ -63,10 +63,33 @@ def _sqrt(x: Any) -> Any:
     return power(x, sp.S.Half)
 
 
+def _real_arguments(x: Any) -> bool:
+    """Whether every symbol of ``x`` is real (the default; not with ``--complex``)."""
+    return all(s.is_real for s in x.free_symbols)
+
+
 def _cbrt(x: Any) -> Any:
+    """The real cube root for real arguments (``cbrt(-8) = -2``, as in C, NumPy and
+    Julia), SymPy's principal root for complex ones."""
     import sympy as sp
 
-    return power(x, sp.Rational(1, 3))
+    return _real_root(x, sp.Integer(3)) if _real_arguments(x) else power(x, sp.Rational(1, 3))
+
+
+def _real_root(x: Any, n: Any) -> Any:
+    """The real ``n``-th root: ``sign(x)*Abs(x)**(1/n)`` for odd ``n`` and real ``x``;
+    for even ``n`` (or complex ``x``) the principal root, as ``root``."""
+    import sympy as sp
+
+    from ..errors import ParseError
+
+    if not (isinstance(n, sp.Integer) and n > 0):
+        raise ParseError(f"real_root(x, n) needs a positive integer n, not {n}")
+    if n % 2 == 0 or not _real_arguments(x):
+        return power(x, sp.Integer(1) / n)
+    if x.is_Number:
+        return sp.sign(x) * power(abs(x), sp.Integer(1) / n)
+    return sp.sign(x) * power(sp.Abs(x), sp.Integer(1) / n)
 
 
 def _abs(x: Any) -> Any:
@@ -154,6 +177,7 @@ def _function_table() -> dict[str, KnownFunction]:
             "Min": KnownFunction(_sympy_function("Min"), 1, None),
             "atan2": KnownFunction(_sympy_function("atan2"), 2, 2),
             "root": KnownFunction(_root, 2, 2),
+            "real_root": KnownFunction(_real_root, 2, 2),
             "hypot": KnownFunction(_hypot, 2, 2),
         }
     )

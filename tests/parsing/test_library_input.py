@@ -89,7 +89,8 @@ def test_every_function_of_the_table_is_accepted_as_sympy():
     from symgrad.parsing.sympy_input import check_expression
 
     for name in FUNCTION_NAMES:
-        text = f"{name}(x, y)" if name in ("atan2", "arctan2", "beta", "binomial", "root", "hypot") else f"{name}(x + y/3)"
+        two = ("atan2", "arctan2", "beta", "binomial", "root", "hypot")
+        text = f"{name}(x, y)" if name in two else f"{name}(x + y, 3)" if name == "real_root" else f"{name}(x + y/3)"
         check_expression(parse_expression(text))
         check_expression(parse_expression(text, real=False))
 

@@ -277,7 +277,8 @@ def test_parsed_reports_constants_used():
         ("log(x)", sp.log(x)),
         ("log(x, 2)", sp.log(x) / sp.log(2)),
         ("sqrt(x)", sp.sqrt(x)),
-        ("cbrt(x)", x ** sp.Rational(1, 3)),
+        ("cbrt(x)", sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)),  # the real cube root
+        ("real_root(x, 3)", sp.sign(x) * sp.Abs(x) ** sp.Rational(1, 3)),
         ("root(x, 5)", x ** sp.Rational(1, 5)),
         ("Abs(x)", sp.Abs(x)),
         ("sign(x)", sp.sign(x)),
