@@ -117,8 +117,8 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
     for f in made:
         exprs = [sp.sympify(e, strict=True).xreplace(renamed) for e in f.entries]
         deltas = any(e.has(sp.DiracDelta) for e in exprs)
-        if deltas:  # zero wherever defined: a kink's second derivative (Abs, Max, sign)
-            exprs = [e.replace(sp.DiracDelta, lambda *args: sp.S.Zero) for e in exprs]
+        if deltas:  # a kink's second derivative (Abs, Max, sign): 0, undefined where u = 0
+            exprs = [e.replace(sp.DiracDelta, _delta_value) for e in exprs]
         temps_syms = sp.numbered_symbols("t", real=True)
         temps, reduced = sp.cse(exprs, symbols=temps_syms, order="none")
         try:
@@ -131,10 +131,18 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
         constants = lang.constants(printer)
         header = _header(derivs, f, args, lang, symbols)
         if deltas:
-            header += f"\n{lang.comment} DiracDelta terms are written as 0: the derivative is undefined where their argument is 0"
+            header += (f"\n{lang.comment} DiracDelta(u) is written as 0 where u != 0 and NaN where u == 0 "
+                       "(the derivative is undefined there), as symgrad evaluates it")
         blocks.append(header + "\n" + lang.function(f, args, temp_code, body, constants))
     code = "\n\n".join(blocks)
     return lang.preamble(code) + code
+
+
+def _delta_value(u: Any, *order: Any) -> Any:
+    """``DiracDelta(u, k)`` as the value symgrad gives it at a point: 0, or NaN where ``u`` is 0."""
+    import sympy as sp
+
+    return sp.Piecewise((sp.nan, sp.Eq(u, 0)), (sp.Float(0), True))
 
 
 def _unprintable(exprs: Sequence[Any], print_: Callable[[Any], str]) -> str:

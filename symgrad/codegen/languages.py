@@ -187,6 +187,9 @@ class _Fortran(Language):
                 self.named[str(expr)] = self._print(sp.Float(expr.evalf(20), 20))
                 return str(expr)
 
+            def _print_NaN(self, expr: Any) -> str:
+                return "ieee_value(0d0, ieee_quiet_nan)"  # DiracDelta(0): see codegen._delta_value
+
             def _print_sign(self, expr: Any) -> str:
                 # FCodePrinter's sign is complex-valued; symgrad's variables are real.
                 (arg,) = expr.args
@@ -211,6 +214,8 @@ class _Fortran(Language):
     ) -> str:
         dims = ", ".join(str(s) for s in f.shape)
         lines = [_fortran_wrap(f"subroutine {f.name}({', '.join([*args, 'out'])})")]
+        if any("ieee_value(" in code for code in (*body, *(c for _, c in temps))):
+            lines.append("    use, intrinsic :: ieee_arithmetic, only: ieee_value, ieee_quiet_nan")
         lines.append("    implicit none")
         lines += [f"    real(8), intent(in) :: {a}" for a in args]
         lines.append(f"    real(8), intent(out) :: out({dims})")
@@ -328,6 +333,9 @@ class _Rust(Language):
             def _print_Add(self, expr: Any, order: Any = None) -> str:
                 return str(CodePrinter._print_Add(self, expr, order))
 
+            def _print_NaN(self, expr: Any) -> str:
+                return "f64::NAN"
+
         return RustPrinter({"strict": True})
 
     def prepare(self, expr: Any) -> Any:
@@ -355,6 +363,15 @@ class _Rust(Language):
 
 
 class _JS(Language):
+    def code_printer(self) -> Printer:
+        from sympy.printing.jscode import JavascriptCodePrinter
+
+        class JSPrinter(JavascriptCodePrinter):  # type: ignore[misc]
+            def _print_NaN(self, expr: Any) -> str:
+                return "NaN"
+
+        return JSPrinter({"strict": True, **self.settings})
+
     def function(
         self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
         constants: Sequence[str] = (),
@@ -366,6 +383,22 @@ class _JS(Language):
 
 
 class _Octave(Language):
+    def code_printer(self) -> Printer:
+        import sympy as sp
+        from sympy.printing.octave import OctaveCodePrinter
+
+        class OctavePrinter(OctaveCodePrinter):  # type: ignore[misc]
+            def _print_Piecewise(self, expr: Any) -> str:
+                # Octave's Piecewise is masks times values, and 0*NaN is NaN:
+                # DiracDelta(u)'s value (NaN at u == 0, else 0) as 0 ./ (u ~= 0)
+                (value, condition), rest = expr.args[0], expr.args[1:]
+                if value is sp.nan and isinstance(condition, sp.Eq) and len(rest) == 1 and rest[0][0].is_zero:
+                    u = self._print(condition.lhs - condition.rhs)
+                    return f"(0 ./ (({u}) ~= 0))"
+                return str(super()._print_Piecewise(expr))
+
+        return OctavePrinter({"strict": True, **self.settings})
+
     def function(
         self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
         constants: Sequence[str] = (),

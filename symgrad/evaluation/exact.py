@@ -132,7 +132,9 @@ class _Substituter:
             elif isinstance(expr, sp.binomial):
                 limits.check_binomial(args[0], args[1])
             try:
-                result = expr.func(*args)
+                # DiracDelta(0) has no value (SymPy keeps it, and 0*DiracDelta(0) is 0)
+                zero_delta = isinstance(expr, sp.DiracDelta) and args[0].is_number and args[0].is_zero
+                result = sp.nan if zero_delta else expr.func(*args)
             except (ValueError, ArithmeticError):
                 # mpmath refuses some points outside a function's domain
                 # (loggamma(-2.0): "gamma function pole"): undefined there.
