@@ -231,6 +231,9 @@ def run_analysis(
 
 def _check_problem(point: CheckPoint, entry: CheckEntry, tolerance: float) -> Problem:
     where = ", ".join(f"{name}={value}" for name, value in point.at)
+    if entry.kink:
+        return Problem(f"check {entry.entry}", _short(entry.symbolic),
+                       f"not differentiable at {where}: {entry.kink}")
     return Problem(
         f"check {entry.entry}",
         _short(entry.symbolic),

@@ -15,6 +15,16 @@ decimal digits instead, so rounding is ~1e-45 and the extrapolated estimate
 agrees with a correct derivative to far better than any float64 tolerance.
 A wrong derivative disagrees in the leading digits.
 
+Kinks. Where the derivative does not exist (``Abs(x)`` at 0, ``Max(x, y)``
+on ``x = y``) a central difference still gives a number, and it can agree
+with SymPy's convention (``sign(0) = 0``), so the check looks for kinks
+first: an entry holding ``sign``, ``Heaviside``, ``DiracDelta``, ``floor``
+or ``ceiling`` whose argument is exactly 0 at the point, or (for first
+derivatives) one-sided differences of the function whose gap does not
+shrink with the step (a smooth function's gap halves when the step does)
+or that grow without bound (a jump). Such an entry fails, and the message
+names the kink.
+
 Steps are relative: for a variable at ``a`` the first step is ``|a|/16``
 (``2**-20/16`` at least, so ``a = 0`` still moves), so ``x = 1e6`` and
 ``x = 1e-6`` are both differenced on their own scale. If a step leaves the
@@ -53,6 +63,10 @@ class CheckEntry:
     numeric: Any  # mpmath number (nan when no estimate could be made)
     relative_error: float
     ok: bool
+    #: Why the derivative does not exist at the point ("" when it may): the entry
+    #: holds sign, Heaviside or DiracDelta at its jump, or the one-sided
+    #: differences of the function disagree. An entry at a kink is not ok.
+    kink: str = ""
     #: Which entry: the formula's index (None for a scalar function) and the
     #: variables' indices, as in :class:`symgrad.results.Entry`.
     component: int | None = None
@@ -202,6 +216,53 @@ def _stencil(f_at: Callable[[Mapping[int, Any]], Any], wrt: Sequence[int], scale
     return mixed
 
 
+#: Functions that jump where their argument is 0 (their derivative does not exist there).
+_JUMPS = ("sign", "Heaviside", "DiracDelta", "floor", "ceiling")
+
+
+def jump_at(expr: Any, at: Sequence[tuple[str, Any]], variable: Any, kinds: Sequence[str] = _JUMPS) -> str:
+    """The first function of ``kinds`` in ``expr`` whose argument depends on ``variable``
+    and is exactly 0 at ``at`` (``(name, SymPy number)`` pairs), as a message; "" if none."""
+    import sympy as sp
+
+    values = {s.name: s for s in expr.free_symbols}
+    point = {values[name]: value for name, value in at if name in values}
+    for node in sp.preorder_traversal(expr):
+        if type(node).__name__ in kinds and node.args and node.args[0].has(variable):
+            u = node.args[0]
+            moved = u.xreplace(point)
+            if moved.is_number and (moved.is_zero or (moved.is_Float and moved == 0)):
+                return f"{type(node).__name__}({u}) has its jump here ({u} = 0)"
+    return ""
+
+
+def one_sided_kink(f: Callable[[Sequence[Any]], Any], at: Sequence[Any], i: int) -> str:
+    """A message if the one-sided difference quotients of ``f`` in variable ``i`` at
+    ``at`` disagree in the limit (a kink) or grow without bound (a jump); else ""."""
+    import mpmath
+
+    base = _steps(at)[i] * mpmath.mpf(2) ** -20
+
+    def quotients(h: Any) -> tuple[Any, Any]:
+        ahead, behind = list(at), list(at)
+        ahead[i] += h
+        behind[i] -= h
+        here = f(at)
+        return (f(ahead) - here) / h, (here - f(behind)) / h
+
+    (right1, left1), (right2, left2) = quotients(base), quotients(base / 2)
+    if not all(_finite(q, True) for q in (right1, left1, right2, left2)):
+        return ""  # outside the domain on one side: no verdict here
+    gap1, gap2 = abs(right1 - left1), abs(right2 - left2)
+    size = max(abs(right2), abs(left2), mpmath.mpf(1))
+    if gap2 > mpmath.mpf("1e-6") * size and gap2 > gap1 * 3 / 4:
+        return (f"the one-sided derivatives disagree: {mpmath.nstr(right2, 6)} from above, "
+                f"{mpmath.nstr(left2, 6)} from below")
+    if abs(right2) > 1.5 * abs(right1) > mpmath.mpf(10) ** 6 or abs(left2) > 1.5 * abs(left1) > mpmath.mpf(10) ** 6:
+        return "the difference quotients grow without bound (a jump)"
+    return ""
+
+
 def _point_values(derivs: Derivatives, point: Mapping[str, Any]) -> tuple[tuple[str, Any], ...]:
     """The point's values as SymPy numbers, in symbol order."""
     import sympy as sp
@@ -222,6 +283,7 @@ class _Checker:
         self.entries = list(derivs.entries())
         self.functions = [mp_function(e, symbols) for e in derivs.exprs]
         self.symbolic = [mp_function(e.value, symbols) for e in self.entries]
+        self.first = {(e.component, e.wrt[0]): f for e, f in zip(self.entries, self.symbolic) if e.order == 1}
         self.n = len(derivs.variables)
         self.real = derivs.parsed.real  # with --complex, values may be complex
 
@@ -230,6 +292,26 @@ class _Checker:
         return all(_finite(f(values), self.real) for f in self.functions) and all(
             _finite(s(values), self.real) for s in self.symbolic
         )
+
+    def kink(self, entry: Any, f: Callable[[Sequence[Any]], Any], values: list[Any],
+             at: tuple[tuple[str, Any], ...]) -> str:
+        """Why ``entry`` has no value at the point ("" if it may have one): what it
+        differentiates (``f`` itself, or a first derivative) has a kink or a jump
+        along the last variable of ``entry.wrt``."""
+        *first, along = entry.wrt
+        if first:  # a second derivative: the first derivative along the other variable
+            partial = self.first[entry.component, first[0]]
+            rest = values[self.n :]
+
+            def f(point: Sequence[Any], partial: Any = partial, rest: Any = rest) -> Any:
+                return partial(list(point[: self.n]) + list(rest))
+
+        variable = self.derivs.variables[along]
+        found = one_sided_kink(f, values[: self.n], along)
+        if found:
+            jump = jump_at(entry.value, at, variable)
+            return f"{found}; {jump}" if jump else found
+        return jump_at(entry.value, at, variable, ("DiracDelta",))
 
     def at(self, at: tuple[tuple[str, Any], ...], random_point: bool) -> CheckPoint:
         import mpmath
@@ -250,8 +332,9 @@ class _Checker:
             else:
                 exact_value = real_part(exact) if self.real else exact
             error = relative_error(exact_value, numeric, floor)
-            results.append(CheckEntry(entry.key, exact_value, numeric, error, error <= self.tolerance,
-                                      entry.component, entry.wrt))
+            kink = self.kink(entry, of_variables, values, at) if self.real else ""
+            results.append(CheckEntry(entry.key, exact_value, numeric, error,
+                                      error <= self.tolerance and not kink, kink, entry.component, entry.wrt))
         return CheckPoint(at, random_point, tuple(results))
 
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from ..parsing import Parsed, parse
 from ..results import PointValues, Shaped
 from . import engine as engines
-from .roots import tidy_real_roots
+from .deltas import tidy_deltas
 
 if TYPE_CHECKING:
     import sympy as sp
@@ -93,8 +93,8 @@ def diff(expr: Any, var: Any) -> Any:
     result = sp.diff(expr, var)
     if any(not p.exp.is_Number for p in expr.atoms(sp.Pow)):
         result = _merged_powers(result)
-    if expr.has(sp.sign):  # cbrt(x) is sign(x)*Abs(x)**(1/3)
-        result = tidy_real_roots(result)
+    if result.has(sp.DiracDelta):  # a kink's derivative, or a real root's (cbrt)
+        result = tidy_deltas(result)
     if not result.has(sp.Derivative):
         return result
 

@@ -1,14 +1,21 @@
-"""Derivatives of real odd roots, written as a person would.
+"""Derivatives of kinks and real roots, without the terms that vanish.
 
-``cbrt(x)`` of a real ``x`` is ``sign(x)*Abs(x)**(1/3)`` (the real root:
-``cbrt(-8) = -2``). SymPy's product rule gives its derivative as
-``2*Abs(x)**(1/3)*DiracDelta(x) + sign(x)**2/(3*Abs(x)**(2/3))``; this
-module rewrites that to ``1/(3*Abs(x)**(2/3))`` with two rules that change
-no value symgrad computes, at any point:
+Differentiating ``Abs``, ``sign``, ``Heaviside`` or ``Max`` brings in
+``DiracDelta``, which is 0 wherever its argument is not and has no value
+where it is (symgrad's convention, in every evaluator and code language).
+A ``DiracDelta`` multiplied by a factor that vanishes there fast enough is
+0 as a distribution, and dropping it gives the derivative the value it
+really has at the kink: the second derivative of ``Abs(x)**3`` is
+``4*x*sign(x) + 2*Abs(x)`` (0 at 0), not ``… + 2*x**2*DiracDelta(x)``
+(undefined at 0). ``cbrt(x)`` of a real ``x`` is ``sign(x)*Abs(x)**(1/3)``
+(``cbrt(-8) = -2``), and its derivative ``1/(3*Abs(x)**(2/3))``.
 
-* a term ``DiracDelta(u, k)*Abs(u)**p*…`` with ``p > 0`` is dropped: it is 0
-  wherever ``u != 0`` (``DiracDelta`` is), and at ``u = 0`` too, since
-  ``Abs(0)**p`` is 0 and SymPy's product with 0 is 0;
+The two rules, each a value-preserving identity wherever ``u != 0``:
+
+* a term ``DiracDelta(u, k)*g*…`` is dropped when a factor ``g`` vanishes at
+  ``u = 0`` to an order above ``k``: ``u**m``, ``Abs(u)**m`` or
+  ``Max(0, u)**m`` (or ``Min``) with ``m > k`` (``g*DiracDelta(u, k)`` is
+  the zero distribution; at ``u = 0`` the term had no value);
 * ``sign(u)**n`` beside ``Abs(u)**p`` with ``p < 0`` becomes ``sign(u)**(n mod 2)``:
   ``sign(u)**2`` is 1 wherever ``u != 0``, and at ``u = 0`` the product is
   undefined either way (``0*zoo`` or ``zoo``).
@@ -31,15 +38,35 @@ def _abs_powers(factors: list[Any]) -> dict[Any, Any]:
     return powers
 
 
+def _vanishing_order(factor: Any, u: Any) -> Any:
+    """The order to which ``factor`` vanishes at ``u = 0`` (0 if it need not)."""
+    import sympy as sp
+
+    base, exp = factor.as_base_exp()
+    if not (exp.is_Number and exp > 0):
+        return 0
+    if base in (u, -u):
+        return exp
+    if isinstance(base, sp.Abs) and base.args[0] in (u, -u):
+        return exp
+    if isinstance(base, (sp.Max, sp.Min)) and len(base.args) == 2 and sp.S.Zero in base.args:
+        other = base.args[0] if base.args[1] == 0 else base.args[1]
+        return exp if other in (u, -u) else 0
+    return 0
+
+
 def _vanishing_delta_term(term: Any) -> bool:
-    """Whether ``term`` is a product with ``DiracDelta(u, …)`` and ``Abs(u)**p``, ``p > 0``."""
+    """Whether the product ``term`` has a ``DiracDelta(u, k)`` and a factor vanishing
+    at ``u = 0`` to an order above ``k``."""
     import sympy as sp
 
     factors = list(sp.Mul.make_args(term))
-    powers = _abs_powers(factors)
-    return any(
-        isinstance(f, sp.DiracDelta) and powers.get(f.args[0], 0) > 0 for f in factors
-    )
+    for delta in factors:
+        if isinstance(delta, sp.DiracDelta):
+            u, k = delta.args[0], (delta.args[1] if len(delta.args) > 1 else 0)
+            if any(_vanishing_order(f, u) > k for f in factors if f is not delta):
+                return True
+    return False
 
 
 def _without_even_signs(term: Any) -> Any:
@@ -62,7 +89,7 @@ def _without_even_signs(term: Any) -> Any:
     return sp.Mul(*kept) if changed else term
 
 
-def tidy_real_roots(expr: Any) -> Any:
+def tidy_deltas(expr: Any) -> Any:
     """``expr`` with the two rules of this module applied to each of its sums and products."""
     import sympy as sp
 
