@@ -35,16 +35,19 @@ if TYPE_CHECKING:
 WORKING_DIGITS = 30
 
 
-def _to_number(name: str, value: Any) -> Any:
-    """A user's value as a SymPy number; checks that it is a finite real."""
+def _to_number(name: str, value: Any, real: bool = True) -> Any:
+    """A user's value as a SymPy number; checks that it is a finite real
+    (with ``real=False``, a finite complex number)."""
     import sympy as sp
 
     # numpy.bool_ is no Python bool, but it is no number either
     if isinstance(value, bool) or type(value).__name__ in ("bool", "bool_"):
         raise PointError(f"value of {name} is not a number: {value!r}")
     if isinstance(value, str):
-        return parse_value(value, name)
-    if isinstance(value, numbers.Integral):  # int, numpy.int64, ...: exact
+        return parse_value(value, name, real)
+    if isinstance(value, complex) and not real:
+        number = sp.Float(value.real) + sp.Float(value.imag) * sp.I
+    elif isinstance(value, numbers.Integral):  # int, numpy.int64, ...: exact
         number = sp.Integer(int(value))
     elif isinstance(value, float):
         number = sp.Float(value)
@@ -64,9 +67,17 @@ def _to_number(name: str, value: Any) -> Any:
         except (TypeError, ValueError):
             raise PointError(f"value of {name} is not a number: {value!r}") from None
     limits.check_numbers(number, f"value of {name}")
-    if number.free_symbols or not isinstance(plain(number), (int, float, LargeReal)):
-        raise PointError(f"value of {name} is not a finite real number: {value!r}")
+    if number.free_symbols or not _finite_number(number, real):
+        raise PointError(f"value of {name} is not a finite {'real' if real else 'complex'} number: {value!r}")
     return number
+
+
+def _finite_number(number: Any, real: bool) -> bool:
+    """Whether a SymPy number is a finite real (or, with ``real=False``, finite complex) value."""
+    shown = plain(number)
+    if isinstance(shown, (int, float, LargeReal)):
+        return True
+    return not real and shown not in ("nan", "zoo", "inf", "-inf")
 
 
 def _point(
@@ -85,7 +96,8 @@ def _point(
     missing = tuple(s.name for s in symbols if s.name not in values)
     if missing:
         raise VariableError(f"no value for {', '.join(missing)}", names=missing, known=known)
-    given = {by_name[name]: _to_number(name, value) for name, value in values.items()}
+    real = derivs.parsed.real
+    given = {by_name[name]: _to_number(name, value, real) for name, value in values.items()}
     ordered = {s: given[s] for s in symbols}
     working, exact = _working(ordered)
     return ordered, working, exact
@@ -101,7 +113,12 @@ def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
 
     if not any(n.has(sp.Float) for n in numbers.values()):
         return numbers, True
-    return {s: sp.Float(n.evalf(WORKING_DIGITS), WORKING_DIGITS) for s, n in numbers.items()}, False
+    def working(n: Any) -> Any:
+        re, im = n.evalf(WORKING_DIGITS).as_real_imag()  # im is 0 but with --complex
+        value = sp.Float(re, WORKING_DIGITS)
+        return value + sp.Float(im, WORKING_DIGITS) * sp.I if im else value
+
+    return {s: working(n) for s, n in numbers.items()}, False
 
 
 class _Substituter:
@@ -213,6 +230,14 @@ def _finish(value: Any, exact: bool) -> Any:
     return value
 
 
+def _is_problem(text: Any, real: bool) -> bool:
+    """Whether a value shown as ``text`` (:func:`~symgrad.results.plain`) is no finite
+    real (a large real is one), or with ``real=False`` no finite complex number."""
+    if not isinstance(text, str) or isinstance(text, LargeReal):
+        return False
+    return real or text in ("nan", "zoo", "inf", "-inf")
+
+
 def _why(value: Any, text: str) -> str:
     if text == "zoo":
         return "division by zero (complex infinity)"
@@ -265,6 +290,7 @@ class PointSubstitution:
         given, numbers, exact = _point(derivs, point)
         self.at: tuple[tuple[Any, Any], ...] = tuple(given.items())
         self.exact = exact
+        self.real = derivs.parsed.real
         self.substitute = _parameters_first(derivs, numbers, exact)
         self._parameters = set(derivs.parameters)
         self._given_values = given
@@ -288,11 +314,15 @@ class PointSubstitution:
         limit there that provably exists, the value is that limit and
         ``entry`` is listed in ``limits`` (:mod:`symgrad.evaluation.removable`).
         """
+        import sympy as sp
+
         if id(expr) in self._finished:
             result, text, found = self._finished[id(expr)]
         else:
             try:
                 result = _finish(self.substitute(expr), self.exact)
+                if self.exact and not self.real and result.has(sp.I):  # (1 + I)**2 as 2*I
+                    result = sp.expand(result, power_exp=False, log=False)
             except ResourceLimitError as err:
                 raise EvaluationError(f"{entry} at {self.text}: {err}") from None
             text, found = plain(result), None
@@ -302,7 +332,7 @@ class PointSubstitution:
         if found is not None and (limit() if callable(limit) else limit):
             self.limits.append(entry)
             result, text = found, plain(found)
-        if isinstance(text, str) and not isinstance(text, LargeReal):  # a large real is no problem
+        if _is_problem(text, self.real):
             self.problems.append(Problem(entry, text, f"{_why(result, text)} at {self.text}"))
         return result
 
@@ -430,7 +460,8 @@ def with_parameters(derivs: Derivatives, values: Mapping[str, Any]) -> Derivativ
     import dataclasses
 
     by_name = {s.name: s for s in derivs.parameters}
-    given = {by_name[name]: _to_number(name, value) for name, value in values.items() if name in by_name}
+    real = derivs.parsed.real
+    given = {by_name[name]: _to_number(name, value, real) for name, value in values.items() if name in by_name}
     if not given:
         return derivs
     substitute = _Substituter(*_working(given))

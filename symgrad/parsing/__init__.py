@@ -109,6 +109,34 @@ class Parsed:
         return self.variables + self.parameters
 
 
+#: Functions that are not holomorphic (complex-differentiable) in their argument.
+NOT_HOLOMORPHIC = ("conjugate", "Abs", "re", "im", "arg", "sign", "Heaviside", "DiracDelta",
+                   "Max", "Min", "floor", "ceiling", "atan2")
+
+
+def _check_holomorphic(exprs: Sequence[Any], variables: Sequence[Any]) -> None:
+    """Refuse, with ``--complex``, a formula that is not holomorphic in a variable.
+
+    A complex derivative d/dz exists only where the function is holomorphic;
+    ``conjugate(z)``, ``Abs(z)``, ``re(z)``, ... have none anywhere (their
+    Wirtinger derivatives are a pair, d/dz and d/d conj(z), which symgrad
+    does not compute). A parameter inside them is no obstacle.
+    """
+    import sympy as sp
+
+    wanted = set(variables)
+    for expr in exprs:
+        for node in sp.preorder_traversal(expr):
+            name = type(node).__name__
+            if name in NOT_HOLOMORPHIC and node.free_symbols & wanted:
+                variable = sorted(node.free_symbols & wanted, key=lambda s: natural_key(s.name))[0]
+                raise ParseError(
+                    f"--complex: {node} is not holomorphic in {variable}, so it has no complex "
+                    f"derivative d/d{variable}; symgrad computes holomorphic derivatives only "
+                    "(drop --complex for real variables)"
+                )
+
+
 def parse(
     *formulas: str | sp.Expr,
     wrt: str | Sequence[Any] | None = None,
@@ -180,6 +208,8 @@ def parse(
     if wrt is not None and "e" in chosen and E_AS_BASE in warnings:
         warnings.remove(E_AS_BASE)  # --wrt e: the user means the variable
     parameters = tuple(free[name] for name in sorted(free, key=natural_key) if name not in chosen)
+    if not real:
+        _check_holomorphic(exprs, variables)
     return Parsed(
         sources=tuple(sources),
         exprs=tuple(exprs),

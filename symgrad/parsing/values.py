@@ -50,10 +50,11 @@ def natural_key(name: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((0, int(p), p) if p.isdigit() else (1, 0, p) for p in parts if p)
 
 
-def parse_value(text: str, name: str = "value") -> sp.Expr:
+def parse_value(text: str, name: str = "value", real: bool = True) -> sp.Expr:
     """Parse a point value: an exact number (``pi/4``) or a decimal (``1e-3``).
 
-    The value must be a finite real number; anything else raises
+    The value must be a finite real number (with ``real=False``, a finite
+    complex one: ``1+2*I``); anything else raises
     :class:`~symgrad.errors.PointError` naming ``name``.
     """
     from ..errors import PointError
@@ -68,19 +69,20 @@ def parse_value(text: str, name: str = "value") -> sp.Expr:
         raise PointError(f"value of {name} is not a finite real number: {text!r}") from None
     except ParseError as err:
         raise PointError(f"value of {name} is not a number: {text!r} ({err.message})") from None
-    if value.free_symbols:
-        raise PointError(f"value of {name} is not a finite real number: {text!r}")
-    if not _is_finite_real(value):
-        raise PointError(f"value of {name} is not a finite real number: {text!r}")
+    kind = "real" if real else "complex"
+    if value.free_symbols or not _is_finite(value, real):
+        raise PointError(f"value of {name} is not a finite {kind} number: {text!r}")
     return value
 
 
-def _is_finite_real(value: Any) -> bool:
+def _is_finite(value: Any, real: bool = True) -> bool:
+    """Whether ``value`` is a finite real number (or, with ``real=False``, a finite
+    complex one) whose parts are within double range."""
     import sympy as sp
 
     if value.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
         return False
-    if value.is_extended_real is False or value.is_finite is False:
+    if (real and value.is_extended_real is False) or value.is_finite is False:
         return False
     # Finite in SymPy is not enough: the point is also echoed, and evaluated
     # in floating point, as a double, so 1e400 (or 10**400) is out of range.
@@ -90,7 +92,7 @@ def _is_finite_real(value: Any) -> bool:
         return False
     import math
 
-    return number.imag == 0 and math.isfinite(number.real)
+    return (number.imag == 0 or not real) and math.isfinite(number.real) and math.isfinite(number.imag)
 
 
 def parse_point(text: str, option: str = "--at") -> dict[str, str]:
