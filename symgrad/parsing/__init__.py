@@ -129,7 +129,7 @@ def _check_holomorphic(exprs: Sequence[Any], variables: Sequence[Any]) -> None:
         for node in sp.preorder_traversal(expr):
             name = type(node).__name__
             if name in NOT_HOLOMORPHIC and node.free_symbols & wanted:
-                variable = sorted(node.free_symbols & wanted, key=lambda s: natural_key(s.name))[0]
+                variable = min(node.free_symbols & wanted, key=lambda s: natural_key(s.name))
                 raise ParseError(
                     f"--complex: {node} is not holomorphic in {variable}, so it has no complex "
                     f"derivative d/d{variable}; symgrad computes holomorphic derivatives only "
