@@ -7,6 +7,11 @@ symbols (a 100 kB formula ``x0 + x1 + ...``) takes terms × factors cells,
 3-4 GB. A sum whose ordering would take more than :data:`MAX_ORDER_CELLS`
 cells prints its terms in the order SymPy stores them (``order="none"``,
 canonical and deterministic); every smaller sum prints exactly as before.
+
+SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
+order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
+sorts the terms as SymPy does with the symbols in natural order
+(:func:`symgrad.parsing.natural_key`, ``x8`` before ``x10``).
 """
 
 from __future__ import annotations
@@ -44,6 +49,42 @@ class BoundedOrder:
         if (order or getattr(self, "order", None)) in (None, "lex") and costly_to_order(expr):
             return list(expr.args)
         return super()._as_ordered_terms(expr, order=order)  # type: ignore[misc]
+
+
+class NaturalOrder(BoundedOrder):
+    """:class:`BoundedOrder`, with the symbols of a sum in natural order: ``x8 + x10``, ``x2*y + x10``.
+
+    SymPy's own order is computed for the sum with its symbols renamed by
+    their natural rank; the degrees and everything else sort as SymPy sorts
+    them. A sum whose symbols are already in natural order as strings is
+    SymPy's order unchanged.
+    """
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> Any:
+        if (order or getattr(self, "order", None)) not in (None, "lex") or costly_to_order(expr):
+            return super()._as_ordered_terms(expr, order=order)
+        ranks = natural_ranks(expr)
+        if not ranks:
+            return super()._as_ordered_terms(expr, order=order)
+        back = {new: old for old, new in ranks.items()}
+        return [term.xreplace(back) for term in super()._as_ordered_terms(expr.xreplace(ranks), order=order)]
+
+
+def natural_ranks(expr: Any) -> dict[Any, Any]:
+    """Symbols of ``expr`` renamed so that names compared as strings are in natural order; ``{}`` if they are already."""
+    import sympy as sp
+
+    from ..parsing.values import natural_key
+
+    if not getattr(expr, "is_Add", False):
+        return {}
+    symbols = [s for s in expr.free_symbols if type(s) is sp.Symbol]
+    by_string = sorted(symbols, key=lambda s: s.sort_key())
+    natural = sorted(symbols, key=lambda s: (natural_key(s.name), s.sort_key()))
+    if by_string == natural:
+        return {}
+    width = len(str(len(natural)))
+    return {s: sp.Symbol(f"_{i:0{width}d}", **s.assumptions0) for i, s in enumerate(natural)}
 
 
 _PRETTY: list[Any] = []
