@@ -25,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
-from .latex_names import TexNames
+from .latex_names import TexNames, greek_command
 from .memo import MemoPrinter
 from .names import ascii_name
 from .order import NaturalOrder
@@ -98,8 +98,6 @@ def _unicode_name(name: str) -> str:
     tex = str(sp.latex(sp.Symbol(spelled)))
     if tex != spelled:  # SymPy read it (Greek letter, subscript)
         return tex
-    parts = []
-    for ch in name:
-        part = ascii_name(ch)
-        parts.append(part if ch.isascii() or len(part) == 1 or part.startswith("u") else rf"{{\{part}}}")
-    return "".join(parts)
+    # Greek letters as commands; any other letter as its ASCII spelling (not
+    # as a command: the ligature ``ﬁ`` is ``fi``, not the primitive ``\fi``)
+    return "".join("{" + greek + "}" if (greek := greek_command(ch)) else ascii_name(ch) for ch in name)

@@ -41,6 +41,7 @@ ACCENTS = {
     "\u0306": "breve", "\u0307": "dot", "\u0308": "ddot", "\u030a": "mathring", "\u030c": "check",
 }
 
+_NEEDS_PACKAGE = re.compile("(?:" + "|".join(map(re.escape, NEEDS_PACKAGE)) + ")(?![A-Za-z])")
 _DIGIT_SUFFIX = re.compile(r"[^\W\d_]+\d+", re.UNICODE)  # SymPy subscripts it: x1 is x_{1}
 
 
@@ -50,7 +51,7 @@ def kept(tex: str) -> bool:
         return False
     if any(piece in tex for piece in MISLEADING):
         return False
-    return not any(re.search(re.escape(command) + r"(?![A-Za-z])", tex) for command in NEEDS_PACKAGE)
+    return not _NEEDS_PACKAGE.search(tex)
 
 
 def spelled_out(name: str, code_points: bool = False) -> str:
@@ -65,7 +66,7 @@ def spelled_out(name: str, code_points: bool = False) -> str:
     for ch in name:
         if ch.isascii():
             parts.append("\\_" if ch == "_" else ch)
-        elif not code_points and (greek := _greek(ch)):
+        elif not code_points and (greek := greek_command(ch)):
             parts.append("{" + greek + "}")
         elif not code_points and (accented := _accented(ch)):
             parts.append("{" + accented + "}")
@@ -74,7 +75,7 @@ def spelled_out(name: str, code_points: bool = False) -> str:
     return "\\mathit{" + "".join(parts) + "}"
 
 
-def _greek(ch: str) -> str:
+def greek_command(ch: str) -> str:
     """``\\alpha`` for ``α`` (SymPy's spelling of the letter's English name), else ``""``."""
     from sympy.printing.latex import greek_letters_set, tex_greek_dictionary
 
@@ -99,15 +100,18 @@ def implicitness(name: str, tex: str) -> int:
     """How much SymPy's spelling ``tex`` adds to ``name`` (0: it shows what was typed).
 
     One each for: an ASCII word made a command (``alpha``, ``xdot``), digits
-    made a subscript without an underscore (``x1``), and a non-ASCII letter
-    that is neither Greek nor kept (``é`` printed as ``e``).
+    made a subscript without an underscore (``x1``), a non-ASCII letter
+    that is neither Greek nor kept (``é`` printed as ``e``), and subscripts
+    run together (``x_a_b`` printed as ``x_{a b}``).
     """
     rank = 0
     if name.isascii() and "\\" in tex:
         rank += 1
     if _DIGIT_SUFFIX.fullmatch(name.split("_", 1)[0]) and "_{" in tex:
         rank += 1
-    if any(not ch.isascii() and not _greek(ch) for ch in name):
+    if any(not ch.isascii() and not greek_command(ch) for ch in name):
+        rank += 1
+    if name.strip("_").count("_") > 1:  # subscripts run together: x_a_b is x_{a b}
         rank += 1
     return rank
 

@@ -16,6 +16,7 @@ sorts the terms as SymPy does with the symbols in natural order
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 #: Largest terms × distinct factors a sum may have to be printed in SymPy's
@@ -66,25 +67,31 @@ class NaturalOrder(BoundedOrder):
         ranks = natural_ranks(expr)
         if not ranks:
             return super()._as_ordered_terms(expr, order=order)
-        back = {new: old for old, new in ranks.items()}
-        return [term.xreplace(back) for term in super()._as_ordered_terms(expr.xreplace(ranks), order=order)]
+        import sympy as sp
+
+        renamed = {term.xreplace(ranks): term for term in expr.args}  # back to the sum's own terms, not copies
+        return [renamed[term] for term in super()._as_ordered_terms(sp.Add(*renamed), order=order)]
 
 
 def natural_ranks(expr: Any) -> dict[Any, Any]:
     """Symbols of ``expr`` renamed so that names compared as strings are in natural order; ``{}`` if they are already."""
     import sympy as sp
 
-    from ..parsing.values import natural_key
-
     if not getattr(expr, "is_Add", False):
         return {}
-    symbols = [s for s in expr.free_symbols if type(s) is sp.Symbol]
-    by_string = sorted(symbols, key=lambda s: s.sort_key())
-    natural = sorted(symbols, key=lambda s: (natural_key(s.name), s.sort_key()))
-    if by_string == natural:
+    symbols = sorted((s for s in expr.free_symbols if type(s) is sp.Symbol), key=lambda s: s.sort_key())
+    natural = sorted(symbols, key=lambda s: _natural_key(s.name))  # stable: equal names keep SymPy's order
+    if natural == symbols:
         return {}
     width = len(str(len(natural)))
     return {s: sp.Symbol(f"_{i:0{width}d}", **s.assumptions0) for i, s in enumerate(natural)}
+
+
+@functools.lru_cache(maxsize=65536)
+def _natural_key(name: str) -> Any:
+    from ..parsing.values import natural_key
+
+    return natural_key(name)
 
 
 _PRETTY: list[Any] = []
