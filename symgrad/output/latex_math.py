@@ -67,7 +67,17 @@ def _printer_class() -> Any:
             return names
 
         def reserve(self, symbols: Iterable[Any]) -> None:
-            """Name the document's symbols before printing any (so the choice does not depend on the order)."""
+            """Name a job's symbols first, so the choice does not depend on the order they are printed in.
+
+            On the first call, names printed before (the function's name as
+            :class:`TexPrinter` prints it before it knows the job, and prints
+            again after) are forgotten: the job's symbols come first, and a
+            function named ``phi`` beside a variable ``φ`` is ``\\mathit{phi}``.
+            """
+            if not self.__dict__.get("_reserved"):
+                self._reserved = True
+                self._names = TexNames(self._nice_name)
+                self._memo = {}
             self.names.reserve(s.name for s in symbols)
 
         def _nice_name(self, name: str) -> str:

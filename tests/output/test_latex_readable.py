@@ -153,6 +153,12 @@ def test_when_two_names_share_a_spelling_the_literal_one_keeps_it(cli):
         assert line.count("x_{1}") == 3  # f(..., x_1, ...), both terms
 
 
+def test_the_function_name_is_distinct_from_the_variables(cli):
+    line = first_line(cli, "φ*x + x1", "--name", "phi")
+    assert line.startswith(r"\mathit{phi}(x, x_{1}, \phi) &= ")
+    assert first_line(cli, "φ*x").startswith(r"f(x, \phi) &= ")
+
+
 @pytest.mark.parametrize(
     ("name", "misread"),
     [("x__2", "^{2}"), ("xabs", r"\left|"), ("xmag", r"\left|"), ("xnorm", r"\left\|"), ("xprime", "'"),
