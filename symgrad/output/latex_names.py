@@ -16,9 +16,13 @@ instead (:func:`spelled_out`: ``\mathit{x\_\_2}``), when it
 
 Which of two names with one spelling keeps it does not depend on the order
 they are printed in when the document's symbols are given first
-(:meth:`TexNames.reserve`): the more literal one does, ``x_1`` before
-``x1``, ``α`` before ``alpha``, ``e`` before ``é``, then ``x2`` before
-``x10``. So ``x1 + x_1`` prints ``\mathit{x1} + x_{1}``.
+(:meth:`TexNames.reserve`, which :class:`~symgrad.output.latex.TexPrinter`
+calls with a job's variables and parameters): the more literal one does,
+``x_1`` before ``x1``, ``α`` before ``alpha``, ``e`` before ``é``,
+``x_ab`` before ``x_a_b``, then ``x2`` before ``x10``. So ``x1 + x_1``
+prints ``\mathit{x1} + x_{1}``, and ``alpha*α`` prints ``\mathit{alpha} \alpha``.
+A name whose spelling no other name of the document shares prints as SymPy
+prints it.
 """
 
 from __future__ import annotations
