@@ -28,7 +28,7 @@ from typing import Any, ClassVar
 from .latex_names import TexNames, greek_command
 from .memo import MemoPrinter
 from .names import ascii_name
-from .order import NaturalOrder
+from .order import NaturalOrder, own_name
 
 _PRINTER: list[Any] = []
 
@@ -89,7 +89,7 @@ def _printer_class() -> Any:
             given = self._settings["symbol_names"].get(expr)
             if given is not None or style != "plain":
                 return str(given if given is not None else super()._print_Symbol(expr, style=style))
-            return self.names(expr.name)
+            return self.names(own_name(expr.name))
 
         def _print_atan2(self, expr: Any, exp: Any = None) -> str:
             name = r"\operatorname{atan2}" + (f"^{{{exp}}}" if exp is not None else "")

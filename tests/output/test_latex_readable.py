@@ -212,6 +212,29 @@ def test_natural_order_over_many_subscripts():
     assert subscripts == sorted(subscripts) == list(range(1, 25))
 
 
+def test_factors_in_natural_order(cli):
+    xs = sp.symbols("x1:13")
+    assert TexPrinter().tex(sp.Mul(*xs)) == " ".join(f"x_{{{i}}}" for i in range(1, 13))
+    assert sp.latex(sp.Mul(*xs)).startswith("x_{1} x_{10}")  # SymPy's own order
+    line = first_line(cli, "x10*x8*sin(x9*x11) + y")
+    assert line.endswith(r"&= x_{8} x_{10} \sin{\left(x_{9} x_{11} \right)} + y \\")
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["x1", "x2", "x9", "x10", "x11", "x_1", "x_10", "y", "y2", "y10", "α1", "α10"]),
+                min_size=2, max_size=6, unique=True), st.integers(0, 2))
+def test_renamed_symbols_print_as_themselves(group, shape):
+    """Sorting renames symbols; whatever the product or sum, each prints under its own name."""
+    symbols = [sp.Symbol(n) for n in group]
+    exprs = [sp.Mul(*symbols), sp.Add(*symbols), sp.sin(sp.Mul(*symbols[1:])) * symbols[0] / (1 + sp.Add(*symbols))]
+    tex = TexPrinter()
+    names = {n: tex.tex(s) for n, s in zip(group, symbols)}
+    text = tex.tex(exprs[shape])
+    assert "\x00" not in text and "\x01" not in text
+    for name in group:
+        assert names[name] in text, (name, names[name], text)
+
+
 def test_degrees_are_ordered_as_sympy_orders_them():
     x, x2, x10 = sp.symbols("x x2 x10")
     assert TexPrinter().tex(x**2 + x + x10) == "x^{2} + x + x_{10}"
