@@ -14,9 +14,10 @@ Changes to SymPy's own output (``sympy.latex``):
   read as something else (a superscript ``x__2`` as a power) or do not
   compile with amsmath are spelled out (:mod:`~symgrad.output.latex_names`).
   Non-ASCII names are spelled in ASCII first (``α`` is ``\alpha``).
-* Sums list their terms with symbols in natural order, ``x_{8} + x_{10}``,
-  ``x_{2} y + x_{10}`` (:class:`~symgrad.output.order.NaturalOrder`);
-  degrees are ordered as SymPy orders them (``x^{2} + x``).
+* Sums and products list their terms and factors with symbols in natural
+  order, ``x_{8} + x_{10}``, ``x_{2} y + x_{10}``, ``x_{8} x_{10}``
+  (:class:`~symgrad.output.order.NaturalOrder`); degrees are ordered as
+  SymPy orders them (``x^{2} + x``). Text and JSON keep SymPy's order.
 * Floats keep their shortest round-trip digits (``repr``), ``1.0 \cdot 10^{-30}``.
 """
 

@@ -10,7 +10,7 @@ canonical and deterministic); every smaller sum prints exactly as before.
 
 SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
 order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
-sorts the terms as SymPy does with the symbols in natural order
+sorts terms and factors as SymPy does with the symbols in natural order
 (:func:`symgrad.parsing.natural_key`, ``x8`` before ``x10``).
 """
 
