@@ -39,10 +39,8 @@ from typing import TYPE_CHECKING, Any
 
 from .. import labels
 from .latex_analysis import AnalysisLatex
-from .memo import MemoPrinter
-from .names import ascii_name
+from .latex_math import _printer_class
 from .options import RenderOptions
-from .order import BoundedOrder
 
 if TYPE_CHECKING:
     from ..calculus import Derivatives
@@ -58,56 +56,6 @@ _DELIMITERS = {"bmatrix": ("[", "]"), "pmatrix": ("(", ")"), "vmatrix": ("|", "|
 
 STANDALONE_HEAD = "\\documentclass{article}\n\\usepackage{amsmath}\n\\allowdisplaybreaks\n\\begin{document}\n"
 STANDALONE_TAIL = "\n\\end{document}"
-
-_PRINTER: list[Any] = []
-
-
-def _printer_class() -> Any:
-    """SymPy's LaTeX printer with round-trip floats and ASCII spellings of names (made once)."""
-    if _PRINTER:
-        return _PRINTER[0]
-    from sympy.printing.latex import LatexPrinter
-
-    class Printer(MemoPrinter, BoundedOrder, LatexPrinter):  # type: ignore[misc]
-        def _print_Float(self, expr: Any) -> str:
-            text = repr(float(expr))
-            if "e" in text:
-                mantissa, exponent = text.split("e")
-                return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"
-            return text
-
-        #: The terms the next ``_print_Add`` prints (:meth:`TexPrinter.terms`), once.
-        next_terms: list[Any] | None = None
-
-        def _as_ordered_terms(self, expr: Any, order: Any = None) -> list[Any]:
-            terms, self.next_terms = self.next_terms, None
-            if terms is not None:
-                return terms
-            return list(super()._as_ordered_terms(expr, order=order))
-
-        def _print_Symbol(self, expr: Any, style: str = "plain") -> str:
-            if not expr.name.isascii():
-                return _unicode_name(expr.name)
-            return str(super()._print_Symbol(expr, style=style))
-
-    _PRINTER.append(Printer)
-    return Printer
-
-
-def _unicode_name(name: str) -> str:
-    """LaTeX for a non-ASCII name: ``α_1`` is ``\\alpha_{1}``, ``Δx`` is ``{\\Delta}x``."""
-    import sympy as sp
-
-    spelled = ascii_name(name)
-    tex = str(sp.latex(sp.Symbol(spelled)))
-    if tex != spelled:  # SymPy read it (Greek letter, subscript)
-        return tex
-    parts = []
-    for ch in name:
-        part = ascii_name(ch)
-        parts.append(part if ch.isascii() or len(part) == 1 or part.startswith("u") else rf"{{\{part}}}")
-    return "".join(parts)
-
 
 def printed_width(tex: str) -> int:
     """A rough printed width of LaTeX math: commands count one, braces and spaces none."""
@@ -140,6 +88,7 @@ class TexPrinter(AnalysisLatex):
     def use(self, d: Derivatives) -> None:
         """Name things as for the function of ``d``."""
         sp = self.sp
+        self.printer.reserve(d.parsed.symbols)
         self.vars = [self.tex(v) for v in d.variables]
         self.single = len(d.variables) == 1
         self.name = self.tex(sp.Symbol(self.options.name or ("F" if d.is_vector else "f")))

@@ -7,10 +7,17 @@ symbols (a 100 kB formula ``x0 + x1 + ...``) takes terms × factors cells,
 3-4 GB. A sum whose ordering would take more than :data:`MAX_ORDER_CELLS`
 cells prints its terms in the order SymPy stores them (``order="none"``,
 canonical and deterministic); every smaller sum prints exactly as before.
+
+SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
+order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
+sorts terms and factors as SymPy does with the symbols in natural order
+(:func:`symgrad.parsing.natural_key`, ``x8`` before ``x10``).
 """
 
 from __future__ import annotations
 
+import functools
+import re
 from typing import Any
 
 #: Largest terms × distinct factors a sum may have to be printed in SymPy's
@@ -44,6 +51,82 @@ class BoundedOrder:
         if (order or getattr(self, "order", None)) in (None, "lex") and costly_to_order(expr):
             return list(expr.args)
         return super()._as_ordered_terms(expr, order=order)  # type: ignore[misc]
+
+
+class NaturalOrder(BoundedOrder):
+    """:class:`BoundedOrder`, with symbols in natural order: ``x8 + x10``, ``x2*y + x10``, ``x8*x10``.
+
+    SymPy's own order is computed with the symbols of the sum (or product)
+    renamed by :func:`natural_name`, whose names compare as strings in
+    natural order; the degrees and everything else sort as SymPy sorts them.
+    Where the names are in natural order already, nothing is renamed. A
+    printer with this mixin prints a renamed symbol by its own name
+    (:func:`own_name`).
+    """
+
+    def _as_ordered_terms(self, expr: Any, order: Any = None) -> Any:
+        if (order or getattr(self, "order", None)) not in (None, "lex") or costly_to_order(expr):
+            return super()._as_ordered_terms(expr, order=order)
+        renames = natural_renames(expr)
+        if not renames:
+            return super()._as_ordered_terms(expr, order=order)
+        import sympy as sp
+
+        renamed = {term.xreplace(renames): term for term in expr.args}  # back to the sum's own terms, not copies
+        return [renamed[term] for term in super()._as_ordered_terms(sp.Add(*renamed), order=order)]
+
+    def _print_Mul(self, expr: Any) -> Any:
+        renames = natural_renames(expr) if getattr(expr, "is_Mul", False) else {}
+        return super()._print_Mul(expr.xreplace(renames) if renames else expr)  # type: ignore[misc]
+
+
+#: Ends the sort name of a renamed symbol, before its own name (no name has it).
+NAME_MARK = "\x00"
+
+
+def natural_name(name: str) -> str:
+    """A name that compares as a string as ``name`` does in natural order (``x8`` before ``x10``), then ``name``.
+
+    A run of digits becomes its length and value (``x10`` is
+    ``x\\x01000210\\x0110``), so runs compare by value, then as written
+    (``x01`` before ``x1``), as :func:`symgrad.parsing.natural_key` orders them.
+    """
+    parts = []
+    for part in re.split(r"(\d+)", name):
+        if part.isdigit():
+            value = str(int(part))
+            parts.append(f"\x01{len(value):04d}{value}\x01{part}")
+        else:
+            parts.append(part)
+    return "".join(parts) + NAME_MARK + name
+
+
+def own_name(name: str) -> str:
+    """The name a :func:`natural_name` was made from (any other name as it is)."""
+    return name.rpartition(NAME_MARK)[2]
+
+
+def natural_renames(expr: Any) -> dict[Any, Any]:
+    """The symbols of the sum or product ``expr`` renamed by :func:`natural_name`; ``{}`` if in natural order already."""
+    import sympy as sp
+
+    if not (getattr(expr, "is_Add", False) or getattr(expr, "is_Mul", False)):
+        return {}
+    symbols = [s for s in expr.free_symbols if type(s) is sp.Symbol]
+    if len(symbols) < 2:
+        return {}
+    symbols.sort(key=lambda s: s.sort_key())
+    natural = sorted(symbols, key=lambda s: _natural_key(own_name(s.name)))  # stable: equal names keep SymPy's order
+    if natural == symbols:
+        return {}
+    return {s: sp.Symbol(natural_name(s.name), **s.assumptions0) for s in symbols}
+
+
+@functools.lru_cache(maxsize=65536)
+def _natural_key(name: str) -> Any:
+    from ..parsing.values import natural_key
+
+    return natural_key(name)
 
 
 _PRETTY: list[Any] = []
