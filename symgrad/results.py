@@ -235,12 +235,12 @@ def plain(value: Any) -> Plain:
 
 
 def plain_float(x: float) -> float | str:
-    """A double as symgrad shows it in JSON: itself, or "nan", "inf", "-inf"."""
+    """A double as symgrad shows it in JSON: itself (``-0.0`` as ``0.0``), or "nan", "inf", "-inf"."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    return x
+    return x + 0.0  # -0.0 + 0.0 is 0.0
 
 
 #: A double as symgrad writes it as text (CSV and TSV cells; JSON's encoder
