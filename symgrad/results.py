@@ -253,4 +253,4 @@ float_text: Callable[[float], str] = float.__repr__
 
 def _complex_text(z: complex) -> str:
     sign = "-" if z.imag < 0 or (z.imag == 0 and math.copysign(1, z.imag) < 0) else "+"
-    return f"{z.real!r}{sign}{abs(z.imag)!r}j"
+    return f"{z.real + 0.0!r}{sign}{abs(z.imag)!r}j"  # -0.0 + 0.0 is 0.0

@@ -119,7 +119,7 @@ def value_text(value: Any, digits: int | None = None) -> str:
     """A value at a point as text: a double by :func:`float_text`, anything else in SymPy's syntax."""
     import sympy as sp
 
-    if _is_double(value):
+    if isinstance(value, float) or _is_double(value):  # a Python float too (a library caller's)
         return float_text(float(value), digits)
     if isinstance(value, sp.Basic) and value.has(sp.Float):
         return str(_printer("str", digits)({"full_prec": False}).doprint(value))
