@@ -145,7 +145,7 @@ def pretty_rows(out: str) -> dict[str, list[str]]:
 def test_pretty_table_has_the_function_row_first(cli):
     out = run(cli, "x**2+y*z", "--at", "x=1,y=2,z=3", "-f", "pretty")
     rows = pretty_rows(out)
-    assert list(rows)[0] == "f"
+    assert next(iter(rows)) == "f"
     assert rows["f"] == ["7"]
 
 

@@ -82,11 +82,11 @@ def test_every_form_writes_each_double_so_it_reads_back(cli, points):
     assert [p["gradient"][1] for p in doc["points"]] == points
 
     latex = run(cli, *args, "--latex")
-    values = re.findall(r"^f\\big\|_\{.*?\} &= (.*?)(?: \\\\)?$", latex, re.M)
+    values = re.findall(r"^f\\big\|_\{.*?\} &= (.*?)(?: \\\\)?$", latex, re.MULTILINE)
     assert [tex_number(v) for v in values] == points
 
     pretty = run(cli, *args, "-f", "pretty")
-    cells = re.findall(r"^│ f +│ (\S+) +│", pretty, re.M)
+    cells = re.findall(r"^│ f +│ (\S+) +│", pretty, re.MULTILINE)
     assert [float(c) for c in cells] == points
     assert cells == [repr(x) for x in points]
 
