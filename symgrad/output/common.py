@@ -92,14 +92,15 @@ def entries(values: Any) -> Iterator[tuple[str, Any]]:
 
 
 def symbolic_text(expr: Any) -> str:
-    """SymPy's string form, as ``parse_expr`` reads it back (short floats).
+    """SymPy's string form, as ``parse_expr`` reads it back (short floats, each
+    double in its shortest round-trip form: :func:`symgrad.output.numbers.symbolic_text`).
 
-    Printed by :func:`symgrad.output.memo.sstr`, which prints a subexpression
-    shared by many entries (or jobs) once; the text is ``sympy.sstr``'s.
+    A subexpression shared by many entries (or jobs) is printed once; the
+    text is ``sympy.sstr``'s but for the doubles' digits.
     """
-    from .memo import sstr
+    from .numbers import symbolic_text as text
 
-    return sstr(expr)
+    return text(expr)
 
 
 def readable_text(expr: Any) -> str:

@@ -9,9 +9,11 @@ same way, so ``--digits 17`` is the default and ``--digits 3`` writes
 
 :func:`float_text` writes one double; :func:`rounded` rounds the doubles
 inside a SymPy value (for printers that write a double's ``repr``, LaTeX);
-:func:`value_text` and :func:`pretty_text` write a SymPy value whose
-doubles are written by :func:`float_text` (SymPy's own printers write 15
-digits, which need not read back as the same double).
+:func:`symbolic_text`, :func:`value_text` and :func:`pretty_text` write a
+SymPy expression or value whose doubles are written by :func:`float_text`
+(SymPy's own ``str`` and pretty printers write 15 digits, which need not read
+back as the same double: ``0.333333333333333`` for ``1/3.0``). LaTeX's
+printer writes a double's ``repr`` itself.
 """
 
 from __future__ import annotations
@@ -86,33 +88,61 @@ def rounded_values(values: PointValues, digits: int | None) -> PointValues:
 
 
 _PRINTERS: dict[tuple[str, int | None], Any] = {}
+_SYMBOLIC: list[Any] = []
 
 
 def _printer(kind: str, digits: int | None) -> Any:
-    """A SymPy printer (``str`` or ``pretty``) whose doubles are written by :func:`float_text` (made once)."""
+    """A SymPy printer class (``str`` or ``pretty``) whose doubles are written by :func:`float_text`
+    (made once); the ``str`` one remembers the subexpressions it printed (:class:`~.memo.MemoPrinter`)."""
     key = (kind, digits)
     if key in _PRINTERS:
         return _PRINTERS[key]
+    from .memo import MemoPrinter
     from .order import BoundedOrder
 
+    base: Any
+    mixins: tuple[type, ...]
     if kind == "str":
-        from sympy.printing.str import StrPrinter as Base
+        from sympy.printing.str import StrPrinter
+
+        base, mixins = StrPrinter, (MemoPrinter, BoundedOrder)
     else:
-        from sympy.printing.pretty.pretty import PrettyPrinter as Base
+        from sympy.printing.pretty.pretty import PrettyPrinter
 
-    class Printer(BoundedOrder, Base):  # type: ignore[misc]
-        def _print_Float(self, expr: Any) -> Any:
-            if not _is_double(expr):
-                return super()._print_Float(expr)
-            text = float_text(float(expr), digits)
-            if kind == "str":
-                return text
-            from sympy.printing.pretty.stringpict import prettyForm
+        base, mixins = PrettyPrinter, (BoundedOrder,)
 
-            return prettyForm(text)
+    def _print_Float(self: Any, expr: Any) -> Any:
+        if not _is_double(expr):
+            return base._print_Float(self, expr)
+        text = float_text(float(expr), digits)
+        if kind == "str":
+            return text
+        from sympy.printing.pretty.stringpict import prettyForm
 
-    _PRINTERS[key] = Printer
-    return Printer
+        return prettyForm(text)
+
+    printer = type("Printer", (*mixins, base), {"_print_Float": _print_Float})
+    _PRINTERS[key] = printer
+    return printer
+
+
+def symbolic_text(expr: Any, order: str | None = None) -> str:
+    """SymPy's string form (``sstr`` with short floats), each double written by :func:`float_text`.
+
+    A subexpression shared by many entries (or jobs) is printed once, as by
+    :func:`symgrad.output.memo.sstr`; ``order="none"`` keeps a sum's terms as stored.
+    """
+    if order is not None:
+        return str(_printer("str", None)({"full_prec": False, "order": order}).doprint(expr))
+    if not _SYMBOLIC:
+        _SYMBOLIC.append(_printer("str", None)({"full_prec": False}))
+    return str(_SYMBOLIC[0].doprint(expr))
+
+
+def forget() -> None:
+    """Empty the memo of :func:`symbolic_text` (benchmarks time printing from scratch)."""
+    for printer in _SYMBOLIC:
+        printer._memo = {}
 
 
 def value_text(value: Any, digits: int | None = None) -> str:
@@ -121,21 +151,13 @@ def value_text(value: Any, digits: int | None = None) -> str:
 
     if isinstance(value, float) or _is_double(value):  # a Python float too (a library caller's)
         return float_text(float(value), digits)
-    if isinstance(value, sp.Basic) and value.has(sp.Float):
+    if digits is not None and isinstance(value, sp.Basic) and value.has(sp.Float):
         return str(_printer("str", digits)({"full_prec": False}).doprint(value))
-    from .memo import sstr
-
-    return sstr(value)
+    return symbolic_text(value)
 
 
 def pretty_text(expr: Any, digits: int | None = None, **settings: Any) -> str:
-    """``sympy.pretty(expr, **settings)``, with doubles written by :func:`float_text`."""
-    import sympy as sp
-
-    if not (isinstance(expr, sp.Basic) and expr.has(sp.Float)):
-        from .order import pretty
-
-        return pretty(expr, **settings)
+    """``sympy.pretty(expr, **settings)`` (with :class:`~.order.BoundedOrder`), doubles written by :func:`float_text`."""
     from sympy.printing.pretty.pretty_symbology import pretty_use_unicode
 
     printer = _printer("pretty", digits)(settings)

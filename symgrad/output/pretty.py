@@ -28,7 +28,7 @@ from rich.text import Text
 from .. import labels
 from ..results import LargeReal, plain
 from .common import function_values, point_text, symbolic_text
-from .numbers import float_text, value_text
+from .numbers import float_text, pretty_text, value_text
 from .options import RenderOptions
 from .pretty_analysis import AnalysisPretty, drawn
 
@@ -57,9 +57,7 @@ _FULL_HINT = "--full shows everything; --format text or json lists every entry"
 
 
 def _pretty(expr: Any, width: int) -> str:
-    from .order import pretty
-
-    return pretty(expr, use_unicode=True, num_columns=width)
+    return pretty_text(expr, use_unicode=True, num_columns=width)
 
 
 def _equation(label: str, value: Any, width: int) -> Text:

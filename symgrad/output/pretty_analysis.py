@@ -33,10 +33,9 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def drawn(label: str, value: Any, width: int, order: str | None = None) -> Text:
-    """``label = value`` drawn by SymPy; ``order="none"`` keeps an unevaluated sum's order."""
-    from .order import pretty
-
-    return _drawn(label, value, lambda equation: pretty(equation, use_unicode=True, num_columns=width, order=order))
+    """``label = value`` drawn by SymPy (doubles in their shortest round-trip form);
+    ``order="none"`` keeps an unevaluated sum's order."""
+    return _drawn(label, value, lambda equation: pretty_text(equation, use_unicode=True, num_columns=width, order=order))
 
 
 def drawn_value(label: str, value: Any, width: int, digits: int | None) -> Text:

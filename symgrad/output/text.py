@@ -22,6 +22,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import labels
+from . import numbers
 from .common import (
     Printer,
     coordinate_text,
@@ -95,11 +96,9 @@ class TextPrinter(Printer):
         return field.label  # d3f/dxdy^2
 
     def _render_Taylor(self, t: Taylor) -> list[str]:
-        import sympy as sp
-
         at = where(t.at)
         return [
-            f"taylor{t.order}({at}) = {sp.sstr(t.structured, order='none')}",
+            f"taylor{t.order}({at}) = {numbers.symbolic_text(t.structured, order='none')}",
             f"taylor{t.order}.expanded({at}) = {symbolic_text(t.polynomial)}",
         ]
 

@@ -267,3 +267,20 @@ def test_json_exact_value_of_a_vector_function(cli):
     assert [[sp.parse_expr(s) for s in row] for row in exact["jacobian"]] == [
         [2, sp.pi / 6], [sp.sqrt(3) / 2, 0]
     ]
+
+
+def test_a_double_in_a_formula_is_spelled_as_its_values_are(cli):
+    """x/3.0: the coefficient 1/3.0 is df/dx and its value at every point; SymPy alone writes
+    0.333333333333333 (15 digits, another double) in the formula, 0.3333333333333333 at the point."""
+    third = repr(1 / 3.0)
+    text = dict(line.split(" = ") for line in run(cli, "x/3.0 + 1e-7*y", "--at", "x=1,y=2", "-f", "text").splitlines())
+    assert text["df/dx"] == text["df/dx(x=1,y=2)"] == third
+    assert text["df/dy"] == text["df/dy(x=1,y=2)"] == "1e-07"
+    assert text["f"] == f"{third}*x + 1e-07*y"
+    assert sp.parse_expr(text["f"]).coeff(sp.Symbol("x")) == sp.Float(third)
+    pretty = run(cli, "x/3.0", "--at", "x=1", "-f", "pretty")
+    assert f"f(x) = {third}⋅x" in pretty and "0.333333333333333⋅" not in pretty
+    csv = run(cli, "x/3.0", "--at", "x=1", "-f", "csv").splitlines()
+    assert csv[1].split(",")[-1] == third  # the formula's row
+    taylor = run(cli, "y*exp(x)/3.0", "--taylor", "1", "--at", "x=0,y=1", "-f", "text").splitlines()
+    assert f"taylor1(x=0,y=1) = {third} + {third}*x + {third}*(y - 1)" in taylor
