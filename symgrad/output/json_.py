@@ -34,10 +34,16 @@ if TYPE_CHECKING:
     from ..results import PointValues, Shaped
 
 
-def _symbolic(matrix: Any) -> Any:
+def _symbolic(matrix: Any, seen: dict[int, str] | None = None) -> Any:
+    """Expressions as strings; with ``seen``, each object is printed once (values repeat: a Hessian's zeros)."""
     if isinstance(matrix, tuple):
-        return [_symbolic(x) for x in matrix]
-    return readable_text(matrix)
+        return [_symbolic(x, seen) for x in matrix]
+    if seen is None:
+        return readable_text(matrix)
+    key = id(matrix)
+    if key not in seen:
+        seen[key] = readable_text(matrix)
+    return seen[key]
 
 
 def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
@@ -102,7 +108,10 @@ class JsonPrinter(Printer):
         point["value"] = _function_value(values, plain)
         point |= _layout(values, _numeric)
         if values.exact:
-            point["exact"] = {"value": _function_value(values, readable_text)} | _layout(values, _symbolic)
+            seen: dict[int, str] = {}
+            point["exact"] = {"value": _function_value(values, readable_text)} | _layout(
+                values, lambda matrix: _symbolic(matrix, seen)
+            )
         return point
 
     def _render_Analysis(self, a: Analysis, points: list[dict[str, Any]] | None = None) -> dict[str, Any]:
