@@ -34,6 +34,7 @@ Examples:
   symgrad "x*y" "x+y"                     Jacobian of a vector function
   symgrad "a*x^2 + b*x" --wrt x -a x=1,a=2,b=3   a, b are parameters
   symgrad "sin(x)*y" --at x=pi/4,y=2      exact inputs give exact results
+  symgrad "cos(x)*y" --at x=0.3,y=1 --digits 4   values to 4 significant digits
   symgrad "-x^2+y" --json | jq .gradient  JSON for scripts
   symgrad "x^2*y" --latex                 LaTeX (amsmath align*) for papers
   symgrad "x^2*y" -H --latex --standalone  a LaTeX document that pdflatex compiles
@@ -157,7 +158,7 @@ def _formats() -> list[str]:
 @click.option("--timeout", type=click.FloatRange(min=0), callback=check_timeout_option, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0 or inf: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
-@click.option("--digits", type=click.IntRange(*DIGITS_RANGE), metavar="N", default=None, help="round each double computed at a point to N significant digits (1-17; exact values stay exact). Default: the shortest text that reads back as the same double.")
+@click.option("--digits", type=click.IntRange(*DIGITS_RANGE), metavar="N", default=None, help="round each double computed at a point to N significant digits (exact values stay exact). Default: the shortest text that reads back as the same double.")
 @click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
