@@ -238,12 +238,12 @@ def plain(value: Any) -> Plain:
 
 
 def plain_float(x: float) -> float | str:
-    """A double as symgrad shows it in JSON: itself, or "nan", "inf", "-inf"."""
+    """A double as symgrad shows it in JSON: itself (``-0.0`` as ``0.0``), or "nan", "inf", "-inf"."""
     if math.isnan(x):
         return "nan"
     if math.isinf(x):
         return "inf" if x > 0 else "-inf"
-    return x
+    return x + 0.0  # -0.0 + 0.0 is 0.0
 
 
 #: A double as symgrad writes it as text (CSV and TSV cells; JSON's encoder
@@ -256,4 +256,4 @@ float_text: Callable[[float], str] = float.__repr__
 
 def _complex_text(z: complex) -> str:
     sign = "-" if z.imag < 0 or (z.imag == 0 and math.copysign(1, z.imag) < 0) else "+"
-    return f"{z.real!r}{sign}{abs(z.imag)!r}j"
+    return f"{z.real + 0.0!r}{sign}{abs(z.imag)!r}j"  # -0.0 + 0.0 is 0.0

@@ -20,7 +20,7 @@ from click.core import ParameterSource
 from ..errors import ExitCode, OptionError, ResourceLimitError, SymgradError
 from ..limits import DEFAULT_TIMEOUT, MAX_INPUT_LENGTH, check_timeout_option, time_limit
 from ..output import available_formats
-from ..output.options import LATEX_ENVS, LATEX_STYLES
+from ..output.options import DIGITS_RANGE, LATEX_ENVS, LATEX_STYLES
 from . import plan as cli_plan
 from .analysis import analysis_options, analysis_spec
 from .help import SectionedCommand, long_name
@@ -34,6 +34,7 @@ Examples:
   symgrad "x*y" "x+y"                     Jacobian of a vector function
   symgrad "a*x^2 + b*x" --wrt x -a x=1,a=2,b=3   a, b are parameters
   symgrad "sin(x)*y" --at x=pi/4,y=2      exact inputs give exact results
+  symgrad "cos(x)*y" --at x=0.3,y=1 --digits 4   values to 4 significant digits
   symgrad "-x^2+y" --json | jq .gradient  JSON for scripts
   symgrad "x^2*y" --latex                 LaTeX (amsmath align*) for papers
   symgrad "x^2*y" -H --latex --standalone  a LaTeX document that pdflatex compiles
@@ -157,6 +158,7 @@ def _formats() -> list[str]:
 @click.option("--timeout", type=click.FloatRange(min=0), callback=check_timeout_option, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0 or inf: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
+@click.option("--digits", type=click.IntRange(*DIGITS_RANGE), metavar="N", default=None, help="round each double computed at a point to N significant digits (exact values stay exact). Default: the shortest text that reads back as the same double.")
 @click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
@@ -207,7 +209,9 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
                            o["chunk_rows"], o["func_name"] or "f")
         return run_bulk_command(exprs, spec, bulk, fmt, o["timeout"], reporter)
     settings = _render_settings(o["latex_env"], o["latex_style"], o["standalone"], o["func_name"])
-    output = _Output(fmt, env, settings | ({"full": True} if o["full"] else {}))
+    settings |= {"full": True} if o["full"] else {}
+    settings |= {"digits": o["digits"]} if o["digits"] is not None else {}
+    output = _Output(fmt, env, settings)
     if stream:
         code, count = _run_stream(_stdin_jobs(stdin), spec, output, o["timeout"], reporter)
         if count == 0 and not exprs:

@@ -27,7 +27,7 @@ from ..output.options import NAME_PATTERN
 #: ``--help``'s sections, in order: (title, the options' long names).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Input", ("--wrt", "--at", "--hessian", "--symbols", "--complex")),
-    ("Output", ("--format", "--latex", "--json", "--full", "--name")),
+    ("Output", ("--format", "--latex", "--json", "--full", "--digits", "--name")),
     ("LaTeX", ("--latex-env", "--latex-style", "--standalone")),
     ("Many points", ("--points", "--grid", "--output", "--strict", "--backend", "--chunk-rows")),
     ("Analysis", ("--check", "--tol", "--box", "--seed", "--critical", "--taylor",
@@ -78,6 +78,8 @@ def given(option: str) -> When:
 
 
 LATEX = When("--format latex", lambda inv: inv.fmt == "latex")
+#: The formats a person reads, which ``--digits`` rounds the doubles of.
+READ = When("--format pretty, text or latex", lambda inv: inv.fmt in ("pretty", "text", "latex"))
 CODE = When("a code format", lambda inv: inv.info.code)
 THIS_CODE_FORMAT = When("--format {fmt}", lambda inv: inv.info.code)
 BULK = When("--points or --grid", lambda inv: inv.bulk)
@@ -155,6 +157,7 @@ RULES: tuple[Rule, ...] = (
           lambda inv: f"choose one output format, not {' and '.join(sorted(set(inv.formats)))}"),
     Needs(("--latex-env", "--latex-style", "--standalone"), (LATEX,)),
     Needs(("--name",), (LATEX, CODE, BULK)),
+    Needs(("--digits",), (READ,)),
     Valid("--name", lambda name: bool(NAME_PATTERN.fullmatch(name)),
           "use a letter followed by up to 31 letters, digits or underscores"),
     Check(lambda inv: not inv.exprs and not inv.stream,
@@ -175,6 +178,7 @@ RULES: tuple[Rule, ...] = (
     Valid("--tol", math.isfinite, "use a finite positive number"),
     Needs(("--taylor",), (given("--at"),)),
     Excludes(ANALYSES, BULK, "use --at"),
+    Excludes(("--digits",), BULK, "it rounds the values at --at points"),
     Excludes(ANALYSES, NO_ANALYSIS_FORMAT, f"the formats that show analyses: {ANALYSIS_FORMATS}"),
 )
 

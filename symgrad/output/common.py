@@ -18,6 +18,7 @@ import math
 from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
+from .numbers import float_text
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -76,6 +77,14 @@ class Printer:
         return [line for part in parts for line in part]
 
 
+def function_values(values: PointValues, name: str = "f", style: str = "text") -> list[tuple[str, Any]]:
+    """(``f``, value) for a scalar function at a point, (``f1``, value), (``f2``, value), ... for a
+    vector one; a value is None when it was too large to compute exactly."""
+    from .. import labels
+
+    return [(labels.function(c, name, style), v) for c, v in zip(values.components(), values.function)]
+
+
 def entries(values: Any) -> Iterator[tuple[str, Any]]:
     """(``df/dx``, value) for every entry of derivatives or of values at a point."""
     for e in values.entries():
@@ -83,14 +92,15 @@ def entries(values: Any) -> Iterator[tuple[str, Any]]:
 
 
 def symbolic_text(expr: Any) -> str:
-    """SymPy's string form, as ``parse_expr`` reads it back (short floats).
+    """SymPy's string form, as ``parse_expr`` reads it back (short floats, each
+    double in its shortest round-trip form: :func:`symgrad.output.numbers.symbolic_text`).
 
-    Printed by :func:`symgrad.output.memo.sstr`, which prints a subexpression
-    shared by many entries (or jobs) once; the text is ``sympy.sstr``'s.
+    A subexpression shared by many entries (or jobs) is printed once; the
+    text is ``sympy.sstr``'s but for the doubles' digits.
     """
-    from .memo import sstr
+    from .numbers import symbolic_text as text
 
-    return sstr(expr)
+    return text(expr)
 
 
 def readable_text(expr: Any) -> str:
@@ -105,13 +115,12 @@ def readable_text(expr: Any) -> str:
     return readable_sstr(expr)
 
 
-def value_text(value: Any) -> str:
-    """A value at a point: exact values as SymPy text, floats round-trip exact."""
-    import sympy as sp
+def value_text(value: Any, digits: int | None = None) -> str:
+    """A value at a point: exact values as SymPy text, doubles as their shortest
+    round-trip text (:func:`symgrad.output.numbers.float_text`), rounded to ``digits``."""
+    from .numbers import value_text as text
 
-    if isinstance(value, sp.Float):
-        return repr(float(value))
-    return symbolic_text(value)
+    return text(value, digits)
 
 
 def point_text(job_point: PointValues, sep: str = ",") -> str:
@@ -135,7 +144,7 @@ def number_text(value: Any) -> str:
     as_float = float(value)
     if math.isinf(as_float) and mpmath.isfinite(value) or (as_float == 0 and value != 0):
         return str(mpmath.nstr(value, 17))  # beyond the double range
-    return repr(as_float)
+    return float_text(as_float)
 
 
 def mp_value_text(value: Any) -> str:
@@ -155,7 +164,7 @@ def coordinate_text(value: Any, exact: bool) -> str:
 
     if exact or not isinstance(value, sp.Float):
         return symbolic_text(value)
-    return repr(float(value))
+    return float_text(float(value))
 
 
 def eigen_text(point: CriticalPoint) -> str:

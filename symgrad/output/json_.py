@@ -5,6 +5,12 @@ data; :func:`render_json` dumps a job as one line, so several jobs form
 JSON Lines. Every symbolic string is :func:`~.common.readable_text`, which
 ``sympy.parse_expr`` reads back to the same expression: a symbol it would
 misread is written ``Symbol('lambda')``.
+
+Each point has the function's own value (``"value"``: a number, or a list
+for a vector function; ``null`` for a value too large to compute exactly,
+whose derivatives are still given). A point whose values are exact (every
+input exact) also has ``"exact"``: the same layout (``value``, ``gradient``
+or ``jacobian``, ``hessian``) as strings, so nothing is lost to the doubles.
 """
 
 from __future__ import annotations
@@ -28,10 +34,16 @@ if TYPE_CHECKING:
     from ..results import PointValues, Shaped
 
 
-def _symbolic(matrix: Any) -> Any:
+def _symbolic(matrix: Any, seen: dict[int, str] | None = None) -> Any:
+    """Expressions as strings; with ``seen``, each object is printed once (values repeat: a Hessian's zeros)."""
     if isinstance(matrix, tuple):
-        return [_symbolic(x) for x in matrix]
-    return readable_text(matrix)
+        return [_symbolic(x, seen) for x in matrix]
+    if seen is None:
+        return readable_text(matrix)
+    key = id(matrix)
+    if key not in seen:
+        seen[key] = readable_text(matrix)
+    return seen[key]
 
 
 def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
@@ -53,6 +65,14 @@ def _layout(result: Shaped, convert: Callable[[Any], Any]) -> dict[str, Any]:
     if result.hessians is not None:
         out["hessian"] = convert(result.hessians if result.is_vector else result.hessians[0])
     return out
+
+
+def _function_value(values: PointValues, convert: Callable[[Any], Any]) -> Any:
+    """The function's value at a point in the function's layout (None: too large to compute exactly)."""
+    converted = [None if v is None else convert(v) for v in values.function]
+    if values.is_vector:
+        return converted
+    return converted[0] if converted else None
 
 
 def _mpplain(value: Any) -> Any:
@@ -85,7 +105,14 @@ class JsonPrinter(Printer):
 
     def _render_PointValues(self, values: PointValues) -> dict[str, Any]:
         point: dict[str, Any] = {"at": {sym.name: plain(v) for sym, v in values.at}}
-        return point | _layout(values, _numeric)
+        point["value"] = _function_value(values, plain)
+        point |= _layout(values, _numeric)
+        if values.exact:
+            seen: dict[int, str] = {}
+            point["exact"] = {"value": _function_value(values, readable_text)} | _layout(
+                values, lambda matrix: _symbolic(matrix, seen)
+            )
+        return point
 
     def _render_Analysis(self, a: Analysis, points: list[dict[str, Any]] | None = None) -> dict[str, Any]:
         """The analysis keys of a job's object; each field's values join ``points``."""

@@ -40,6 +40,7 @@ from typing import TYPE_CHECKING, Any
 from .. import labels
 from .latex_analysis import AnalysisLatex
 from .latex_math import _printer_class
+from .numbers import rounded_values
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ if TYPE_CHECKING:
 
 #: Longest entry (estimated printed characters) kept on one line.
 LONG_ENTRY = 60
+#: A value too large to compute exactly (the function's, at a point).
+TOO_LARGE = r"\text{(too large to compute exactly)}"
 #: Widest matrix amsmath's ``*matrix`` environments take by default.
 MAX_MATRIX_COLS = 10
 
@@ -101,7 +104,9 @@ class TexPrinter(AnalysisLatex):
     # -- long entries --------------------------------------------------------
 
     def lines(self, value: Any) -> list[str]:
-        """``value`` as one line, or as several when it is a long sum."""
+        """``value`` as one line, or as several when it is a long sum (None: a value too large to compute)."""
+        if value is None:
+            return [TOO_LARGE]
         whole = self.tex(value)
         if printed_width(whole) <= LONG_ENTRY or not isinstance(value, self.sp.Add):
             return [whole]
@@ -197,7 +202,19 @@ class TexPrinter(AnalysisLatex):
         return self.body(d)
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
-        return self.body(values, self.at(values.at))
+        values = rounded_values(values, self.options.digits)
+        at = self.at(values.at)
+        return self.function_lines(values, at) + self.body(values, at)
+
+    def function_lines(self, values: PointValues, at: str) -> list[str]:
+        """The function's own value at the point: ``f\\big|_{x=1} &= 7`` (the vector ``F`` as a
+        column), or in the components and table styles ``\\left.f_{1}\\right|_{x=1} &= 7`` per formula."""
+        if self.options.latex_style == "vector":
+            lhs = rf"{self.name}\big|_{{{at}}}"
+            if values.is_vector:
+                return [rf"{lhs} &= {self.column(values.function)}"]
+            return [self.equation(lhs, values.value)]
+        return [self.equation(rf"\left.{f}\right|_{{{at}}}", v) for f, v in zip(self.parts, values.function)]
 
     def body(self, values: Shaped, at: str = "") -> list[str]:
         if self.options.latex_style == "vector":
@@ -228,12 +245,15 @@ class TexPrinter(AnalysisLatex):
         return [self.equation(lhs, v) for lhs, v in entries]
 
     def table(self, points: Sequence[PointValues]) -> str:
-        """The values at every point: one row per point, one column per symbol and entry."""
+        """The values at every point: one row per point, one column per symbol, per formula
+        (the function's value) and per entry."""
         symbols = [sym for sym, _ in points[0].at]
-        heads = [self.tex(s) for s in symbols] + [lhs for lhs, _ in self.labelled(points[0])]
+        heads = [self.tex(s) for s in symbols] + self.parts + [lhs for lhs, _ in self.labelled(points[0])]
         rows = []
         for values in points:
-            cells = [self.tex(v) for _, v in values.at] + [self.tex(e.value) for e in values.entries()]
+            values = rounded_values(values, self.options.digits)
+            computed = [*values.function, *(e.value for e in values.entries())]
+            cells = [self.tex(v) for _, v in values.at] + [TOO_LARGE if v is None else self.tex(v) for v in computed]
             rows.append(" & ".join(cells))
         spec = "c" * len(symbols) + "|" + "c" * (len(heads) - len(symbols))
         head = " & ".join(heads) + " \\\\ \\hline\n"

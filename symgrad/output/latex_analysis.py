@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import labels
 from .common import Printer, critical_summary, number_text
+from .numbers import float_text, rounded
 
 if TYPE_CHECKING:
     from ..analysis import Analysis, Curl, Directional, Divergence, Field, Laplacian, Partial
@@ -50,7 +51,8 @@ class AnalysisLatex(Printer):
         label = self.dispatch("_label_", field)
         lines = [rf"{label} &= {self.shown(field.value)}"]
         for at, value in zip(points, field.points):
-            lines.append(rf"{label}\big|_{{{self.at(at)}}} &= {self.shown(value)}")
+            shown = self.shown(rounded(value, self.options.digits))
+            lines.append(rf"{label}\big|_{{{self.at(at)}}} &= {shown}")
         return lines
 
     def _render_Directional(self, field: Directional, points: Any = ()) -> list[str]:
@@ -112,7 +114,7 @@ class AnalysisLatex(Printer):
         lines = [rf"&\text{{{critical_summary(report)}}}"]
         for p in report.points:
             names = ", ".join(self.tex(self.sp.Symbol(name)) for name, _ in p.at)
-            coords = ", ".join(self.tex(v) if p.exact else f"{float(v):.12g}" for _, v in p.at)
+            coords = ", ".join(self.tex(v) if p.exact else float_text(float(v), self.options.digits) for _, v in p.at)
             lines.append(rf"({names}) &= ({coords}) && \text{{{p.kind} ({p.method})}}")
         return lines
 

@@ -14,6 +14,9 @@ LATEX_STYLES = ("vector", "components", "table")
 CODE_FORMATS = ("python", "numpy", "c", "fortran", "julia", "rust", "js", "octave")
 #: ``--name``: an ASCII identifier, so that it can name generated functions.
 NAME_PATTERN = re.compile(r"[A-Za-z][A-Za-z0-9_]{0,31}")
+#: ``--digits``: the fewest and most significant digits a double may be rounded to
+#: (17 digits always read back as the same double, so 17 is the default's output).
+DIGITS_RANGE = (1, 17)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,6 +36,9 @@ class RenderOptions:
     standalone: bool = False
     #: Pretty: draw every entry of big results instead of folding them.
     full: bool = False
+    #: Pretty, text and LaTeX: round each double computed at a point to this many
+    #: significant digits (:mod:`symgrad.output.numbers`); None: its shortest round-trip text.
+    digits: int | None = None
 
     def __post_init__(self) -> None:
         if self.width < 20:
@@ -41,6 +47,9 @@ class RenderOptions:
             raise ValueError(f"latex_env must be one of {', '.join(LATEX_ENVS)}")
         if self.latex_style not in LATEX_STYLES:
             raise ValueError(f"latex_style must be one of {', '.join(LATEX_STYLES)}")
+        low, high = DIGITS_RANGE
+        if self.digits is not None and not low <= self.digits <= high:
+            raise ValueError(f"digits must be from {low} to {high}")
         if self.name is not None and not NAME_PATTERN.fullmatch(self.name):
             raise ValueError(
                 "name must be a letter followed by up to 31 letters, digits or underscores"

@@ -7,7 +7,7 @@ from typing import Any
 
 
 def _cell(value: float) -> str:
-    return f"{value:.10g}"
+    return f"{value + 0.0:.10g}"  # -0.0 + 0.0 is 0.0: no "-0"
 
 
 def build_table(chunks: Sequence[tuple[Any, Any]], columns: Any) -> Any:

@@ -1,8 +1,11 @@
 """Pretty terminal output with Rich: the only module that imports Rich.
 
 Formulas and matrices are drawn by SymPy's unicode pretty printer, folded to
-the terminal width; values at points go into one table per point, exact
-values with a decimal beside them.
+the terminal width; values at points go into one table per point, the
+function's own value first, exact values with a decimal beside them. A
+double is written in its shortest round-trip form (``--digits`` rounds it,
+and the decimal beside an exact value, to N significant digits;
+:mod:`symgrad.output.numbers`).
 
 Big results are folded so that the terminal shows what matters and the
 output stays quick (``--full`` draws everything): a vector or matrix with
@@ -23,8 +26,9 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import labels
-from ..results import plain
-from .common import point_text, symbolic_text
+from ..results import LargeReal, plain
+from .common import function_values, point_text, symbolic_text
+from .numbers import float_text, pretty_text, value_text
 from .options import RenderOptions
 from .pretty_analysis import AnalysisPretty, drawn
 
@@ -53,9 +57,7 @@ _FULL_HINT = "--full shows everything; --format text or json lists every entry"
 
 
 def _pretty(expr: Any, width: int) -> str:
-    from .order import pretty
-
-    return pretty(expr, use_unicode=True, num_columns=width)
+    return pretty_text(expr, use_unicode=True, num_columns=width)
 
 
 def _equation(label: str, value: Any, width: int) -> Text:
@@ -167,8 +169,11 @@ def _header(d: Derivatives) -> list[RenderableType]:
 
 
 def _entry_rows(values: PointValues) -> list[tuple[str, str, Any]]:
-    """(pretty label, entry key, value) for every entry at a point."""
-    return [(_label(values.variable_names, e.component, e.wrt), e.key, e.value) for e in values.entries()]
+    """(pretty label, entry key, value) for the function's value (``f``, or ``f₁``, ``f₂``, ...)
+    and then every entry at a point."""
+    rows = [(label, key, v) for (label, v), (key, _) in
+            zip(function_values(values, style="pretty"), function_values(values))]
+    return rows + [(_label(values.variable_names, e.component, e.wrt), e.key, e.value) for e in values.entries()]
 
 
 def _label(variables: Any, component: int | None, wrt: Any) -> str:
@@ -176,39 +181,60 @@ def _label(variables: Any, component: int | None, wrt: Any) -> str:
     return labels.derivative(labels.function(component, style="pretty"), [variables[k] for k in wrt], "pretty")
 
 
-def _decimal(value: Any) -> str:
+def _decimal(value: Any, digits: int | None) -> str:
     """A decimal beside an exact value that is not already a plain number."""
     import sympy as sp
 
-    p = plain(value)
-    if isinstance(p, str) or isinstance(value, (sp.Integer, sp.Float)):
+    if value is None or isinstance(value, (sp.Integer, sp.Float)):
         return ""
-    return f"≈ {p:.12g}"
+    p = plain(value)
+    if isinstance(p, str):
+        return ""
+    return f"≈ {float_text(p, digits)}"
 
 
-def _point_table(values: PointValues, width: int, full: bool = False) -> RenderableType:
-    table = _table(values, width, full)
+def _not_finite(value: Any) -> bool:
+    shown = plain(value)
+    return isinstance(shown, str) and not isinstance(shown, LargeReal)
+
+
+#: The value cell of a function value too large to compute exactly.
+TOO_LARGE = "too large to compute exactly"
+
+
+def _point_table(values: PointValues, width: int, full: bool = False, digits: int | None = None) -> RenderableType:
+    table = _table(values, width, full, digits)
     left_out = len(_entry_rows(values)) - MAX_TABLE_ROWS
     if full or left_out <= 0:
         return table
     return Group(table, _note(f"{left_out:,} more entries not shown; {_FULL_HINT}"))
 
 
-def _table(values: PointValues, width: int, full: bool) -> Table:
+def _value_cell(value: Any, width: int, digits: int | None) -> Text:
+    """A value at a point: a double (or a complex of doubles) as text, an exact value drawn by SymPy."""
     import sympy as sp
 
+    if value is None:
+        return Text(TOO_LARGE, style="dim")
+    if isinstance(value, sp.Basic) and value.has(sp.Float):
+        return Text(value_text(value, digits))
+    return Text(_pretty(value, width))
+
+
+def _table(values: PointValues, width: int, full: bool, digits: int | None) -> Table:
     table = Table(title=f"at {point_text(values, ', ')}", title_justify="left", title_style="bold")
     rows = _entry_rows(values)
     if not full:
         rows = rows[:MAX_TABLE_ROWS]
-    decimals = [_decimal(value) for _, _, value in rows]
+    decimals = [_decimal(value, digits) for _, _, value in rows]
     table.add_column("entry", style="cyan", no_wrap=True)
     table.add_column("value", overflow="fold")
     if any(decimals):
         table.add_column("decimal", style="green", no_wrap=True)
     bad = {p.entry for p in values.problems}
+    bad |= {key for key, v in function_values(values) if v is not None and _not_finite(v)}  # marked as problems are
     for (label, key, value), decimal in zip(rows, decimals):
-        shown = Text(repr(float(value)) if isinstance(value, sp.Float) else _pretty(value, width))
+        shown = _value_cell(value, width, digits)
         if key in bad:
             shown.stylize("bold red")
         table.add_row(label, shown, *([decimal] if any(decimals) else []))
@@ -255,7 +281,7 @@ class PrettyPrinter(AnalysisPretty):
         return parts
 
     def _render_PointValues(self, values: PointValues) -> RenderableType:
-        return _point_table(values, self.options.width, self.options.full)
+        return _point_table(values, self.options.width, self.options.full, self.options.digits)
 
 
 def render_pretty(result: Any, options: RenderOptions) -> RenderableType:

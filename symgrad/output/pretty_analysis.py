@@ -18,6 +18,7 @@ from .common import (
     symbolic_text,
     where,
 )
+from .numbers import float_text, pretty_text
 
 if TYPE_CHECKING:
     from rich.text import Text
@@ -32,15 +33,23 @@ _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 
 def drawn(label: str, value: Any, width: int, order: str | None = None) -> Text:
-    """``label = value`` drawn by SymPy; ``order="none"`` keeps an unevaluated sum's order."""
+    """``label = value`` drawn by SymPy (doubles in their shortest round-trip form);
+    ``order="none"`` keeps an unevaluated sum's order."""
+    return _drawn(label, value, lambda equation: pretty_text(equation, use_unicode=True, num_columns=width, order=order))
+
+
+def drawn_value(label: str, value: Any, width: int, digits: int | None) -> Text:
+    """``label = value`` for a value at a point: its doubles in their shortest round-trip
+    form, rounded to ``digits`` (:mod:`symgrad.output.numbers`)."""
+    return _drawn(label, value, lambda equation: pretty_text(equation, digits, use_unicode=True, num_columns=width))
+
+
+def _drawn(label: str, value: Any, draw: Any) -> Text:
     import sympy as sp
     from rich.text import Text
 
-    from .order import pretty
-
     rhs = sp.Matrix(value) if isinstance(value, tuple) else value
-    equation = sp.Eq(sp.Symbol(label), rhs, evaluate=False)
-    drawing = pretty(equation, use_unicode=True, num_columns=width, order=order)
+    drawing = draw(sp.Eq(sp.Symbol(label), rhs, evaluate=False))
     return Text(str(drawing), no_wrap=True, overflow="fold")
 
 
@@ -71,7 +80,9 @@ class AnalysisPretty(Printer):
         label = self.dispatch("_label_", field)
         width = self.options.width
         parts = [drawn(label, field.value, width)]
-        parts += [drawn(f"{label} at {where(at, ', ')}", value, width) for at, value in zip(points, field.points)]
+        digits = self.options.digits
+        parts += [drawn_value(f"{label} at {where(at, ', ')}", value, width, digits)
+                  for at, value in zip(points, field.points)]
         return parts
 
     def _render_Directional(self, field: Directional, points: Any = ()) -> list[Any]:
@@ -157,8 +168,8 @@ class AnalysisPretty(Printer):
         cells = []
         for (_, v), decimal in zip(p.at, p.decimals):
             text = coordinate_text(v, p.exact)
-            if p.exact and isinstance(decimal, float) and text != repr(decimal):
-                text = f"{text} ≈ {decimal:.12g}"
+            if p.exact and isinstance(decimal, float) and text != float_text(decimal):
+                text = f"{text} ≈ {float_text(decimal, self.options.digits)}"
             cells.append(text)
         return cells
 

@@ -3,11 +3,18 @@
     f = x**2 + y*z
     df/dx = 2*x
     d2f/dxdy = 0
+    f(x=1,y=2,z=3) = 7
     df/dx(x=1,y=2,z=3) = 2
 
 Keys have no spaces, so ``grep``/``awk -F' = '`` split lines reliably. A
 Hessian is listed as its upper triangle (it is symmetric). Each result type
 is written by its ``_render_<Type>`` method, as a list of lines.
+
+At a point, the function's own value comes first (``f1``, ``f2``, ... for a
+vector function); a value too large to compute exactly has no line. Values
+are exact SymPy text (no decimal beside them, so every line reads back with
+``parse_expr``) or doubles in their shortest round-trip form, ``--digits``
+rounding the doubles (:mod:`symgrad.output.numbers`).
 """
 
 from __future__ import annotations
@@ -15,12 +22,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import labels
+from . import numbers
 from .common import (
     Printer,
     coordinate_text,
     critical_summary,
     eigen_text,
     entries,
+    function_values,
     mp_value_text,
     number_text,
     point_text,
@@ -58,7 +67,9 @@ class TextPrinter(Printer):
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
         at = point_text(values)
-        return [f"{name}({at}) = {value_text(v)}" for name, v in entries(values)]
+        digits = self.options.digits
+        lines = [f"{f}({at}) = {value_text(v, digits)}" for f, v in function_values(values) if v is not None]
+        return lines + [f"{name}({at}) = {value_text(v, digits)}" for name, v in entries(values)]
 
     def _render_Analysis(self, a: Analysis) -> list[str]:
         lines: list[str] = []
@@ -75,7 +86,7 @@ class TextPrinter(Printer):
         lines = []
         for key, expr, values in items:
             lines.append(f"{key} = {symbolic_text(expr)}")
-            lines += [f"{key}({where(at)}) = {value_text(v)}" for at, v in zip(points, values)]
+            lines += [f"{key}({where(at)}) = {value_text(v, self.options.digits)}" for at, v in zip(points, values)]
         return lines
 
     def _key_Field(self, field: Field) -> str:
@@ -85,11 +96,9 @@ class TextPrinter(Printer):
         return field.label  # d3f/dxdy^2
 
     def _render_Taylor(self, t: Taylor) -> list[str]:
-        import sympy as sp
-
         at = where(t.at)
         return [
-            f"taylor{t.order}({at}) = {sp.sstr(t.structured, order='none')}",
+            f"taylor{t.order}({at}) = {numbers.symbolic_text(t.structured, order='none')}",
             f"taylor{t.order}.expanded({at}) = {symbolic_text(t.polynomial)}",
         ]
 

@@ -52,7 +52,8 @@ def test_json_main_example_matches_spec(cli):
         "expressions": ["x**2 + y*z"],
         "variables": ["x", "y", "z"],
         "gradient": ["2*x", "z", "y"],
-        "points": [{"at": {"x": 1, "y": 2, "z": 3}, "gradient": [2, 3, 2]}],
+        "points": [{"at": {"x": 1, "y": 2, "z": 3}, "value": 7, "gradient": [2, 3, 2],
+                    "exact": {"value": "7", "gradient": ["2", "3", "2"]}}],
     }
     assert list(doc) == ["expressions", "variables", "gradient", "points"]
 
@@ -67,8 +68,11 @@ def test_json_hessian_matches_spec(cli):
         "points": [
             {
                 "at": {"x": 1, "y": 2, "z": 3},
+                "value": 7,
                 "gradient": [2, 3, 2],
                 "hessian": [[2, 0, 0], [0, 0, 1], [0, 1, 0]],
+                "exact": {"value": "7", "gradient": ["2", "3", "2"],
+                          "hessian": [["2", "0", "0"], ["0", "0", "1"], ["0", "1", "0"]]},
             }
         ],
     }
@@ -89,7 +93,8 @@ def test_several_expr_give_jacobian_m_by_n_and_no_gradient(cli):
         "expressions": ["x*y", "x + y", "x**2"],
         "variables": ["x", "y"],
         "jacobian": [["y", "x"], ["1", "1"], ["2*x", "0"]],
-        "points": [{"at": {"x": 3, "y": 2}, "jacobian": [[2, 3], [1, 1], [6, 0]]}],
+        "points": [{"at": {"x": 3, "y": 2}, "value": [6, 5, 9], "jacobian": [[2, 3], [1, 1], [6, 0]],
+                    "exact": {"value": ["6", "5", "9"], "jacobian": [["2", "3"], ["1", "1"], ["6", "0"]]}}],
     }
 
 
@@ -104,8 +109,14 @@ def test_vector_hessian_is_a_list_of_n_by_n_hessians(cli):
     assert doc["points"] == [
         {
             "at": {"x": 3, "y": 2},
+            "value": [6, 5, 18],
             "jacobian": [[2, 3], [1, 1], [12, 9]],
             "hessian": [[[0, 1], [1, 0]], [[0, 0], [0, 0]], [[4, 6], [6, 0]]],
+            "exact": {
+                "value": ["6", "5", "18"],
+                "jacobian": [["2", "3"], ["1", "1"], ["12", "9"]],
+                "hessian": [[["0", "1"], ["1", "0"]], [["0", "0"], ["0", "0"]], [["4", "6"], ["6", "0"]]],
+            },
         }
     ]
 
@@ -119,7 +130,8 @@ def test_wrt_reorders_and_makes_other_symbols_parameters(cli):
         "hessian": [["0", "2*x*y"], ["2*x*y", "2*y*z"]],
         # the point lists variables first, in --wrt order, then parameters
         "points": [
-            {"at": {"z": 3, "x": 1, "y": 2}, "gradient": [2, 12], "hessian": [[0, 4], [4, 12]]}
+            {"at": {"z": 3, "x": 1, "y": 2}, "value": 6, "gradient": [2, 12], "hessian": [[0, 4], [4, 12]],
+             "exact": {"value": "6", "gradient": ["2", "12"], "hessian": [["0", "4"], ["4", "12"]]}}
         ],
     }
 
@@ -142,23 +154,28 @@ def test_parameters_need_values(cli):
         (
             ["x+y", "-H", "--at", "x=1,y=2"],
             {"gradient": ["1", "1"], "hessian": [["0", "0"], ["0", "0"]],
-             "points": [{"at": {"x": 1, "y": 2}, "gradient": [1, 1], "hessian": [[0, 0], [0, 0]]}]},
+             "points": [{"at": {"x": 1, "y": 2}, "value": 3, "gradient": [1, 1], "hessian": [[0, 0], [0, 0]],
+                         "exact": {"value": "3", "gradient": ["1", "1"], "hessian": [["0", "0"], ["0", "0"]]}}]},
         ),
         (
             ["5", "--wrt", "x,y", "-H", "--at", "x=1,y=2"],
             {"gradient": ["0", "0"], "hessian": [["0", "0"], ["0", "0"]],
-             "points": [{"at": {"x": 1, "y": 2}, "gradient": [0, 0], "hessian": [[0, 0], [0, 0]]}]},
+             "points": [{"at": {"x": 1, "y": 2}, "value": 5, "gradient": [0, 0], "hessian": [[0, 0], [0, 0]],
+                         "exact": {"value": "5", "gradient": ["0", "0"], "hessian": [["0", "0"], ["0", "0"]]}}]},
         ),
         (
             ["3", "x", "--wrt", "x,y", "-H", "--at", "x=1,y=1"],
             {"jacobian": [["0", "0"], ["1", "0"]],
              "hessian": [[["0", "0"], ["0", "0"]], [["0", "0"], ["0", "0"]]],
-             "points": [{"at": {"x": 1, "y": 1}, "jacobian": [[0, 0], [1, 0]],
-                         "hessian": [[[0, 0], [0, 0]], [[0, 0], [0, 0]]]}]},
+             "points": [{"at": {"x": 1, "y": 1}, "value": [3, 1], "jacobian": [[0, 0], [1, 0]],
+                         "hessian": [[[0, 0], [0, 0]], [[0, 0], [0, 0]]],
+                         "exact": {"value": ["3", "1"], "jacobian": [["0", "0"], ["1", "0"]],
+                                   "hessian": [[["0", "0"], ["0", "0"]], [["0", "0"], ["0", "0"]]]}}]},
         ),
         (
             ["x", "--at", "x=7"],
-            {"gradient": ["1"], "points": [{"at": {"x": 7}, "gradient": [1]}]},
+            {"gradient": ["1"], "points": [{"at": {"x": 7}, "value": 7, "gradient": [1],
+                                            "exact": {"value": "7", "gradient": ["1"]}}]},
         ),
     ],
 )
@@ -171,9 +188,9 @@ def test_arrays_have_full_shape(cli, args, expected):
 def test_several_points_in_order(cli):
     doc = doc_of(cli("x**3", "--at", "x=2", "--at", "x=-1", "--at", "x=0", "--json"))
     assert doc["points"] == [
-        {"at": {"x": 2}, "gradient": [12]},
-        {"at": {"x": -1}, "gradient": [3]},
-        {"at": {"x": 0}, "gradient": [0]},
+        {"at": {"x": 2}, "value": 8, "gradient": [12], "exact": {"value": "8", "gradient": ["12"]}},
+        {"at": {"x": -1}, "value": -1, "gradient": [3], "exact": {"value": "-1", "gradient": ["3"]}},
+        {"at": {"x": 0}, "value": 0, "gradient": [0], "exact": {"value": "0", "gradient": ["0"]}},
     ]
 
 
@@ -188,7 +205,8 @@ def test_exact_inputs_give_exact_results(cli):
     ]
     doc = doc_of(cli("sin(x)*y", "--at", "x=pi/4,y=2", "--json"))
     assert doc["points"] == [
-        {"at": {"x": math.pi / 4, "y": 2}, "gradient": [math.sqrt(2), math.sqrt(2) / 2]}
+        {"at": {"x": math.pi / 4, "y": 2}, "value": math.sqrt(2), "gradient": [math.sqrt(2), math.sqrt(2) / 2],
+         "exact": {"value": "sqrt(2)", "gradient": ["sqrt(2)", "sqrt(2)/2"]}}
     ]
     assert type(doc["points"][0]["at"]["y"]) is int
 
@@ -217,7 +235,7 @@ def test_decimal_inputs_give_floats(cli):
 
 def test_scientific_decimal_input(cli):
     doc = doc_of(cli("x**2", "--at", "x=1e-3", "--json"))
-    assert doc["points"] == [{"at": {"x": 0.001}, "gradient": [0.002]}]
+    assert doc["points"] == [{"at": {"x": 0.001}, "value": 1e-06, "gradient": [0.002]}]  # no "exact": floats
 
 
 # --- format selection --------------------------------------------------------
@@ -355,7 +373,8 @@ def test_short_options_still_work_beside_minus_formulas(cli):
         "variables": ["x", "y"],
         "gradient": ["-2*x", "1"],
         "hessian": [["-2", "0"], ["0", "0"]],
-        "points": [{"at": {"x": 1, "y": 2}, "gradient": [-2, 1], "hessian": [[-2, 0], [0, 0]]}],
+        "points": [{"at": {"x": 1, "y": 2}, "value": 1, "gradient": [-2, 1], "hessian": [[-2, 0], [0, 0]],
+                    "exact": {"value": "1", "gradient": ["-2", "1"], "hessian": [["-2", "0"], ["0", "0"]]}}],
     }
 
 
@@ -363,14 +382,16 @@ def test_attached_short_option_values(cli):
     doc = doc_of(cli("-wy,x", "-x*y*z", "-ax=1,y=2,z=3", "-fjson"))
     assert doc["variables"] == ["y", "x"]
     assert doc["gradient"] == ["-x*z", "-y*z"]
-    assert doc["points"] == [{"at": {"y": 2, "x": 1, "z": 3}, "gradient": [-3, -6]}]
+    assert doc["points"] == [{"at": {"y": 2, "x": 1, "z": 3}, "value": -6, "gradient": [-3, -6],
+                              "exact": {"value": "-6", "gradient": ["-3", "-6"]}}]
 
 
 def test_option_values_may_begin_with_minus(cli):
     doc = doc_of(cli("-x**3", "-a", "x=-2", "--at", "x=-1/2", "--json"))
     assert doc["points"] == [
-        {"at": {"x": -2}, "gradient": [-12]},
-        {"at": {"x": -0.5}, "gradient": [-0.75]},
+        {"at": {"x": -2}, "value": 8, "gradient": [-12], "exact": {"value": "8", "gradient": ["-12"]}},
+        {"at": {"x": -0.5}, "value": 0.125, "gradient": [-0.75],
+         "exact": {"value": "1/8", "gradient": ["-3/4"]}},
     ]
 
 
@@ -381,7 +402,8 @@ def test_E_is_a_constant_by_default(cli):
     doc = doc_of(cli("E*x", "--at", "x=1", "--json"))
     assert doc["variables"] == ["x"]
     assert doc["gradient"] == ["E"]
-    assert doc["points"] == [{"at": {"x": 1}, "gradient": [math.e]}]
+    assert doc["points"] == [{"at": {"x": 1}, "value": math.e, "gradient": [math.e],
+                              "exact": {"value": "E", "gradient": ["E"]}}]
 
 
 def test_symbols_makes_E_a_variable(cli):
@@ -390,7 +412,8 @@ def test_symbols_makes_E_a_variable(cli):
         "expressions": ["Symbol('E')*x"],  # plain "E" would read back as Euler's number
         "variables": ["E", "x"],
         "gradient": ["x", "Symbol('E')"],
-        "points": [{"at": {"E": 2, "x": 5}, "gradient": [5, 2]}],
+        "points": [{"at": {"E": 2, "x": 5}, "value": 10, "gradient": [5, 2],
+                    "exact": {"value": "10", "gradient": ["5", "2"]}}],
     }
 
 
@@ -518,10 +541,12 @@ def test_text_format_is_one_name_value_per_line(cli):
     first = ["df/dx", "df/dy", "df/dz"]
     assert keys == (
         ["f", *first, *second]
-        + [k + at1 for k in first + second]
-        + [k + at2 for k in first + second]
+        + [k + at1 for k in ["f", *first, *second]]
+        + [k + at2 for k in ["f", *first, *second]]
     )
     values = dict(pairs)
+    assert values["f" + at1] == "7"
+    assert values["f" + at2] == "0.25"
     assert values["df/dx" + at1] == "2"
     assert values["df/dx" + at2] == "1.0"
     assert values["df/dz" + at2] == "0.0"

@@ -150,7 +150,7 @@ def test_negative_timeout_is_a_usage_error(cli):
 def test_undefined_at_a_point_prints_result_and_exits_1(cli):
     result = cli("1/x", "--at", "x=0")
     assert result.exit_code == 1
-    assert result.stdout == "f = 1/x\ndf/dx = -1/x**2\ndf/dx(x=0) = zoo\n"
+    assert result.stdout == "f = 1/x\ndf/dx = -1/x**2\nf(x=0) = zoo\ndf/dx(x=0) = zoo\n"
     assert result.stderr == "Error: df/dx = zoo: division by zero (complex infinity) at x=0\n"
 
 
@@ -163,8 +163,10 @@ def test_undefined_at_a_point_json_has_zoo_and_warnings(cli):
         "gradient": ["-1/x**2"],
         "hessian": [["2/x**3"]],
         "points": [
-            {"at": {"x": 0}, "gradient": ["zoo"], "hessian": [["zoo"]]},
-            {"at": {"x": 2}, "gradient": [-0.25], "hessian": [[0.25]]},
+            {"at": {"x": 0}, "value": "zoo", "gradient": ["zoo"], "hessian": [["zoo"]],
+             "exact": {"value": "zoo", "gradient": ["zoo"], "hessian": [["zoo"]]}},
+            {"at": {"x": 2}, "value": 0.5, "gradient": [-0.25], "hessian": [[0.25]],
+             "exact": {"value": "1/2", "gradient": ["-1/4"], "hessian": [["1/4"]]}},
         ],
         "warnings": [
             "df/dx = zoo: division by zero (complex infinity) at x=0",
@@ -181,7 +183,8 @@ def test_undefined_entry_of_a_vector_function_is_named(cli):
     result = cli("x*y", "log(y)", "--at", "x=1,y=0", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert doc["points"] == [{"at": {"x": 1, "y": 0}, "jacobian": [[0, 1], [0, "zoo"]]}]
+    assert doc["points"] == [{"at": {"x": 1, "y": 0}, "value": [0, "zoo"], "jacobian": [[0, 1], [0, "zoo"]],
+                              "exact": {"value": ["0", "zoo"], "jacobian": [["0", "1"], ["0", "zoo"]]}}]
     assert doc["warnings"] == ["df2/dy = zoo: division by zero (complex infinity) at x=1, y=0"]
     assert result.stderr == (
         "Error: df2/dy = zoo: division by zero (complex infinity) at x=1, y=0\n"
@@ -216,7 +219,7 @@ def test_infinite_float_value(cli):
     result = cli("x**(10**10)", "--at", "x=2.0", "--json")
     assert result.exit_code == 1
     doc = json.loads(result.stdout)
-    assert doc["points"] == [{"at": {"x": 2.0}, "gradient": ["inf"]}]
+    assert doc["points"] == [{"at": {"x": 2.0}, "value": "inf", "gradient": ["inf"]}]
     assert doc["warnings"] == ["df/dx = inf: infinite at x=2.0"]
 
 

@@ -15,7 +15,8 @@ def test_main_example_json():
     assert result.exit_code == 0, result.output
     doc = json.loads(result.stdout)
     assert doc["gradient"] == ["2*x", "z", "y"]
-    assert doc["points"] == [{"at": {"x": 1, "y": 2, "z": 3}, "gradient": [2, 3, 2]}]
+    assert doc["points"] == [{"at": {"x": 1, "y": 2, "z": 3}, "value": 7, "gradient": [2, 3, 2],
+                              "exact": {"value": "7", "gradient": ["2", "3", "2"]}}]
 
 
 @pytest.mark.slow

@@ -38,13 +38,15 @@ def test_json_lines(cli):
             "expressions": ["x**2*y"],
             "variables": ["x", "y"],
             "gradient": ["2*x*y", "x**2"],
-            "points": [{"at": {"x": 2, "y": 3}, "gradient": [12, 4]}],
+            "points": [{"at": {"x": 2, "y": 3}, "value": 12, "gradient": [12, 4],
+                        "exact": {"value": "12", "gradient": ["12", "4"]}}],
         },
         {
             "expressions": ["x + y"],
             "variables": ["x", "y"],
             "gradient": ["1", "1"],
-            "points": [{"at": {"x": 2, "y": 3}, "gradient": [1, 1]}],
+            "points": [{"at": {"x": 2, "y": 3}, "value": 5, "gradient": [1, 1],
+                        "exact": {"value": "5", "gradient": ["1", "1"]}}],
         },
     ]
 
@@ -82,13 +84,15 @@ def test_semicolon_separates_the_formulas_of_a_vector_function(cli):
             "expressions": ["x*y", "x + y"],
             "variables": ["x", "y"],
             "jacobian": [["y", "x"], ["1", "1"]],
-            "points": [{"at": {"x": 1, "y": 2}, "jacobian": [[2, 1], [1, 1]]}],
+            "points": [{"at": {"x": 1, "y": 2}, "value": [2, 3], "jacobian": [[2, 1], [1, 1]],
+                        "exact": {"value": ["2", "3"], "jacobian": [["2", "1"], ["1", "1"]]}}],
         },
         {
             "expressions": ["x*y", "x**2", "y"],
             "variables": ["x", "y"],
             "jacobian": [["y", "x"], ["2*x", "0"], ["0", "1"]],
-            "points": [{"at": {"x": 1, "y": 2}, "jacobian": [[2, 1], [2, 0], [0, 1]]}],
+            "points": [{"at": {"x": 1, "y": 2}, "value": [2, 1, 2], "jacobian": [[2, 1], [2, 0], [0, 1]],
+                        "exact": {"value": ["2", "1", "2"], "jacobian": [["2", "1"], ["2", "0"], ["0", "1"]]}}],
         },
     ]
 
@@ -133,9 +137,9 @@ def test_exit_1_when_only_the_mathematics_failed(cli):
     assert result.exit_code == 1
     docs = json_lines(result.stdout)
     assert [d["points"] for d in docs] == [
-        [{"at": {"x": 0}, "gradient": [0]}],
-        [{"at": {"x": 0}, "gradient": ["zoo"]}],
-        [{"at": {"x": 0}, "gradient": [0]}],
+        [{"at": {"x": 0}, "value": 0, "gradient": [0], "exact": {"value": "0", "gradient": ["0"]}}],
+        [{"at": {"x": 0}, "value": "zoo", "gradient": ["zoo"], "exact": {"value": "zoo", "gradient": ["zoo"]}}],
+        [{"at": {"x": 0}, "value": 0, "gradient": [0], "exact": {"value": "0", "gradient": ["0"]}}],
     ]
     assert docs[1]["warnings"] == ["df/dx = zoo: division by zero (complex infinity) at x=0"]
     assert "warnings" not in docs[0]
@@ -148,7 +152,7 @@ def test_exit_2_wins_over_exit_1(cli):
     result = cli("-", "--at", "x=0", input="1/x\nsin(\nx\n")
     assert result.exit_code == 2
     assert result.stdout == (
-        "f = 1/x\ndf/dx = -1/x**2\ndf/dx(x=0) = zoo\n\nf = x\ndf/dx = 1\ndf/dx(x=0) = 1\n"
+        "f = 1/x\ndf/dx = -1/x**2\nf(x=0) = zoo\ndf/dx(x=0) = zoo\n\nf = x\ndf/dx = 1\nf(x=0) = 0\ndf/dx(x=0) = 1\n"
     )
     assert [line for line in result.stderr.splitlines() if line.startswith("Error:")] == [
         "Error: line 1: df/dx = zoo: division by zero (complex infinity) at x=0",

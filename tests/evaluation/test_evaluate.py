@@ -556,8 +556,8 @@ def test_plain(value, expected):
     assert type(got) is type(expected)
 
 
-def test_plain_keeps_negative_zero_and_ints():
-    assert math.copysign(1, plain(-0.0)) == -1
+def test_plain_writes_negative_zero_as_zero_and_keeps_ints():
+    assert math.copysign(1, plain(-0.0)) == 1  # -0.0 is shown as 0.0 in every form (issue 12)
     assert type(plain(sp.Integer(0))) is int
     assert type(plain(sp.Rational(4, 2))) is int  # 4/2 is the Integer 2
 

@@ -154,7 +154,7 @@ def test_pretty_table_of_values_keeps_its_first_rows():
     n = 20
     point = {f"x{i}": 1 for i in range(1, n + 1)}
     job = run_job([rosenbrock(n)], JobSpec(hessian=True, points=(point,)))
-    rows = n + n * (n + 1) // 2
+    rows = 1 + n + n * (n + 1) // 2  # the function's value, the gradient, the Hessian's upper triangle
     shown = draw(job)
     assert f"… {rows - pretty_module.MAX_TABLE_ROWS} more entries not shown" in shown
     assert "∂²f/∂x20²" not in shown.split("at x1=1")[1]

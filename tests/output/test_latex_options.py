@@ -73,10 +73,10 @@ def test_table_style_one_row_per_point():
     points = [{"x": "1", "y": "2"}, {"x": "3", "y": "0.5"}]
     out = latex(["x*y"], points=points, latex_style="table")
     table = out.split(r"\end{align*}")[1]
-    assert table.strip().startswith("\\[\n\\begin{array}{cc|cc}")
+    assert table.strip().startswith("\\[\n\\begin{array}{cc|ccc}")
     rows = table.split(r"\hline")[1].split(r"\end{array}")[0].strip().split(" \\\\\n")
-    assert rows == ["1 & 2 & 2 & 1", "3 & 0.5 & 0.5 & 3.0"]  # the point as given
-    assert r"x & y & \frac{\partial f}{\partial x} & \frac{\partial f}{\partial y}" in table
+    assert rows == ["1 & 2 & 2 & 2 & 1", "3 & 0.5 & 1.5 & 0.5 & 3.0"]  # the point as given, f, the entries
+    assert r"x & y & f & \frac{\partial f}{\partial x} & \frac{\partial f}{\partial y}" in table
 
 
 def test_vector_style_has_left_hand_sides():

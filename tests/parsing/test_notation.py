@@ -156,7 +156,7 @@ def test_a_vulgar_fraction_is_a_point_value():
 def test_cli_vulgar_fraction():
     result = _run("½x^2", "--at", "x=⅓", "--format", "text")
     assert result.returncode == 0, result.stderr
-    assert result.stdout == "f = x**2/2\ndf/dx = x\ndf/dx(x=1/3) = 1/3\n"
+    assert result.stdout == "f = x**2/2\ndf/dx = x\nf(x=1/3) = 1/18\ndf/dx(x=1/3) = 1/3\n"
 
 
 # -- e used as a base ---------------------------------------------------------
