@@ -64,8 +64,6 @@ from pathlib import Path
 from typing import Any
 
 import sympy as sp
-
-import symgrad
 from readability_peers import (
     Outcome,
     entry_labels,
@@ -76,6 +74,8 @@ from readability_peers import (
     size,
     sympy_peer,
 )
+
+import symgrad
 
 CORPUS = Path(__file__).with_name("readability_corpus.txt")
 MODES = ("off", "tidy", "full")
@@ -117,6 +117,10 @@ class Row:
         if outcome is None or outcome.expr is None:
             return self.cells["off"][k].expr
         return outcome.expr
+
+    def charged(self, column: str, k: int) -> Any:
+        """What ``column`` (or the best peer) is charged for entry ``k``."""
+        return self.best(k) if column == BEST else self.value(column, k)
 
     def best(self, k: int) -> Any:
         valid = [self.cells[p][k].expr for p in PEERS
@@ -208,12 +212,8 @@ def summary(rows: list[Row], columns: list[str]) -> dict[str, dict[str, Any]]:
         if column != BEST and not all(column in row.cells for row in rows):
             table[column] = {}
             continue
-
-        def charged(row: Row, k: int, column: str = column) -> Any:
-            return row.best(k) if column == BEST else row.value(column, k)
-
-        total = sum(ops(charged(row, k)) for row, k in entries)
-        ratios = [ops(charged(row, k)) / ops(row.cells["off"][k].expr)
+        total = sum(ops(row.charged(column, k)) for row, k in entries)
+        ratios = [ops(row.charged(column, k)) / ops(row.cells["off"][k].expr)
                   for row, k in entries if ops(row.cells["off"][k].expr) > 0]
         failed = 0 if column == BEST else sum(
             1 for row, k in entries if row.cells[column][k].expr is None)
@@ -257,8 +257,7 @@ def per_formula(rows: list[Row], columns: list[str]) -> str:
             if column != BEST and column not in row.cells:
                 cells.append("n/a")
                 continue
-            pick_ = row.best if column == BEST else (lambda k, c=column: row.value(c, k))
-            cells.append(str(sum(size(pick_(k))[0] for k in range(len(row.labels)))))
+            cells.append(str(sum(size(row.charged(column, k))[0] for k in range(len(row.labels)))))
         lines.append(f"| `{row.formula}` | {len(row.labels)} | " + " | ".join(cells) + " |")
     return "\n".join(lines)
 

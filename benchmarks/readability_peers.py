@@ -14,6 +14,7 @@ measure and the table). Here:
 
 from __future__ import annotations
 
+import cmath
 import random
 import re
 import subprocess
@@ -28,8 +29,9 @@ from symgrad.errors import JobTimeoutError, SymgradError
 from symgrad.limits import time_limit
 from symgrad.parsing import parse_expression
 
-#: What Maxima tries on each raw ``diff`` entry ``d``, in this order; the
-#: Maxima peer of the entry is the smallest of those that read back and
+#: What Maxima tries on each raw ``diff`` entry ``d`` (the script names it
+#: ``%sgd``), in this order; the Maxima peer of the entry is the smallest of
+#: those that read back and
 #: have the right value (``d`` itself included, so the peer is never worse
 #: than Maxima's raw derivative).
 MAXIMA_CANDIDATES = ("d", "ratsimp(d)", "fullratsimp(d)", "factor(d)", "trigsimp(d)", "radcan(d)")
@@ -67,7 +69,7 @@ def sympy_peer(how: Callable[[Any], Any], entry: Any, budget: float) -> Outcome:
     except JobTimeoutError:
         sp.core.cache.clear_cache()  # a half-finished call may have cached partial work
         return Outcome(problem="timeout", seconds=time.perf_counter() - start)
-    except Exception as exc:  # a peer's own failure is a result, not a crash
+    except Exception as exc:  # noqa: BLE001 - a peer's own failure is a result, not a crash
         return Outcome(problem=f"error: {type(exc).__name__}", seconds=time.perf_counter() - start)
     return Outcome(result, seconds=time.perf_counter() - start)
 
@@ -97,9 +99,7 @@ def numeric(expr: Any, point: dict[str, sp.Rational], digits: int = 30) -> compl
         number = complex(value)
     except (TypeError, ValueError):
         return None
-    if number != number or abs(number) == float("inf"):
-        return None
-    return number
+    return number if cmath.isfinite(number) else None
 
 
 def same_value(
@@ -173,16 +173,18 @@ def maxima_script(expr: Any, variables: Sequence[Any]) -> str | None:
     if text is None:
         return None
     names = [v.name for v in variables]
-    lines = ["display2d:false$", "linel:1000000$", f"f:{text}$"]
+    # Maxima's own names start with %, which a symgrad name never does.
+    lines = ["display2d:false$", "linel:1000000$", f"%sgf:{text}$"]
     for i, v in enumerate(names):
-        lines.append(f"g{i}:diff(f,{v})$")
-    entries = [f"g{i}" for i in range(len(names))]
-    entries += [f"diff(g{i},{names[j]})" for i in range(len(names)) for j in range(i, len(names))]
+        lines.append(f"%sgg{i}:diff(%sgf,{v})$")
+    entries = [f"%sgg{i}" for i in range(len(names))]
+    entries += [f"diff(%sgg{i},{names[j]})" for i in range(len(names)) for j in range(i, len(names))]
     for k, entry in enumerate(entries):
-        lines.append(f"d:{entry}$")
+        lines.append(f"%sgd:{entry}$")
         for c, candidate in enumerate(MAXIMA_CANDIDATES):
-            lines.append(f"r:errcatch({candidate})$")
-            lines.append(f'if r # [] then print("@@", {k}, {c}, string(first(r)))$')
+            call = re.sub(r"\bd\b", "%sgd", candidate)
+            lines.append(f"%sgr:errcatch({call})$")
+            lines.append(f'if %sgr # [] then print("@@", {k}, {c}, string(first(%sgr)))$')
     return "\n".join(lines)
 
 
