@@ -41,13 +41,17 @@ measure; ``off`` where no peer is valid); the entries that failed; and the
 wall time: symgrad's modes time the whole ``symgrad.hessian`` call (parse,
 differentiate, tidy), SymPy's peers their calls on the ``off`` entries
 (on top of ``off``), Maxima its processes (start-up, its own differentiation
-and all six candidates). SymPy's cache is cleared before each formula.
+and all six candidates), the best peer the three peers together. SymPy's
+cache is cleared before each symgrad call and each SymPy peer's formula.
+The whole corpus takes about two minutes on two shared cores, most of it
+in ``simplify`` and Maxima.
 
 Run:
 
     python benchmarks/bench_readability.py                 # the table
     python benchmarks/bench_readability.py --per-formula   # and one row per formula
     python benchmarks/bench_readability.py --json          # machine output
+    python benchmarks/bench_readability.py --skip full,simplify   # quicker: those columns n/a
 """
 
 from __future__ import annotations
@@ -165,15 +169,17 @@ def measure_formula(formula: str, wrt: str | None, args: argparse.Namespace, mod
     points = random_points([s.name for s in off.parsed.symbols], args.seed)
     reference = [[numeric(o.expr, p) for p in points] for o in row.cells["off"]]
     if modes:
-        for mode in MODES[1:]:
+        for mode in (m for m in MODES[1:] if m not in args.skip):
             derivs, seconds = symgrad_column(formula, wrt, mode, modes)
             row.cells[mode], row.seconds[mode] = [Outcome(e) for e in entries_of(derivs)], seconds
     for name, how in (("simplify", sp.simplify), ("factor", sp.factor)):
+        if name in args.skip:
+            continue
         sp.core.cache.clear_cache()
         outcomes = [sympy_peer(how, o.expr, args.budget) for o in row.cells["off"]]
         row.cells[name] = outcomes
         row.seconds[name] = sum(o.seconds for o in outcomes)
-    if args.maxima:
+    if args.maxima and "maxima" not in args.skip:
         candidates, problem, seconds = maxima_peer(
             args.maxima, off.exprs[0], off.variables, args.maxima_timeout)
         row.seconds["maxima"] = seconds
@@ -290,9 +296,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--maxima-timeout", type=float, default=60.0,
                         help="seconds for each formula's Maxima process (default 60)")
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--skip", type=lambda text: {c.strip() for c in text.split(",")},
+                        default=set(), help="columns not to run, e.g. full,simplify (n/a)")
     parser.add_argument("--per-formula", action="store_true", help="print each formula's row too")
     parser.add_argument("--json", action="store_true", help="machine output (JSON) instead")
     args = parser.parse_args(argv)
+    if args.skip - set(COLUMNS[1:]):
+        parser.error(f"--skip takes columns among {', '.join(COLUMNS[1:])}")
     if args.maxima and shutil.which(args.maxima) is None:
         args.maxima = None
     notes = []
@@ -301,7 +311,9 @@ def main(argv: list[str] | None = None) -> int:
         notes.append("symgrad.hessian has no simplify= keyword yet: tidy and full are n/a, "
                      "off is today's symgrad.hessian(formula)")
     if not args.maxima:
-        notes.append("Maxima not found (Debian package maxima): its column is n/a")
+        notes.append("Maxima not found (Debian package maxima) or --maxima '': its column is n/a")
+    if args.skip:
+        notes.append(f"--skip {','.join(sorted(args.skip))}: n/a")
     rows = []
     for formula, wrt in read_corpus(args.corpus):
         row = measure_formula(formula, wrt, args, modes)
