@@ -34,6 +34,7 @@ TOOLS: dict[str, str] = {
     "gfortran": "gfortran",
     "rustc": "rustc",
     "node": "nodejs",
+    "maxima": "maxima",
 }
 
 
