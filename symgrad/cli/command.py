@@ -197,7 +197,7 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
         symbols=o["symbols"],
         real=not o["complex_"],
         hessian=o["hessian"],
-        points=_read_points(o["points"]),
+        points=_read_points(o["points"], real=not o["complex_"]),
         # stdin mode: many jobs share symengine's import, so it pays off
         engine="symengine" if stream and o["engine"] == "auto" else o["engine"],
         analysis=analysis_spec(o),
@@ -231,7 +231,7 @@ def _invocation(ctx: click.Context, exprs: tuple[str, ...], formats: tuple[str, 
     return cli_plan.Invocation(given, values, exprs, formats, fmt, stream)
 
 
-def _read_points(texts: Sequence[str]) -> tuple[dict[str, Any], ...]:
+def _read_points(texts: Sequence[str], real: bool = True) -> tuple[dict[str, Any], ...]:
     """Each ``--at`` text as ``{name: SymPy number}``, parsed once (exact stays exact)."""
     if not texts:
         return ()
@@ -241,7 +241,7 @@ def _read_points(texts: Sequence[str]) -> tuple[dict[str, Any], ...]:
     for text in texts:
         point = parse_point(text, "--at")  # its messages name --at themselves
         try:
-            points.append({name: parse_value(value, name) for name, value in point.items()})
+            points.append({name: parse_value(value, name, real) for name, value in point.items()})
         except SymgradError as err:
             raise err.about("--at") from None
     return tuple(points)
@@ -317,6 +317,11 @@ def _run_job(
         return status.code
     output.write(rendered)
     assert job is not None
+    from ..output.common import point_text
+
+    for values in job.points:
+        for entry in values.limits:
+            warning(f"{prefix}{entry} at {point_text(values)} is a limit: the formula has no value there (0/0)")
     for note in job.derivatives.parsed.warnings:
         warning(f"{prefix}{note}")
     for problem in job.problems:

@@ -129,8 +129,9 @@ def point_text(job_point: PointValues, sep: str = ",") -> str:
 
 
 def where(at: Any, sep: str = ",") -> str:
-    """``x=1,y=2`` for (symbol or name, value) pairs."""
-    return sep.join(f"{getattr(name, 'name', name)}={value_text(v)}" for name, v in at)
+    """``x=1,y=2`` for (symbol or name, value) pairs; no spaces (``z=1+I``), so a key
+    stays one word."""
+    return sep.join(f"{getattr(name, 'name', name)}={value_text(v).replace(' ', '')}" for name, v in at)
 
 
 def number_text(value: Any) -> str:

@@ -112,6 +112,8 @@ class JsonPrinter(Printer):
             point["exact"] = {"value": _function_value(values, readable_text)} | _layout(
                 values, lambda matrix: _symbolic(matrix, seen)
             )
+        if values.limits:  # entries whose value is the limit at a removable singularity
+            point["limits"] = list(values.limits)
         return point
 
     def _render_Analysis(self, a: Analysis, points: list[dict[str, Any]] | None = None) -> dict[str, Any]:

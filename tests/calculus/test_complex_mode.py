@@ -90,3 +90,24 @@ def test_cli_refuses_conjugate_with_one_line(cli):
     assert result.exit_code == 2
     assert result.stderr.startswith("Error: --complex: conjugate(z) is not holomorphic in z")
     assert "Traceback" not in result.stderr and "Derivative" not in result.stdout
+
+
+def test_cli_complex_point_in_every_form(cli):
+    text = cli("z**2", "--complex", "--at", "z=1+I", "--format", "text")
+    assert text.exit_code == 0, text.stderr
+    assert "f(z=1+I) = 2*I" in text.stdout and "df/dz(z=1+I) = 2 + 2*I" in text.stdout
+    import json
+
+    doc = json.loads(cli("z**2", "--complex", "--at", "z=1+I", "--format", "json").stdout)
+    (point,) = doc["points"]
+    assert complex(point["gradient"][0].replace("j", "j")) == 2 + 2j
+    assert sp.parse_expr(point["exact"]["gradient"][0]) == 2 + 2 * sp.I
+    assert "warnings" not in doc
+    tex = cli("z**2", "--complex", "--at", "z=1+I", "--format", "latex")
+    assert tex.exit_code == 0 and "2 + 2 i" in tex.stdout
+
+
+def test_cli_complex_point_without_complex_is_refused(cli):
+    result = cli("z**2", "--at", "z=1+I", "--format", "text")
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: --at: value of z is not a finite real number")

@@ -139,3 +139,13 @@ def test_when_the_time_for_limits_is_spent_the_entries_stay_undefined(monkeypatc
     p = symgrad.gradient("sin(x)/x").at(x=0)
     assert p.limits == ()
     assert [q.entry for q in p.problems] == ["df/dx"]
+
+
+def test_cli_says_which_values_are_limits(cli):
+    import json
+
+    result = cli("sin(x)/x", "--at", "x=0", "--format", "json")
+    (point,) = json.loads(result.stdout)["points"]
+    assert point["limits"] == ["f", "df/dx"] and point["value"] == 1 and point["gradient"] == [0]
+    warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
+    assert any("df/dx at x=0 is a limit" in line for line in warnings)
