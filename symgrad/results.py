@@ -30,11 +30,12 @@ class LargeReal(str):
 
     @classmethod
     def of(cls, value: Any) -> LargeReal | None:
-        """``value`` (an exact SymPy number) as a LargeReal, or None unless it is a real beyond double range."""
+        """``value`` (a SymPy number, exact or a Float) as a LargeReal, or None unless it is a
+        real beyond double range."""
         import mpmath
         import sympy as sp
 
-        if not isinstance(value, sp.Basic) or value.has(sp.Float) or value.free_symbols:
+        if not isinstance(value, sp.Basic) or value.free_symbols:
             return None
         try:
             number = value.evalf(20)
@@ -211,7 +212,8 @@ def plain(value: Any) -> Plain:
         return int(value)
     if isinstance(value, (sp.Float, sp.Rational)):
         x = float(value)  # finite, or nan/inf for a Float
-        if math.isinf(x) and isinstance(value, sp.Rational):
+        if math.isinf(x) and (isinstance(value, sp.Rational) or value.is_finite):
+            # exp(1000) at x=1000.0 is a finite number beyond a double, not infinite
             return LargeReal.of(value) or plain_float(x)
         return plain_float(x)
     if value is sp.nan:

@@ -44,7 +44,11 @@ def _printer_class() -> Any:
         _default_settings: ClassVar[dict[str, Any]] = {**LatexPrinter._default_settings, "inv_trig_style": "full"}
 
         def _print_Float(self, expr: Any) -> str:
+            from ..results import LargeReal
+
             text = repr(float(expr))
+            if text in ("inf", "-inf") and (large := LargeReal.of(expr)) is not None:
+                text = str(large)  # exp(1000.0): finite, beyond a double's range
             if "e" in text:
                 mantissa, exponent = text.split("e")
                 return rf"{mantissa} \cdot 10^{{{int(exponent)}}}"

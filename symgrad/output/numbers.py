@@ -21,6 +21,8 @@ from __future__ import annotations
 import math
 from typing import TYPE_CHECKING, Any
 
+from ..results import LargeReal
+
 if TYPE_CHECKING:
     from ..results import PointValues
 
@@ -112,9 +114,12 @@ def _printer(kind: str, digits: int | None) -> Any:
         base, mixins = PrettyPrinter, (BoundedOrder,)
 
     def _print_Float(self: Any, expr: Any) -> Any:
-        if not _is_double(expr):
+        if _is_double(expr):
+            text = float_text(float(expr), digits)
+        elif expr._prec == _DOUBLE_BITS and (large := LargeReal.of(expr)) is not None:
+            text = str(large)  # exp(1000.0): a double's digits, beyond a double's range
+        else:
             return base._print_Float(self, expr)
-        text = float_text(float(expr), digits)
         if kind == "str":
             return text
         from sympy.printing.pretty.stringpict import prettyForm

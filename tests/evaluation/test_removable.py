@@ -149,3 +149,21 @@ def test_cli_says_which_values_are_limits(cli):
     assert point["limits"] == ["f", "df/dx"] and point["value"] == 1 and point["gradient"] == [0]
     warnings = [line for line in result.stderr.splitlines() if line.startswith("Warning:")]
     assert any("df/dx at x=0 is a limit" in line for line in warnings)
+
+
+def test_a_decimal_point_whose_value_is_beyond_a_double_is_finite(cli):
+    """exp(1000.0) is about 1.97e434: finite, not 'infinite'; every form writes its digits."""
+    import json
+    from decimal import Decimal
+
+    p = symgrad.gradient("exp(x)").at(x=1000.0)
+    assert p.problems == ()
+    doc = json.loads(cli("exp(x)", "--at", "x=1000.0", "--format", "json").stdout, parse_float=Decimal)
+    (point,) = doc["points"]
+    with mpmath.workdps(30):
+        exact = mpmath.exp(1000)
+    assert abs(mpmath.mpf(str(point["gradient"][0])) / exact - 1) < 1e-15
+    for fmt in ("text", "latex", "pretty"):
+        result = cli("exp(x)", "--at", "x=1000.0", "--format", fmt)
+        assert result.exit_code == 0, (fmt, result.stderr)
+        assert "inf" not in result.stdout and "1.970071114017047" in result.stdout
