@@ -91,7 +91,10 @@ class CompiledEntries:
         self.derivs = derivs
         self.symbols: tuple[Any, ...] = tuple(derivs.variables) + tuple(derivs.parameters)
         entries = list(derivs.entries(name))
-        functions = list(zip(derivs.components(), derivs.exprs)) if value else []
+        # complex infinity has no double (a formula such as x*log(0), whose
+        # derivatives the calculus already makes nan): the value is nan too
+        functions = [(c, f.xreplace({sp.zoo: sp.nan})) for c, f in zip(derivs.components(), derivs.exprs)
+                     ] if value else []
         #: How many of the first columns are the function's value (0, or one per formula).
         self.values = len(functions)
         self.names = [labels.function(c, name) for c, _ in functions] + [e.key for e in entries]
