@@ -125,7 +125,7 @@ def run_bulk(
     firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
     finished = False
     try:
-        check_output_names(reader, compiled.names)
+        check_output_names(reader, compiled.names, compiled.names[: compiled.values])
         for chunk in reader.chunks():
             for piece in _pieces(chunk, rows_at_once):
                 full = _with_fixed(piece.values, names, from_reader, fixed)
@@ -155,17 +155,19 @@ def run_bulk(
     return report
 
 
-def check_output_names(reader: PointsReader, entries: Sequence[str]) -> None:
-    """Refuse a CSV/TSV input with a column named as an output column (``df/dx``):
-    its rows are repeated in the output, beside the entries' columns."""
+def check_output_names(reader: PointsReader, entries: Sequence[str], values: Sequence[str] = ()) -> None:
+    """Refuse a CSV/TSV input with a column named as an output column (``df/dx``,
+    or ``f`` among the ``values``, the function's value columns): its rows
+    are repeated in the output, beside the computed columns."""
     if reader.header is None:
         return
     have = set(reader.names)
     for name in entries:
         if name in have:
+            also = ", or leave the value out with --no-value" if name in values else ""
             raise PointsError(f"--points: the input has a column named {name}, which is also the name "
                               "of an output column; rename that column, or name the function otherwise "
-                              "with --name")
+                              f"with --name{also}")
 
 
 def _pieces(chunk: Chunk, rows: int) -> list[Chunk]:

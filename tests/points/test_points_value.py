@@ -312,3 +312,15 @@ def test_a_formula_holding_complex_infinity_has_a_nan_value(cli):
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == ["x,y,f,df/dx,df/dy", "1,2,nan,nan,nan"]
     assert result.stderr.splitlines()[0].startswith("Warning: f is not finite")
+
+
+def test_an_input_column_named_as_the_value_column_is_refused(cli):
+    # not a symbol: a label column f, which the CSV output repeats beside the value column f
+    result = cli("x**2", "--points", "-", input="x,f\n3,a\n")
+    check_one_error_line(result, "a column named f", "--name", "--no-value")
+
+
+def test_an_input_column_named_as_an_entry_is_refused_as_before(cli):
+    result = cli("x**2", "--points", "-", input="x,df/dx\n3,a\n")
+    line = check_one_error_line(result, "a column named df/dx", "--name")
+    assert "--no-value" not in line
