@@ -144,7 +144,7 @@ def end_to_end(name, text, size, folder):
         t_process = best_of(lambda s=source, t=target: run_process(s, t), repeat=1)
         out.append((name, size, kind, t_ours, t_floor, t_ours / t_floor, t_process))
     check = np.load(os.path.join(folder, "out.npy"))
-    assert check.shape == (size, N)
+    assert check.shape == (size, 1 + N)  # the function's value, then the gradient
     return out
 
 

@@ -40,6 +40,10 @@ class BulkOptions:
     #: The function's name in the entry names (``--name V``: ``dV/dx``),
     #: checked by the command with the other uses of ``--name``.
     name: str = "f"
+    #: Write the function's own value (column ``f``, or ``f1``, ``f2``, …, or
+    #: the ``--name``) before the entries; False gives the columns of the
+    #: entries alone.
+    value: bool = True
 
 
 def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, fmt: str,
@@ -57,6 +61,8 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
     for note in compiled.derivs.parsed.warnings:
         warning(note)
     where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
+    for message in report.messages(where, values=True):
+        warning(message)  # the function's value: a note, never a --strict failure
     for message in report.messages(where):
         (error if options.strict else warning)(message)
     return ExitCode.MATH if options.strict and report.bad else ExitCode.OK
@@ -79,7 +85,8 @@ def _prepare(
                                 names=(name,), known=tuple(names)).about("--at")
     fixed = {name: float(value) for name, value in given.items()}
     # fixed parameters go into the entries before compiling, as --at substitutes them first
-    compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name)
+    compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name,
+                               value=options.value)
     return compiled, names, fixed
 
 
@@ -124,7 +131,7 @@ def _writer(options: BulkOptions, fmt: str, reader: PointsReader, compiled: Comp
     from ..points.run import json_layout
 
     columns = Columns([s.name for s in compiled.symbols], compiled.names,
-                      json_layout(compiled.derivs))
+                      json_layout(compiled.derivs, compiled.values))
     if options.output is not None:
         from ..points.grid import GridNpyWriter, GridNpzWriter, GridReader
 

@@ -4,7 +4,10 @@
 the gradient or Jacobian, and each Hessian's upper triangle) into one
 compiled function of a block of points (the run loop that reads points and
 writes values is :mod:`symgrad.points.run`): rows are points, columns are the job's symbols (variables, then
-parameters), and the result has one column per entry. Two backends:
+parameters), and the result has one column per entry, after one column per
+formula holding the function's own value when it is asked for (``value=True``;
+it is compiled with the entries, so it shares their common subexpressions).
+Two backends:
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
   subexpression elimination: machine code, used when symengine is installed
@@ -69,11 +72,17 @@ class CompiledEntries:
     the order of :attr:`symbols` — to get a :class:`Block` of shape
     ``(rows, len(names))``, one column per entry of ``derivs.entries(name)``
     (``name`` is the function's name in the entry names: ``--name V`` gives
-    ``dV/dx``).
+    ``dV/dx``). With ``value``, the first :attr:`values` columns are the
+    function's own value, one per formula, named as the function is
+    (:func:`symgrad.labels.function`: ``f``, or ``f1``, ``f2``, … for a
+    vector function), and the entries follow.
     """
 
-    def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f"):
+    def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f",
+                 value: bool = False):
         import sympy as sp
+
+        from .. import labels
 
         if backend not in BACKENDS:
             raise BatchError(f"unknown backend {backend!r}; choose one of {', '.join(BACKENDS)}")
@@ -82,21 +91,27 @@ class CompiledEntries:
         self.derivs = derivs
         self.symbols: tuple[Any, ...] = tuple(derivs.variables) + tuple(derivs.parameters)
         entries = list(derivs.entries(name))
-        self.names = [e.key for e in entries]
+        # complex infinity has no double (a formula such as x*log(0), whose
+        # derivatives the calculus already makes nan): the value is nan too
+        functions = [(c, f.xreplace({sp.zoo: sp.nan})) for c, f in zip(derivs.components(), derivs.exprs)
+                     ] if value else []
+        #: How many of the first columns are the function's value (0, or one per formula).
+        self.values = len(functions)
+        self.names = [labels.function(c, name) for c, _ in functions] + [e.key for e in entries]
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
         rename = _Replacer(dict(zip(self.symbols, dummies)))
         self._constants: dict[int, float] = {}
-        exprs: list[Any] = []  # every entry, constants as their double value
-        for index, expr in enumerate(e.value for e in entries):
+        exprs: list[Any] = []  # every column, constants as their double value
+        for index, expr in enumerate([f for _, f in functions] + [e.value for e in entries]):
             renamed = rename(expr)
             if renamed is not expr:  # rebuilt only where one of the symbols occurs
                 exprs.append(renamed)
             else:
-                value = self._constants[index] = _constant_value(expr)
-                exprs.append(sp.Float(value) if math.isfinite(value) else sp.S.Zero)
-        self._varying = [i for i in range(len(entries)) if i not in self._constants]
+                constant = self._constants[index] = _constant_value(expr)
+                exprs.append(sp.Float(constant) if math.isfinite(constant) else sp.S.Zero)
+        self._varying = [i for i in range(len(self.names)) if i not in self._constants]
         self.backend = "none"
         #: ``exp`` calls NumPy computes for the compiled code (0: one pass; see _StagedExps)
         self.numpy_exps = 0

@@ -106,10 +106,23 @@ class Columns:
     """What the writers need to know about the columns."""
 
     symbols: list[str]
+    #: The computed columns: the function's value (when asked for), then the entries.
     entries: list[str]
-    #: A function turning one row of entry values into the JSON point layout
+    #: A function turning one row of computed values into the JSON point layout
     #: (:func:`symgrad.points.run.json_layout`).
     layout: Callable[[Sequence[Any]], dict[str, Any]] | None = None
+
+
+def check_distinct(symbols: Sequence[str], computed: Sequence[str]) -> None:
+    """Refuse an output whose columns would have one name twice: a symbol
+    named as the function's value column (``f``, ``f1``, or the ``--name``),
+    since a derivative's name (``df/dx``) is never a symbol's."""
+    have = set(symbols)
+    for name in computed:
+        if name in have:
+            raise PointsError(f"the column of the function's value, {name}, would have the name of the "
+                              f"symbol {name}; name the function otherwise with --name, or leave the "
+                              "value out with --no-value")
 
 
 def given_twice(name: str, where: str) -> PointsError:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import VariableError
 from ..limits import MAX_GRID_AXIS_VALUES, MAX_GRID_POINTS
 from . import common as points_types
-from .common import Chunk, PointsReader, PointsWriter
+from .common import Chunk, PointsReader, PointsWriter, check_distinct
 from .staged import Staged
 from .write_npy import NpzStream
 
@@ -174,9 +174,11 @@ class GridReader(PointsReader):
 
 
 class GridNpzWriter(PointsWriter):
-    """``.npz``: each entry as an array of the mesh's shape, and each axis's values."""
+    """``.npz``: each computed column (the function's value, the entries) as
+    an array of the mesh's shape, and each axis's values."""
 
     def __init__(self, path: str, axes: Sequence[Axis], entries: Sequence[str]):
+        check_distinct([a.name for a in axes], entries)
         self.shape = tuple(len(a.values) for a in axes)
         self.axes = axes
         self.stream = NpzStream(path, list(entries))
@@ -194,7 +196,8 @@ class GridNpzWriter(PointsWriter):
 
 
 class GridNpyWriter(PointsWriter):
-    """``.npy``: all entries stacked, shape ``(entries, *mesh)`` like ``np.array(np.gradient(V))``.
+    """``.npy``: all computed columns stacked, shape ``(columns, *mesh)``; without the
+    function's value that is ``np.array(np.gradient(V))``'s layout, with it the value comes first.
 
     The shape is known from the start, so the file is a memory map of that
     array (``numpy.lib.format.open_memmap``), in a temporary file beside the

@@ -4,7 +4,9 @@
 :class:`symgrad.points.grid.GridReader`) through a job's compiled evaluation
 (:mod:`symgrad.evaluation.compiled`: all entries over an array of points at once) into a
 writer (:mod:`symgrad.points.write`), chunk by chunk, and counts the entries
-that are not finite. Memory stays flat however many rows pass through.
+that are not finite, and apart from them the function's values that are not
+(which are reported but are not the job's problems, as at a single point).
+Memory stays flat however many rows pass through.
 """
 
 from __future__ import annotations
@@ -37,15 +39,18 @@ class BadEntry:
 
 @dataclass
 class BulkReport:
-    """What a bulk run did: rows, and the entries that were not finite."""
+    """What a bulk run did: rows, the entries that were not finite, and the
+    function's values that were not (``bad_values``: a note, never a failure)."""
 
     rows: int = 0
     bad: list[BadEntry] = field(default_factory=list)
+    bad_values: list[BadEntry] = field(default_factory=list)
 
-    def messages(self, where: str = "line") -> list[str]:
-        """One line per bad entry: ``df/dx is nan or inf at 3 of 10 rows (first: line 4, x=0)``."""
+    def messages(self, where: str = "line", values: bool = False) -> list[str]:
+        """One line per bad entry (per bad value with ``values``):
+        ``df/dx is not finite (nan or inf) at 3 of 10 rows (first: line 4, x=0.0)``."""
         out = []
-        for entry in self.bad:
+        for entry in self.bad_values if values else self.bad:
             point = ", ".join(f"{k}={v!r}" for k, v in entry.first_point.items())
             out.append(
                 f"{entry.name} is not finite (nan or inf) at {entry.count} of {self.rows} rows "
@@ -54,11 +59,13 @@ class BulkReport:
         return out
 
 
-def json_layout(derivs: Derivatives) -> Callable[[Sequence[Any]], dict[str, Any]]:
-    """A function from one row of entry values to the JSON point layout.
+def json_layout(derivs: Derivatives, values: int = 0) -> Callable[[Sequence[Any]], dict[str, Any]]:
+    """A function from one row of values to the JSON point layout.
 
-    The row holds the values in the order of ``derivs.entries()`` (the
-    columns of :class:`~symgrad.evaluation.compiled.CompiledEntries`); the result has
+    The row holds the columns of :class:`~symgrad.evaluation.compiled.CompiledEntries`:
+    ``values`` of the function's own value (0, or one per formula), then the
+    entries in the order of ``derivs.entries()``. The result has ``value``
+    (when the row holds it: a number, or a list for a vector function),
     ``gradient`` (or ``jacobian``) and, with Hessians, ``hessian`` as full
     symmetric matrices (one per formula of a vector function), as in the
     JSON output's points.
@@ -72,13 +79,19 @@ def json_layout(derivs: Derivatives) -> Callable[[Sequence[Any]], dict[str, Any]
     def layout(row: Sequence[Any]) -> dict[str, Any]:
         first: list[list[Any]] = [[None] * n for _ in range(m)]
         second: list[list[list[Any]]] = [[[None] * n for _ in range(n)] for _ in range(m if hessians else 0)]
-        for (c, wrt), value in zip(places, row):
+        for (c, wrt), value in zip(places, row[values:]):
             if len(wrt) == 1:
                 first[c][wrt[0]] = value
             else:
                 i, j = wrt
                 second[c][i][j] = second[c][j][i] = value
-        out: dict[str, Any] = {"jacobian": first} if derivs.vector else {"gradient": first[0]}
+        out: dict[str, Any] = {}
+        if values:
+            out["value"] = list(row[:values]) if derivs.vector else row[0]
+        if derivs.vector:
+            out["jacobian"] = first
+        else:
+            out["gradient"] = first[0]
         if hessians:
             out["hessian"] = second if derivs.vector else second[0]
         return out
@@ -97,6 +110,8 @@ def run_bulk(
 
     ``reader`` yields the symbols that ``fixed`` does not give, in the
     order of ``compiled.symbols``; ``fixed`` values fill the other columns.
+    The columns written are ``compiled.names``: the function's value first
+    when ``compiled`` computes it, then the entries.
     """
     import numpy as np
 
@@ -110,7 +125,7 @@ def run_bulk(
     firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
     finished = False
     try:
-        check_output_names(reader, compiled.names)
+        check_output_names(reader, compiled.names, compiled.names[: compiled.values])
         for chunk in reader.chunks():
             for piece in _pieces(chunk, rows_at_once):
                 full = _with_fixed(piece.values, names, from_reader, fixed)
@@ -135,21 +150,24 @@ def run_bulk(
     for k, name in enumerate(compiled.names):
         seen = firsts[k]
         if seen is not None:
-            report.bad.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
+            found = report.bad_values if k < compiled.values else report.bad
+            found.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
     return report
 
 
-def check_output_names(reader: PointsReader, entries: Sequence[str]) -> None:
-    """Refuse a CSV/TSV input with a column named as an output column (``df/dx``):
-    its rows are repeated in the output, beside the entries' columns."""
+def check_output_names(reader: PointsReader, entries: Sequence[str], values: Sequence[str] = ()) -> None:
+    """Refuse a CSV/TSV input with a column named as an output column (``df/dx``,
+    or ``f`` among the ``values``, the function's value columns): its rows
+    are repeated in the output, beside the computed columns."""
     if reader.header is None:
         return
     have = set(reader.names)
     for name in entries:
         if name in have:
+            also = ", or leave the value out with --no-value" if name in values else ""
             raise PointsError(f"--points: the input has a column named {name}, which is also the name "
                               "of an output column; rename that column, or name the function otherwise "
-                              "with --name")
+                              f"with --name{also}")
 
 
 def _pieces(chunk: Chunk, rows: int) -> list[Chunk]:

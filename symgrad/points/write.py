@@ -1,7 +1,8 @@
 """Writing many points: :func:`open_writer` and the text writers.
 
 Outputs: CSV (or TSV, for TSV input) that repeats the input rows untouched
-and appends one column per entry; JSON Lines in the layout of a point of the
+and appends the computed columns (the function's value, when asked for, then
+one column per entry); JSON Lines in the layout of a point of the
 JSON output; ``.npy`` and ``.npz`` (:mod:`symgrad.points.write_npy`) and
 ``.parquet`` (needs pyarrow). Every double is written as
 :data:`~symgrad.results.float_text` writes it, the shortest text that reads
@@ -20,7 +21,15 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
 from ..results import float_text, plain_float
-from .common import OUTPUT_KINDS, Chunk, Columns, PointsError, PointsReader, PointsWriter
+from .common import (
+    OUTPUT_KINDS,
+    Chunk,
+    Columns,
+    PointsError,
+    PointsReader,
+    PointsWriter,
+    check_distinct,
+)
 from .staged import Staged
 
 if TYPE_CHECKING:
@@ -42,7 +51,13 @@ def output_kind(path: str) -> str:
 
 def open_writer(kind: str, stream: IO[str] | None, path: str | None, reader: PointsReader,
                 columns: Columns) -> PointsWriter:
-    """A writer of ``kind`` to a text ``stream`` (csv/tsv/jsonl) or to ``path``."""
+    """A writer of ``kind`` to a text ``stream`` (csv/tsv/jsonl) or to ``path``.
+
+    Outputs that name their columns (all but JSON Lines and ``.npy``) refuse
+    a symbol named as a computed column (:func:`~symgrad.points.common.check_distinct`).
+    """
+    if kind not in ("jsonl", "npy"):
+        check_distinct(columns.symbols, columns.entries)
     if kind in ("csv", "tsv", "jsonl"):
         staged = None
         if stream is None:

@@ -59,7 +59,7 @@ def test_grid_into_a_reader_that_stops_after_one_line_is_quiet_141(tmp_path):
     proc = symgrad_process("x^2*y", "--grid", "x=0:999:1,y=0:999:1", cwd=tmp_path)
     assert proc.stdin is not None and proc.stdout is not None
     proc.stdin.close()
-    assert proc.stdout.readline() == b"x,y,df/dx,df/dy\n"
+    assert proc.stdout.readline() == b"x,y,f,df/dx,df/dy\n"
     proc.stdout.close()
     code, stderr = finish(proc)
     assert stderr == ""

@@ -29,7 +29,7 @@ def engines(monkeypatch):
 def test_points_honour_the_engine(cli, engines, engine):
     result = cli("x^2*y", "--points", "-", "--engine", engine, input="x,y\n1,2\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,4.0,1.0\n"
+    assert result.stdout == "x,y,f,df/dx,df/dy\n1,2,2.0,4.0,1.0\n"
     assert engines == [engine]
 
 
@@ -75,7 +75,7 @@ def test_at_keeps_exact_and_decimal_values(cli, value_parses):
 def test_fixed_at_values_with_points_are_parsed_once(cli, value_parses):
     result = cli("a*x^2", "--wrt", "x", "--points", "-", "--at", "a=1/2", input="x\n2\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "x,df/dx\n2,2.0\n"
+    assert result.stdout == "x,f,df/dx\n2,2.0,2.0\n"
     assert value_parses == ["1/2"]
 
 

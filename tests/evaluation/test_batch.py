@@ -711,3 +711,81 @@ def test_the_job_time_limit_is_not_swallowed_by_the_numpy_fallback(monkeypatch):
     x = sp.Symbol("x", real=True)
     with pytest.raises(JobTimeoutError):
         batch._compile_symengine([x], [sp.sin(x)])
+
+
+# ---------------------------------------------------------------------------
+# The function's own value (value=True): the first columns, compiled with the entries
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("case", CORPUS, ids=lambda c: c.id)
+def test_batch_values_of_the_function_agree_with_exact_evaluation(case, backend):
+    derivs = derivatives(case)
+    if backend == "symengine" and not case.symengine:
+        with pytest.raises(BatchError):
+            CompiledEntries(derivs, backend, value=True)
+        return
+    with_value = CompiledEntries(derivs, backend, value=True)
+    without = CompiledEntries(derivs, backend)
+    m = len(case.formulas)
+    assert with_value.values == m and without.values == 0
+    functions = ["f"] if m == 1 else [f"f{k + 1}" for k in range(m)]
+    assert with_value.names == functions + without.names
+    symbols = [s.name for s in with_value.symbols]
+    points = random_points(case, symbols, 12, seed=len(case.id) + 1)
+    block = with_value(points).values
+    assert block.shape == (12, m + len(without.names))
+    # the entries are those of the job without the value
+    np.testing.assert_allclose(block[:, m:], without(points).values, rtol=1e-13, atol=1e-300)
+    for row, point in zip(block[:, :m].tolist(), points.tolist()):
+        exact = derivs.at(dict(zip(symbols, point))).function
+        assert len(exact) == m
+        for got, want in zip(row, exact):
+            assert math.isclose(got, float(plain(want)), rel_tol=RTOL, abs_tol=1e-300), (point, got, want)
+
+
+def test_the_value_shares_the_staged_exps():
+    compiled = CompiledEntries(symgrad.gradient(LSE6), "symengine", value=True)
+    assert compiled.numpy_exps >= 6
+    x, y, z = 0.3, -0.7, 1.1
+    (row,) = compiled(np.array([[x, y, z]])).values.tolist()
+    want = math.log(math.exp(x) + math.exp(2 * y) + math.exp(-x - y) + math.exp(x - y)
+                    + math.exp(z) + math.exp(y + 2 * z))
+    assert math.isclose(row[0], want, rel_tol=1e-14)
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_constant_formula_has_a_constant_value_column(backend):
+    compiled = CompiledEntries(symgrad.jacobian("x*y", "pi", "log(0)*x"), backend, value=True)
+    assert compiled.names[:3] == ["f1", "f2", "f3"]
+    values = compiled(np.array([[2.0, 3.0], [1.0, -1.0]])).values
+    assert values[:, 0].tolist() == [6.0, -1.0]
+    assert values[:, 1].tolist() == [math.pi, math.pi]
+    assert not np.isfinite(values[:, 2]).any()
+
+
+def test_the_value_is_named_as_the_function():
+    derivs = symgrad.gradient("x*y", wrt="y,x")
+    assert CompiledEntries(derivs, "numpy", name="V", value=True).names == ["V", "dV/dy", "dV/dx"]
+
+
+def test_run_bulk_reports_bad_values_apart_from_bad_entries():
+    # log(x) + y by y: the value is -inf at x = 0, the entry 1 everywhere
+    compiled = CompiledEntries(symgrad.gradient("log(x) + y", wrt="y"), "numpy", value=True)
+    assert [s.name for s in compiled.symbols] == ["y", "x"]
+    writer = Recorder()
+    report = run_bulk(compiled, ListReader([[[1, 1], [2, 0]], [[3, 0]]]), writer)
+    assert writer.values == [[1.0, 1.0], [-math.inf, 1.0], [-math.inf, 1.0]]
+    assert report.bad == [] and report.messages() == []
+    assert report.bad_values == [BadEntry("f", 2, 20, {"y": 2.0, "x": 0.0})]
+    assert report.messages(values=True) == [
+        "f is not finite (nan or inf) at 2 of 3 rows (first: line 20, y=2.0, x=0.0)"]
+
+
+def test_json_layout_with_the_value():
+    scalar = json_layout(symgrad.hessian("x*y"), 1)
+    assert scalar([5, 1, 2, 0, 3, 0]) == {"value": 5, "gradient": [1, 2], "hessian": [[0, 3], [3, 0]]}
+    assert list(scalar([5, 1, 2, 0, 3, 0])) == ["value", "gradient", "hessian"]
+    vector = json_layout(symgrad.jacobian("x*y", "x + y"), 2)
+    assert vector([6, 5, 3, 2, 1, 1]) == {"value": [6, 5], "jacobian": [[3, 2], [1, 1]]}
+    assert json_layout(symgrad.gradient("x*y"))([1, 2]) == {"gradient": [1, 2]}

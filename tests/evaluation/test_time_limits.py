@@ -125,7 +125,7 @@ def test_timeout_inf_in_stdin_and_points_modes(tmp_path):
     points.write_text("x\n1\n2\n")
     proc = symgrad("x**2", "--points", str(points), "--timeout", "inf")
     assert (proc.returncode, proc.stderr) == (0, ""), proc.stderr
-    assert proc.stdout.splitlines()[1:] == ["1,2.0", "2,4.0"]
+    assert proc.stdout.splitlines()[1:] == ["1,1.0,2.0", "2,4.0,4.0"]  # x, f, df/dx
 
 
 def thirty_variables() -> str:

@@ -30,7 +30,7 @@ from faultkit import (
 pytestmark = pytest.mark.slow
 
 SIZES = {"a": 200_000, "b": 150_000}
-COLUMNS = ["x", "y", "df/dx", "df/dy"]
+COLUMNS = ["x", "y", "f", "df/dx", "df/dy"]
 
 
 def points(run: str) -> np.ndarray:
@@ -64,19 +64,19 @@ def read_output(path: Path, suffix: str) -> np.ndarray:
         if lines[-1] != "":
             raise ValueError(f"the last line is cut: {lines[-1][:40]!r}")
         rows = [line.split(delimiter) for line in lines[1:-1]]
-        if not all(len(row) == 4 for row in rows):
-            raise ValueError("a row without its 4 fields")
+        if not all(len(row) == 5 for row in rows):
+            raise ValueError("a row without its 5 fields")
         return np.array(rows, dtype=float)
     if suffix == ".jsonl":
         rows = []
         with open(path, encoding="utf-8") as f:
             for line in f:
                 point = json.loads(line)
-                rows.append([point["at"]["x"], point["at"]["y"], *point["gradient"]])
+                rows.append([point["at"]["x"], point["at"]["y"], point["value"], *point["gradient"]])
         return np.array(rows, dtype=float)
     if suffix == ".npy":
-        entries = np.load(path)  # the derivatives only: df/dx, df/dy per row
-        if not (entries.ndim == 2 and entries.shape[1] == 2):
+        entries = np.load(path)  # the computed columns only: f, df/dx, df/dy per row
+        if not (entries.ndim == 2 and entries.shape[1] == 3):
             raise ValueError(f"shape {entries.shape}")
         return np.column_stack([np.full((len(entries), 2), np.nan), entries])
     if suffix == ".npz":
@@ -95,9 +95,9 @@ def read_output(path: Path, suffix: str) -> np.ndarray:
 def whole_output_of(rows: np.ndarray, run: str) -> bool:
     """Whether ``rows`` is every row of ``run``'s output, right."""
     xy = points(run)
-    if rows.shape != (len(xy), 4):
+    if rows.shape != (len(xy), 5):
         return False
-    expected = np.column_stack([xy, xy[:, 1], xy[:, 0]])  # x, y, df/dx = y, df/dy = x
+    expected = np.column_stack([xy, xy[:, 0] * xy[:, 1], xy[:, 1], xy[:, 0]])  # x, y, f = xy, df/dx = y, df/dy = x
     known = ~np.isnan(rows)
     return bool(np.array_equal(rows[known], expected[known]))
 

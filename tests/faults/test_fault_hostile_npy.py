@@ -159,5 +159,5 @@ def test_a_legitimate_npy_variant_gives_the_right_values(tmp_path, variant, via)
                        stdin=source if via == "stdin" else None)
     verdict(code_problems(run.returncode, 0), stderr_problems(run.stderr, errors=0))
     xy = array.astype(float)
-    assert np.load(out).tolist() == np.column_stack([xy[:, 1], xy[:, 0]]).tolist()
+    assert np.load(out).tolist() == np.column_stack([xy[:, 0] * xy[:, 1], xy[:, 1], xy[:, 0]]).tolist()
     assert run.peak_rss < MEMORY_BOUND

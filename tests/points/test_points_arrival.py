@@ -47,11 +47,12 @@ def read_lines(fd: int, count: int, buffer: bytearray) -> list[str]:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kind, head, rows, out_head, outs", [
-    ("csv", "x,y\n", ["1,2\n", "3,4\n"], ["x,y,df/dx,df/dy"], ["1,2,2.0,1.0", "3,4,4.0,3.0"]),
-    ("tsv", "x\ty\n", ["1\t2\n", "3\t4\n"], ["x\ty\tdf/dx\tdf/dy"], ["1\t2\t2.0\t1.0", "3\t4\t4.0\t3.0"]),
+    ("csv", "x,y\n", ["1,2\n", "3,4\n"], ["x,y,f,df/dx,df/dy"], ["1,2,2.0,2.0,1.0", "3,4,12.0,4.0,3.0"]),
+    ("tsv", "x\ty\n", ["1\t2\n", "3\t4\n"], ["x\ty\tf\tdf/dx\tdf/dy"],
+     ["1\t2\t2.0\t2.0\t1.0", "3\t4\t12.0\t4.0\t3.0"]),
     ("jsonl", "", ['{"x": 1, "y": 2}\n', '{"x": 3, "y": 4}\n'], [],
-     ['{"at": {"x": 1.0, "y": 2.0}, "gradient": [2.0, 1.0]}',
-      '{"at": {"x": 3.0, "y": 4.0}, "gradient": [4.0, 3.0]}']),
+     ['{"at": {"x": 1.0, "y": 2.0}, "value": 2.0, "gradient": [2.0, 1.0]}',
+      '{"at": {"x": 3.0, "y": 4.0}, "value": 12.0, "gradient": [4.0, 3.0]}']),
 ])
 def test_each_row_from_a_slow_producer_comes_out_before_the_next_is_sent(kind, head, rows, out_head, outs):
     args = ["--format", "json"] if kind == "jsonl" else []
@@ -224,7 +225,7 @@ def test_an_input_column_named_as_an_output_column_is_refused(cli, text, column)
 def test_a_function_named_otherwise_takes_the_column_in(cli):
     result = cli("x**2", "--points", "-", "--name", "g", input="x,df/dx\n3,2\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == ["x,df/dx,dg/dx", "3,2,6.0"]
+    assert result.stdout.splitlines() == ["x,df/dx,g,dg/dx", "3,2,9.0,6.0"]
 
 
 def test_a_json_key_named_as_an_output_is_not_a_column(cli):

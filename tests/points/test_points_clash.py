@@ -23,5 +23,5 @@ def test_npz_member_named_like_an_at_symbol_is_refused(cli, tmp_path):
 def test_at_for_a_symbol_the_input_lacks_is_used(cli):
     result = cli("a*x", "--wrt", "x", "--at", "a=2", "--points", "-", input="x\n1\n4\n")
     assert result.exit_code == 0, result.stderr
-    # d(a*x)/dx = a = 2 on every row
-    assert result.stdout.splitlines() == ["x,df/dx", "1,2.0", "4,2.0"]
+    # a*x = 2x and d(a*x)/dx = a = 2 on every row
+    assert result.stdout.splitlines() == ["x,f,df/dx", "1,2.0,2.0", "4,8.0,2.0"]

@@ -23,6 +23,10 @@ ENTRIES = ["df/dx", "df/dy", "df/dz"]
 HESSIAN = ["d2f/dx^2", "d2f/dxdy", "d2f/dxdz", "d2f/dy^2", "d2f/dydz", "d2f/dz^2"]
 
 
+def value(x, y, z):
+    return x**2 * y + np.sin(z) * x
+
+
 def hand(x, y, z):
     grad = [2 * x * y + np.sin(z), x**2, x * np.cos(z)]
     hess = [2 * y, 2 * x, np.cos(z), 0 * x, 0 * x, -x * np.sin(z)]
@@ -72,13 +76,13 @@ def test_csv_pass_through_and_values(cli):
     out_lines = result.stdout.splitlines()
     in_lines = text.splitlines()
     assert len(out_lines) == len(in_lines)
-    assert out_lines[0] == in_lines[0] + "," + ",".join(ENTRIES + HESSIAN)
+    assert out_lines[0] == in_lines[0] + "," + ",".join(["f", *ENTRIES, *HESSIAN])
     for line_in, line_out, (x, y, z) in zip(in_lines[1:], out_lines[1:], points):
         # the input line is repeated byte for byte, then the values
         assert line_out.startswith(line_in + ",")
         values = [float(v) for v in line_out[len(line_in) + 1:].split(",")]
         grad, hess = hand(x, y, z)
-        np.testing.assert_allclose(values, grad + hess, rtol=1e-13, atol=1e-15)
+        np.testing.assert_allclose(values, [value(x, y, z), *grad, *hess], rtol=1e-13, atol=1e-15)
 
 
 def test_pass_through_keeps_spacing_quotes_and_number_spelling(cli):
@@ -86,16 +90,16 @@ def test_pass_through_keeps_spacing_quotes_and_number_spelling(cli):
     result = cli("x*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
     assert result.stdout.splitlines() == [
-        "x , label,y,df/dx,df/dy",
-        ' 1.50 ,"a ""quoted"", b",2e0,2.0,1.5',
-        "-0,x,+3,3.0,-0.0",
+        "x , label,y,f,df/dx,df/dy",
+        ' 1.50 ,"a ""quoted"", b",2e0,3.0,2.0,1.5',
+        "-0,x,+3,-0.0,3.0,-0.0",
     ]
 
 
 def test_header_only_input_gives_the_header(cli):
     result = cli("x*y", "--points", "-", input="y,x\n")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "y,x,df/dx,df/dy\n"
+    assert result.stdout == "y,x,f,df/dx,df/dy\n"
 
 
 def test_values_read_back_as_the_same_doubles(cli):
@@ -105,43 +109,46 @@ def test_values_read_back_as_the_same_doubles(cli):
     result = cli("x*y", "--points", "-", input=text)
     _, rows = parse_csv(result.stdout)
     got = np.array([[float(v) for v in row[2:]] for row in rows])
-    assert np.array_equal(got, points[:, ::-1])  # df/dx = y, df/dy = x, exactly
+    # f = x*y, one rounding as in Python; df/dx = y, df/dy = x, exactly
+    assert got[:, 0].tolist() == [a * b for a, b in points.tolist()]
+    assert np.array_equal(got[:, 1:], points[:, ::-1])
 
 
 def test_tsv_in_tsv_out(cli):
     text = "y\tx\tlabel\n2\t3\ta, b\n"
     result = cli("x**2*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "y\tx\tlabel\tdf/dx\tdf/dy\n2\t3\ta, b\t12.0\t9.0\n"
+    assert result.stdout == "y\tx\tlabel\tf\tdf/dx\tdf/dy\n2\t3\ta, b\t18.0\t12.0\t9.0\n"
 
 
 def test_blank_lines_are_skipped(cli):
     result = cli("x*y", "--points", "-", input="\nx,y\n\n1,2\n   \n\r\n3,4\n\n")
     assert result.exit_code == 0, result.stderr
     assert result.stderr == ""
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2.0,1.0\n3,4,4.0,3.0\n"
+    assert result.stdout == "x,y,f,df/dx,df/dy\n1,2,2.0,2.0,1.0\n3,4,12.0,4.0,3.0\n"
 
 
 def test_crlf_input(cli):
     result = cli("x*y", "--points", "-", input="x,y\r\n1,2\r\n")
-    assert result.stdout == "x,y,df/dx,df/dy\n1,2,2.0,1.0\n"
+    assert result.stdout == "x,y,f,df/dx,df/dy\n1,2,2.0,2.0,1.0\n"
 
 
 def test_vector_function_column_names_and_values(cli):
     result = cli("x*y", "x+y**3", "-H", "--points", "-", input="x,y\n2,3\n")
     assert result.exit_code == 0, result.stderr
     head, rows = parse_csv(result.stdout)
-    assert head == ["x", "y", "df1/dx", "df1/dy", "df2/dx", "df2/dy",
+    assert head == ["x", "y", "f1", "f2", "df1/dx", "df1/dy", "df2/dx", "df2/dy",
                     "d2f1/dx^2", "d2f1/dxdy", "d2f1/dy^2", "d2f2/dx^2", "d2f2/dxdy", "d2f2/dy^2"]
-    # J = [[y, x], [1, 3y^2]]; H1 = [[0,1],[1,0]]; H2 = [[0,0],[0,6y]]
-    assert [float(v) for v in rows[0][2:]] == [3, 2, 1, 27, 0, 1, 0, 0, 0, 18]
+    # f = (6, 2 + 27); J = [[y, x], [1, 3y^2]]; H1 = [[0,1],[1,0]]; H2 = [[0,0],[0,6y]]
+    assert [float(v) for v in rows[0][2:]] == [6, 29, 3, 2, 1, 27, 0, 1, 0, 0, 0, 18]
 
 
 def test_constant_entries_fill_their_columns(cli):
     result = cli("3*x + y**2", "--points", "-", input="x,y\n1,1\n2,5\n7,-2\n")
     _, rows = parse_csv(result.stdout)
-    assert [row[2] for row in rows] == ["3.0", "3.0", "3.0"]
-    assert [float(row[3]) for row in rows] == [2, 10, -4]
+    assert [float(row[2]) for row in rows] == [4, 31, 25]
+    assert [row[3] for row in rows] == ["3.0", "3.0", "3.0"]
+    assert [float(row[4]) for row in rows] == [2, 10, -4]
 
 
 # ---------------------------------------------------------------------------
@@ -153,7 +160,7 @@ def test_json_lines_in_csv_out(cli):
     result = cli("x**2*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
     # no header line to repeat: the symbols, then the entries, all as doubles
-    assert result.stdout == "x,y,df/dx,df/dy\n1.0,2.0,4.0,1.0\n3.0,4.0,24.0,9.0\n"
+    assert result.stdout == "x,y,f,df/dx,df/dy\n1.0,2.0,2.0,4.0,1.0\n3.0,4.0,36.0,24.0,9.0\n"
 
 
 def test_json_lines_in_json_lines_out(cli):
@@ -162,9 +169,9 @@ def test_json_lines_in_json_lines_out(cli):
     assert result.exit_code == 0, result.stderr
     docs = [json.loads(line) for line in result.stdout.splitlines()]
     assert docs == [
-        {"at": {"x": 1, "y": 2}, "gradient": [4, 1], "hessian": [[4, 2], [2, 0]],
+        {"at": {"x": 1, "y": 2}, "value": 2, "gradient": [4, 1], "hessian": [[4, 2], [2, 0]],
          "extra": {"tag": "a"}},
-        {"at": {"x": 3, "y": 4}, "gradient": [24, 9], "hessian": [[8, 6], [6, 0]]},
+        {"at": {"x": 3, "y": 4}, "value": 36, "gradient": [24, 9], "hessian": [[8, 6], [6, 0]]},
     ]
 
 
@@ -177,16 +184,16 @@ def test_csv_in_json_lines_out_passes_other_columns_as_extra(cli, delimiter):
     assert result.exit_code == 0, result.stderr
     docs = [json.loads(line) for line in result.stdout.splitlines()]
     assert docs == [
-        {"at": {"x": 1, "y": 2}, "gradient": [4, 1], "extra": {"id": "p1", "note": "a, b"}},
+        {"at": {"x": 1, "y": 2}, "value": 2, "gradient": [4, 1], "extra": {"id": "p1", "note": "a, b"}},
         # strings as in the file: the id keeps its zeros
-        {"at": {"x": 3, "y": 4}, "gradient": [24, 9], "extra": {"id": "007", "note": ""}},
+        {"at": {"x": 3, "y": 4}, "value": 36, "gradient": [24, 9], "extra": {"id": "007", "note": ""}},
     ]
 
 
 def test_csv_of_only_symbols_gives_no_extra(cli):
     result = cli("x*y", "--points", "-", "--json", input="y,x\n2,1\n")
     assert result.exit_code == 0, result.stderr
-    assert json.loads(result.stdout) == {"at": {"x": 1, "y": 2}, "gradient": [2, 1]}
+    assert json.loads(result.stdout) == {"at": {"x": 1, "y": 2}, "value": 2, "gradient": [2, 1]}
 
 
 def test_json_output_layout_matches_the_at_json(cli):
@@ -198,14 +205,19 @@ def test_json_output_layout_matches_the_at_json(cli):
     bulk = cli(*args, "--points", "-", input="x,y\n0.5,-2\n")
     assert bulk.exit_code == 0, bulk.stderr
     (doc,) = [json.loads(line) for line in bulk.stdout.splitlines()]
-    assert set(doc) == set(point)
+    # the same keys ("value" whether or not the --at JSON has it yet)
+    assert set(doc) - {"value"} == set(point) - {"value"}
     assert doc["at"] == point["at"]
+    assert doc["value"] == [0.5 * -2, math.sin(0.5) - 2]
+    if "value" in point:
+        np.testing.assert_allclose(np.array(doc["value"]), np.array(point["value"], dtype=float), rtol=1e-15)
     np.testing.assert_allclose(np.array(doc["jacobian"]), np.array(point["jacobian"]), rtol=1e-15)
     np.testing.assert_allclose(np.array(doc["hessian"]), np.array(point["hessian"]), rtol=1e-15)
 
 
 GRID_XY = np.array([[1.0, 2.0], [3.0, 4.0], [-0.5, 8.0]])
-EXPECTED_XY = "x,y,df/dx,df/dy\n1.0,2.0,4.0,1.0\n3.0,4.0,24.0,9.0\n-0.5,8.0,-8.0,0.25\n"  # x**2*y by hand
+EXPECTED_XY = ("x,y,f,df/dx,df/dy\n1.0,2.0,2.0,4.0,1.0\n3.0,4.0,36.0,24.0,9.0\n"
+               "-0.5,8.0,2.0,-8.0,0.25\n")  # x**2*y by hand
 
 
 @pytest.mark.parametrize("layout", ["npy", "npz-names", "npz-matrix"])
@@ -232,7 +244,7 @@ def test_npy_columns_follow_wrt_then_parameters(cli, tmp_path):
     np.save(path, np.array([[2.0, 3.0, 10.0]]))  # columns: y, x (--wrt order), then a
     result = cli("a*x + y**2", "--wrt", "y,x", "--points", str(path))
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "y,x,a,df/dy,df/dx\n2.0,3.0,10.0,4.0,10.0\n"
+    assert result.stdout == "y,x,a,f,df/dy,df/dx\n2.0,3.0,10.0,34.0,4.0,10.0\n"
 
 
 @pytest.mark.parametrize(
@@ -256,7 +268,7 @@ def test_stdin_format_is_sniffed(cli, data, name):
 def test_file_suffix_decides_the_format(cli, tmp_path):
     path = tmp_path / "points.jsonl"
     path.write_text('{"x": 2, "y": 1}\n')
-    assert cli("x*y", "--points", str(path)).stdout == "x,y,df/dx,df/dy\n2.0,1.0,1.0,2.0\n"
+    assert cli("x*y", "--points", str(path)).stdout == "x,y,f,df/dx,df/dy\n2.0,1.0,2.0,1.0,2.0\n"
 
 
 # ---------------------------------------------------------------------------
@@ -272,9 +284,9 @@ def run_to(cli, tmp_path, suffix, text="id,x,y\na,1,2\nb,3,4\n", *extra):
     return path
 
 
-# x**2*y at (1,2) and (3,4): grad (2xy, x^2), Hessian (2y, 2x, 0)
-EXPECTED_ROWS = [[4, 1, 4, 2, 0], [24, 9, 8, 6, 0]]
-NAMES = ["df/dx", "df/dy", "d2f/dx^2", "d2f/dxdy", "d2f/dy^2"]
+# x**2*y at (1,2) and (3,4): its value, grad (2xy, x^2), Hessian (2y, 2x, 0)
+EXPECTED_ROWS = [[2, 4, 1, 4, 2, 0], [36, 24, 9, 8, 6, 0]]
+NAMES = ["f", "df/dx", "df/dy", "d2f/dx^2", "d2f/dxdy", "d2f/dy^2"]
 
 
 def test_output_csv(cli, tmp_path):
@@ -297,13 +309,14 @@ def test_output_jsonl(cli, tmp_path):
     path = run_to(cli, tmp_path, ".jsonl")
     docs = [json.loads(line) for line in path.read_text().splitlines()]
     assert [d["at"] for d in docs] == [{"x": 1, "y": 2}, {"x": 3, "y": 4}]
+    assert [d["value"] for d in docs] == [2, 36]
     assert [d["gradient"] for d in docs] == [[4, 1], [24, 9]]
     assert [d["hessian"] for d in docs] == [[[4, 2], [2, 0]], [[8, 6], [6, 0]]]
 
 
 def test_output_npy(cli, tmp_path):
     saved = np.load(run_to(cli, tmp_path, ".npy"))
-    assert saved.shape == (2, 5) and saved.dtype == np.float64
+    assert saved.shape == (2, 6) and saved.dtype == np.float64
     assert saved.tolist() == EXPECTED_ROWS
 
 
@@ -360,8 +373,8 @@ def test_small_input_is_a_table_when_pretty(cli):
     result = cli("x**2*y", "--points", "-", "-f", "pretty", input="x,y\n1,2\n3,4\n")
     assert result.exit_code == 0, result.stderr
     rows = [line.split() for line in result.stdout.splitlines() if line.strip()]
-    assert rows[0] == ["x", "y", "df/dx", "df/dy"]
-    assert ["1", "2", "4", "1"] in rows and ["3", "4", "24", "9"] in rows
+    assert rows[0] == ["x", "y", "f", "df/dx", "df/dy"]
+    assert ["1", "2", "2", "4", "1"] in rows and ["3", "4", "36", "24", "9"] in rows
     assert "," not in result.stdout
 
 
@@ -370,8 +383,8 @@ def test_large_input_streams_csv_even_when_pretty(cli):
     result = cli("x**2*y", "--points", "-", "-f", "pretty", input=text)
     assert result.exit_code == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert lines[0] == "x,y,df/dx,df/dy"
-    assert lines[1:] == [f"{i},1,{2.0 * i},{float(i * i)}" for i in range(150)]
+    assert lines[0] == "x,y,f,df/dx,df/dy"
+    assert lines[1:] == [f"{i},1,{float(i * i)},{2.0 * i},{float(i * i)}" for i in range(150)]
 
 
 # ---------------------------------------------------------------------------
@@ -383,13 +396,15 @@ def test_at_gives_parameters_with_points(cli):
                  input="x,y\n1,0\n2,5\n")
     assert result.exit_code == 0, result.stderr
     head, rows = parse_csv(result.stdout)
-    assert head == ["x", "y", "df/dx", "df/dy"]
-    assert [[float(v) for v in r[2:]] for r in rows] == [[6, math.pi / 2], [12, math.pi / 2]]
+    assert head == ["x", "y", "f", "df/dx", "df/dy"]
+    assert [[float(v) for v in r[3:]] for r in rows] == [[6, math.pi / 2], [12, math.pi / 2]]
+    # f = a*x**2 + b*y with a = 3, b = pi/2
+    assert [float(r[2]) for r in rows] == pytest.approx([3, 12 + 5 * math.pi / 2], rel=1e-15)
 
 
 def test_at_gives_parameters_with_points_json(cli):
     result = cli("a*x", "--wrt", "x", "--at", "a=2", "--points", "-", "--json", input="x\n5\n")
-    assert json.loads(result.stdout) == {"at": {"x": 5, "a": 2}, "gradient": [2]}
+    assert json.loads(result.stdout) == {"at": {"x": 5, "a": 2}, "value": 10, "gradient": [2]}
 
 
 def test_at_gives_parameters_to_binary_points(cli, tmp_path):
@@ -405,7 +420,7 @@ def test_at_gives_parameters_to_binary_points(cli, tmp_path):
 def test_at_gives_parameters_with_grid(cli):
     result = cli("a*x*y", "--wrt", "x,y", "--grid", "x=0:1:1,y=2:2:1", "--at", "a=5")
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == "x,y,a,df/dx,df/dy\n0.0,2.0,5.0,10.0,0.0\n1.0,2.0,5.0,10.0,5.0\n"
+    assert result.stdout == "x,y,a,f,df/dx,df/dy\n0.0,2.0,5.0,0.0,10.0,0.0\n1.0,2.0,5.0,10.0,10.0,5.0\n"
 
 
 def test_missing_parameter_column_is_named(cli):
@@ -498,8 +513,8 @@ def test_error_after_some_rows_keeps_stdout_consistent(cli):
     result = cli("x*y", "--points", "-", "--chunk-rows", "4", input=text)
     check_one_error_line(result, "line 12")
     lines = result.stdout.splitlines()
-    assert lines[0] == "x,y,df/dx,df/dy"
-    assert lines[1:] == [f"{i},1,1.0,{float(i)}" for i in range(8)]
+    assert lines[0] == "x,y,f,df/dx,df/dy"
+    assert lines[1:] == [f"{i},1,{float(i)},1.0,{float(i)}" for i in range(8)]
 
 
 # ---------------------------------------------------------------------------
@@ -511,14 +526,17 @@ def test_undefined_entries_are_reported(cli):
     result = cli("1/x + sqrt(y)", "--points", "-", input=text)
     assert result.exit_code == 0
     _, rows = parse_csv(result.stdout)
-    dx = [float(r[2]) for r in rows]
-    dy = [float(r[3]) for r in rows]
+    f = [float(r[2]) for r in rows]
+    dx = [float(r[3]) for r in rows]
+    dy = [float(r[4]) for r in rows]
+    assert f[0] == 3 and math.isinf(f[1]) and math.isnan(f[2]) and math.isinf(f[3])
     assert dx[0] == -1 and math.isinf(dx[1]) and dx[2] == -0.25 and math.isinf(dx[3])
     assert dy[0] == 0.25 and math.isnan(dy[2]) and dy[3] == pytest.approx(1 / 6)
     messages = result.stderr.splitlines()
-    assert len(messages) == 2
+    assert len(messages) == 3
     by_entry = {m.split()[1]: m for m in messages}
-    assert set(by_entry) == {"df/dx", "df/dy"}
+    assert set(by_entry) == {"f", "df/dx", "df/dy"}
+    assert "3 of 4 rows" in by_entry["f"] and "line 3" in by_entry["f"]
     assert all(m.startswith("Warning: ") for m in messages)
     assert "2 of 4 rows" in by_entry["df/dx"] and "line 3" in by_entry["df/dx"]
     assert "x=0.0" in by_entry["df/dx"]
@@ -529,11 +547,12 @@ def test_strict_makes_undefined_values_exit_1(cli):
     text = "x\n1\n\n0\n"
     result = cli("log(x)", "--points", "-", "--strict", input=text)
     assert result.exit_code == 1
-    (line,) = result.stderr.splitlines()
+    note, line = result.stderr.splitlines()
+    assert note.startswith("Warning: f ")  # the value, -inf: a note, not the failure
     assert line.startswith("Error: df/dx")
     assert "1 of 2 rows" in line and "line 4" in line
     # the values are still written
-    assert result.stdout.splitlines()[-1].split(",")[-1] == "inf"
+    assert result.stdout.splitlines()[-1].split(",")[1:] == ["-inf", "inf"]
 
 
 def test_strict_without_problems_exits_0(cli):
@@ -557,7 +576,8 @@ def test_undefined_values_in_json_lines(cli):
 def test_overflow_is_inf_not_an_error(cli):
     result = cli("exp(x)", "--points", "-", input="x\n1000\n")
     assert result.exit_code == 0
-    assert result.stdout.splitlines()[1] == "1000,inf"
+    assert result.stdout.splitlines()[1] == "1000,inf,inf"
+    assert [m.split()[1] for m in result.stderr.splitlines()] == ["f", "df/dx"]
     assert "1 of 1 rows" in result.stderr
 
 
@@ -597,7 +617,8 @@ def test_chunk_size_and_binary_outputs(cli, tmp_path, rows):
     points = np.array([[float(v) for v in line.split(",")[1:]]
                        for line in text.splitlines()[1:] if line])
     grad, _ = hand(*points.T)
-    np.testing.assert_allclose(np.load(path), np.column_stack(grad), rtol=1e-13, atol=1e-15)
+    np.testing.assert_allclose(np.load(path), np.column_stack([value(*points.T), *grad]),
+                               rtol=1e-13, atol=1e-15)
 
 
 @pytest.mark.parametrize("rows", ["1", "2", "3", "5", "1000"])
@@ -675,7 +696,8 @@ def test_seed_grid_npz_matches_numpy_gradient(cli, tmp_path):
     numpy_spaced = np.gradient(V, h)
     with np.load(path) as saved:
         exact = [saved["df/dx"], saved["df/dy"], saved["df/dz"]]
-        assert sorted(saved.files) == ["df/dx", "df/dy", "df/dz", "x", "y", "z"]
+        assert sorted(saved.files) == ["df/dx", "df/dy", "df/dz", "f", "x", "y", "z"]
+        assert np.array_equal(saved["f"], V)  # small integers: exact
         assert saved["x"].tolist() == np.mgrid[-100:101:25.0].tolist()
     # exactly the shapes numpy.gradient returns
     assert [e.shape for e in exact] == [g.shape for g in numpy_unit] == [(9, 9, 9)] * 3
@@ -712,8 +734,10 @@ def test_seed_grid_npy_is_entries_by_mesh(cli, tmp_path):
     saved = np.load(path)
     x, y, z = np.mgrid[-100:101:25.0, -100:101:25.0, -100:101:25.0]
     V = 2 * x**2 + 3 * y**2 - 4 * z
-    assert saved.shape == np.array(np.gradient(V)).shape == (3, 9, 9, 9)
-    assert np.array_equal(saved, np.array([4 * x, 6 * y, np.full_like(z, -4)]))
+    # the value, then the gradient as np.gradient stacks it
+    assert saved.shape == (1 + 3, 9, 9, 9)
+    assert saved[1:].shape == np.array(np.gradient(V)).shape
+    assert np.array_equal(saved, np.array([V, 4 * x, 6 * y, np.full_like(z, -4)]))
 
 
 def test_grid_with_hessian_npz(cli, tmp_path):
@@ -743,16 +767,16 @@ def test_grid_axis_order_follows_the_grid_option(cli, tmp_path):
 def test_grid_streams_csv_without_output(cli):
     result = cli("x*y", "--grid", "x=0:1:0.5,y=1:2:1")
     assert result.exit_code == 0, result.stderr
-    expected = ["x,y,df/dx,df/dy"] + [
-        f"{x!r},{y!r},{y!r},{x!r}" for x in (0.0, 0.5, 1.0) for y in (1.0, 2.0)]
+    expected = ["x,y,f,df/dx,df/dy"] + [
+        f"{x!r},{y!r},{x * y!r},{y!r},{x!r}" for x in (0.0, 0.5, 1.0) for y in (1.0, 2.0)]
     assert result.stdout.splitlines() == expected
 
 
 def test_grid_streams_json_lines(cli):
     result = cli("x*y", "--grid", "x=0:1:n=2,y=3:3:1", "--json")
     docs = [json.loads(line) for line in result.stdout.splitlines()]
-    assert docs == [{"at": {"x": 0, "y": 3}, "gradient": [3, 0]},
-                    {"at": {"x": 1, "y": 3}, "gradient": [3, 1]}]
+    assert docs == [{"at": {"x": 0, "y": 3}, "value": 0, "gradient": [3, 0]},
+                    {"at": {"x": 1, "y": 3}, "value": 3, "gradient": [3, 1]}]
 
 
 def test_grid_to_csv_and_parquet_files(cli, tmp_path):
@@ -763,8 +787,11 @@ def test_grid_to_csv_and_parquet_files(cli, tmp_path):
         result = cli("x*y", "--grid", "x=0:1:1,y=0:2:2", "-o", str(path))
         assert result.exit_code == 0, result.stderr
     assert (tmp_path / "g.csv").read_text().splitlines() == [
-        "x,y,df/dx,df/dy", "0.0,0.0,0.0,0.0", "0.0,2.0,2.0,0.0", "1.0,0.0,0.0,1.0", "1.0,2.0,2.0,1.0"]
-    assert pq.read_table(tmp_path / "g.parquet").to_pydict()["df/dy"] == [0, 0, 1, 1]
+        "x,y,f,df/dx,df/dy", "0.0,0.0,0.0,0.0,0.0", "0.0,2.0,0.0,2.0,0.0", "1.0,0.0,0.0,0.0,1.0",
+        "1.0,2.0,2.0,2.0,1.0"]
+    table = pq.read_table(tmp_path / "g.parquet").to_pydict()
+    assert list(table) == ["x", "y", "f", "df/dx", "df/dy"]
+    assert table["f"] == [0, 0, 0, 2] and table["df/dy"] == [0, 0, 1, 1]
 
 
 def test_grid_exact_bounds(cli):
@@ -772,7 +799,8 @@ def test_grid_exact_bounds(cli):
     _, rows = parse_csv(result.stdout)
     xs = [float(r[0]) for r in rows]
     assert len(xs) == 5 and xs[0] == -math.pi and xs[-1] == pytest.approx(math.pi, abs=1e-15)
-    np.testing.assert_allclose([float(r[1]) for r in rows], np.cos(xs), atol=1e-15)
+    np.testing.assert_allclose([float(r[1]) for r in rows], np.sin(xs), atol=1e-15)
+    np.testing.assert_allclose([float(r[2]) for r in rows], np.cos(xs), atol=1e-15)
 
 
 @pytest.mark.parametrize(
@@ -800,7 +828,7 @@ def test_csv_format_at_points(cli):
     result = cli("x**2*y", "-H", "-f", "csv", "--at", "x=1,y=2", "--at", "x=pi/4,y=0.5")
     assert result.exit_code == 0, result.stderr
     head, rows = parse_csv(result.stdout)
-    assert head == ["x", "y", *NAMES]
+    assert head == ["x", "y", *NAMES[1:]]
     # grad (2xy, x^2), Hessian (2y, 2x, 0), by hand
     assert [float(v) for v in rows[0]] == [1, 2, 4, 1, 4, 2, 0]
     x, y = math.pi / 4, 0.5
@@ -814,8 +842,13 @@ def test_csv_format_has_the_same_columns_as_points(cli):
     bulk = cli(*args, "--at", "a=3", "--points", "-", input="x,y\n1,2\n")
     at_head, at_rows = parse_csv(at.stdout)
     bulk_head, bulk_rows = parse_csv(bulk.stdout)
-    assert at_head == ["x", "y", "a", *bulk_head[2:]]
-    assert [float(v) for v in at_rows[0][3:]] == [float(v) for v in bulk_rows[0][2:]]
+    # the bulk output has the value columns f1, f2 (-f csv of --at has them too once it writes values)
+    values = [name for name in ("f1", "f2") if name not in at_head]
+    assert bulk_head[2:4] == ["f1", "f2"]
+    assert at_head == ["x", "y", "a", *[n for n in bulk_head[2:] if n not in values]]
+    bulk_row = dict(zip(bulk_head, bulk_rows[0]))
+    assert [float(v) for v in at_rows[0][3:]] == [float(bulk_row[n]) for n in at_head[3:]]
+    assert [float(bulk_row["f1"]), float(bulk_row["f2"])] == [3 * 1 * 2, 1 + 2**2]
 
 
 def test_csv_format_without_points_is_symbolic(cli):
@@ -879,7 +912,7 @@ def test_progress_bar_on_a_terminal_leaves_the_output_alone(cli, tmp_path, monke
     assert started == [path.stat().st_size]
     saved = np.load(out)
     i = np.arange(2000.0)
-    assert np.array_equal(saved, np.column_stack([i % 7, i]))
+    assert np.array_equal(saved, np.column_stack([i * (i % 7), i % 7, i]))
 
 
 def test_no_progress_bar_for_a_small_file(cli, tmp_path, monkeypatch):
@@ -918,11 +951,13 @@ def test_grid_chunk_size_does_not_change_the_arrays(cli, tmp_path, suffix):
     if suffix == ".npz":
         x, y = np.meshgrid(np.arange(-1, 1.01, 0.25), np.linspace(0, 1, 6), indexing="ij")
         got = outputs[0]
-        assert got["df1/dx"].shape == (9, 6)
+        assert got["df1/dx"].shape == got["f1"].shape == (9, 6)
+        np.testing.assert_allclose(got["f1"], x * np.exp(y), rtol=1e-15)
+        assert np.array_equal(got["f2"], x * y)
         np.testing.assert_allclose(got["df1/dy"], x * np.exp(y), rtol=1e-15)
         assert np.array_equal(got["df2/dx"], y) and np.array_equal(got["d2f2/dxdy"], np.ones((9, 6)))
     if suffix == ".npy":
-        assert outputs[0]["all"].shape == (4 + 6, 9, 6)
+        assert outputs[0]["all"].shape == (2 + 4 + 6, 9, 6)
 
 
 # ---------------------------------------------------------------------------
@@ -930,22 +965,22 @@ def test_grid_chunk_size_does_not_change_the_arrays(cli, tmp_path, suffix):
 
 
 @pytest.mark.parametrize(
-    "formula, at, expected",
+    "formula, at, value, expected",
     [
-        ("Abs(x)*y", "x=0,y=2", ["0", "0"]),           # sign(0) = 0
-        ("Max(x, y)", "x=1,y=1", ["0.5", "0.5"]),       # Heaviside(0) = 1/2
-        ("Min(x, y)", "x=1,y=1", ["0.5", "0.5"]),
-        ("Heaviside(x)*y", "x=0,y=2", ["nan", "0.5"]),  # DiracDelta(0) is undefined
-        ("sqrt(x)*y", "x=0,y=1", ["inf", "0"]),
-        ("log(x)", "x=-1", ["-1"]),                    # 1/x, real for x < 0
+        ("Abs(x)*y", "x=0,y=2", "0", ["0", "0"]),           # sign(0) = 0
+        ("Max(x, y)", "x=1,y=1", "1", ["0.5", "0.5"]),       # Heaviside(0) = 1/2
+        ("Min(x, y)", "x=1,y=1", "1", ["0.5", "0.5"]),
+        ("Heaviside(x)*y", "x=0,y=2", "1", ["nan", "0.5"]),  # DiracDelta(0) is undefined
+        ("sqrt(x)*y", "x=0,y=1", "0", ["inf", "0"]),
+        ("log(x)", "x=-1", "nan", ["-1"]),                  # 1/x, real for x < 0; log(-1) is not
     ],
 )
-def test_special_points_agree_with_at(cli, formula, at, expected):
+def test_special_points_agree_with_at(cli, formula, at, value, expected):
     names = [part.split("=")[0] for part in at.split(",")]
     values = [part.split("=")[1] for part in at.split(",")]
     bulk = cli(formula, "--points", "-", input=",".join(names) + "\n" + ",".join(values) + "\n")
     got = bulk.stdout.splitlines()[1].split(",")[len(names):]
-    assert [float(v) for v in got] == pytest.approx([float(v) for v in expected], nan_ok=True)
+    assert [float(v) for v in got] == pytest.approx([float(value), *map(float, expected)], nan_ok=True)
     exact = cli(formula, "--json", "--at", at)
     (point,) = json.loads(exact.stdout)["points"]
     plain = [v if isinstance(v, str) else float(v) for v in point["gradient"]]
@@ -985,16 +1020,18 @@ def test_table_limit_is_100_rows(cli, rows, table):
         assert "," not in result.stdout
         assert sum(1 for line in lines if line.split()[:1] and line.split()[0].isdigit()) == rows
     else:
-        assert lines == ["x,df/dx"] + [f"{i},{2.0 * i}" for i in range(rows)]
+        assert lines == ["x,f,df/dx"] + [f"{i},{float(i * i)},{2.0 * i}" for i in range(rows)]
 
 
 def test_strict_with_an_output_file_still_writes_it(cli, tmp_path):
     path = tmp_path / "o.npy"
     result = cli("1/x", "--points", "-", "--strict", "-o", str(path), input="x\n2\n0\n")
     assert result.exit_code == 1
-    assert result.stderr.startswith("Error: df/dx") and "line 3" in result.stderr
+    assert result.stderr.startswith("Warning: f ")  # 1/x = inf at x = 0: a note
+    assert "Error: df/dx" in result.stderr and "line 3" in result.stderr
     saved = np.load(path)
-    assert saved[0, 0] == -0.25 and np.isinf(saved[1, 0])
+    assert saved[:, 0].tolist() == [0.5, math.inf]
+    assert saved[0, 1] == -0.25 and np.isinf(saved[1, 1])
 
 
 @pytest.mark.parametrize("source", ["points", "grid"])

@@ -140,7 +140,8 @@ def test_wide_npy_rows_from_stdin_take_bounded_memory(tmp_path):
     run = symgrad(tmp_path, formula(width), "--points", "-", "-o", str(tmp_path / "out.npy"), stdin=data)
     assert run.code == 0, run.stderr
     out = np.load(tmp_path / "out.npy")
-    assert out.shape == (65_536, width) and (out == 1).all()
+    # the value (the sum of 300 ones), then 300 derivatives of 1
+    assert out.shape == (65_536, 1 + width) and (out[:, 0] == width).all() and (out[:, 1:] == 1).all()
     assert run.peak < BOUND, f"peak {run.peak / MiB:.0f} MiB"
 
 
@@ -160,9 +161,9 @@ def test_wide_csv_rows_take_bounded_memory(tmp_path):
     assert run.code == 0, run.stderr
     lines = run.stdout.decode().split("\n")[:-1]  # the first MiB of the output, whole lines
     assert len(lines) > 100
-    assert lines[0].split(",")[width:] == [f"df/dx{k}" for k in range(width)]
+    assert lines[0].split(",")[width:] == ["f", *[f"df/dx{k}" for k in range(width)]]
     assert all(line == line_out for line, line_out in zip(
-        lines[1:], itertools.repeat(line.rstrip("\n") + "," + ",".join(["1.0"] * width))))
+        lines[1:], itertools.repeat(line.rstrip("\n") + f",{2.0 * width}," + ",".join(["1.0"] * width))))
     assert run.peak < BOUND, f"peak {run.peak / MiB:.0f} MiB"
 
 
@@ -181,7 +182,8 @@ def test_long_text_rows_are_not_all_kept(tmp_path, kind):
     run = symgrad(tmp_path, "x**2", "--points", "-", "-o", str(tmp_path / "out.npy"), stdin=write)
     assert run.code == 0, run.stderr
     out = np.load(tmp_path / "out.npy")
-    np.testing.assert_array_equal(out[:, 0], 2.0 * np.arange(rows))
+    np.testing.assert_array_equal(out[:, 0], np.arange(rows) ** 2.0)
+    np.testing.assert_array_equal(out[:, 1], 2.0 * np.arange(rows))
     # less than the input itself: it is not held in memory
     assert run.peak < 400 * MiB, f"peak {run.peak / MiB:.0f} MiB"
 
@@ -284,7 +286,7 @@ def test_npy_without_columns_within_the_limit_still_works(tmp_path):
     path.write_bytes(npy_header((3, 0)))
     run = symgrad(tmp_path, "x", "--at", "x=2", "--points", str(path))
     assert run.code == 0, run.stderr
-    assert run.stdout.decode().splitlines() == ["x,df/dx", "2.0,1.0", "2.0,1.0", "2.0,1.0"]
+    assert run.stdout.decode().splitlines() == ["x,f,df/dx", "2.0,2.0,1.0", "2.0,2.0,1.0", "2.0,2.0,1.0"]
 
 
 # ---------------------------------------------------------------------------

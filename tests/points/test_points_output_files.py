@@ -61,14 +61,16 @@ def test_grid_with_more_entries_than_open_files(tmp_path, suffix):
     mesh = np.meshgrid(*[np.array([0.0, 1.0])] * N, indexing="ij")
     points = np.column_stack([m.ravel() for m in mesh])
     want = [e.reshape((2,) * N) for e in expected_entries(points)]
+    value = ((points @ np.arange(1, N + 1)) ** 2).reshape((2,) * N)
     if suffix == ".npy":
         saved = np.load(path)
-        assert saved.shape == (len(want), *(2,) * N)
-        for got, expected in zip(saved, want):
+        assert saved.shape == (1 + len(want), *(2,) * N)
+        for got, expected in zip(saved, [value, *want]):
             assert np.array_equal(got, expected)
     else:
         with np.load(path) as saved:
-            assert len(saved.files) == len(want) + N
+            assert len(saved.files) == 1 + len(want) + N
+            assert np.array_equal(saved["f"], value)
             assert np.array_equal(saved["d2f/dx1dx12"], want[N + 11])
             assert np.array_equal(saved["df/dx12"], want[11])
             assert saved["x3"].tolist() == [0, 1]
@@ -86,8 +88,9 @@ def test_points_npz_with_more_entries_than_open_files(tmp_path):
     assert result.returncode == 0, result.stderr
     want = expected_entries(points)
     with np.load(path) as saved:
-        assert len(saved.files) == N + len(want)
+        assert len(saved.files) == N + 1 + len(want)
         assert np.array_equal(saved["x5"], points[:, 4])
+        assert np.array_equal(saved["f"], (points @ np.arange(1, N + 1)) ** 2)
         names = [f"df/dx{i}" for i in range(1, N + 1)] + [
             f"d2f/dx{i}^2" if i == j else f"d2f/dx{i}dx{j}"
             for i, j in itertools.combinations_with_replacement(range(1, N + 1), 2)]
@@ -129,7 +132,7 @@ def test_the_output_replaces_an_old_file_and_gets_the_usual_mode(cli, tmp_path, 
         os.umask(umask)
     assert result.exit_code == 0, result.stderr
     saved = np.load(path)
-    values = saved if suffix == ".npy" else saved["df/dx"]
+    values = saved[:, 1] if suffix == ".npy" else saved["df/dx"]  # .npy: f, df/dx
     assert values.ravel().tolist() == [2.0, 4.0]
     assert os.stat(path).st_mode & 0o777 == 0o644
     assert [p.name for p in tmp_path.iterdir()] == [path.name]

@@ -27,9 +27,9 @@ def point(i: int) -> tuple[float, float, float]:
 
 
 def expected(i: int) -> list[float]:
-    # grad and Hessian upper triangle of x**2*y + sin(z)*x, by hand
+    # the value, grad and Hessian upper triangle of x**2*y + sin(z)*x, by hand
     x, y, z = point(i)
-    return [2 * x * y + math.sin(z), x * x, x * math.cos(z),
+    return [x * x * y + math.sin(z) * x, 2 * x * y + math.sin(z), x * x, x * math.cos(z),
             2 * y, 2 * x, math.cos(z), 0.0, 0.0, -x * math.sin(z)]
 
 

@@ -15,7 +15,7 @@ def test_a_quoted_field_holding_a_newline_is_one_field(cli):
     text = 'x,note,y\n1,"first\nsecond",2\n3,"a, b",4\n'
     result = cli("x*y", "--points", "-", input=text)
     assert result.exit_code == 0, result.stderr
-    assert result.stdout == 'x,note,y,df/dx,df/dy\n1,"first\nsecond",2,2.0,1.0\n3,"a, b",4,4.0,3.0\n'
+    assert result.stdout == 'x,note,y,f,df/dx,df/dy\n1,"first\nsecond",2,2.0,2.0,1.0\n3,"a, b",4,12.0,4.0,3.0\n'
 
 
 def test_a_row_spanning_lines_is_named_by_its_first_line(cli):
@@ -34,8 +34,8 @@ def test_points_csv_and_csv_format_write_a_double_alike(cli, value):
     at = cli("x*y", "-f", "csv", "--at", f"x=1.5,y={value}")
     bulk = cli("x*y", "--points", "-", input=f"x,y\n1.5,{value}\n")
     assert at.exit_code == 0 and bulk.exit_code == 0, (at.stderr, bulk.stderr)
-    (_, at_row), (_, bulk_row) = (list(csv.reader(io.StringIO(r.stdout))) for r in (at, bulk))
-    assert at_row[2] == bulk_row[2] == float_text(float(value)) == value
+    (at_row, bulk_row) = (dict(zip(*csv.reader(io.StringIO(r.stdout)))) for r in (at, bulk))
+    assert at_row["df/dx"] == bulk_row["df/dx"] == float_text(float(value)) == value
 
 
 @pytest.mark.parametrize("source", ["points", "grid"])
@@ -50,7 +50,7 @@ def test_every_points_output_writes_doubles_as_float_text(cli, tmp_path, source)
     tsv_rows = list(csv.reader(io.StringIO((tmp_path / "o.tsv").read_text()), delimiter="\t"))[1:]
     docs = [json.loads(line) for line in runs["jsonl"].stdout.splitlines()]
     for row, tsv_row, doc in zip(csv_rows, tsv_rows, docs, strict=True):
-        values = [v for pair in doc["jacobian"] for v in pair]
+        values = doc["value"] + [v for pair in doc["jacobian"] for v in pair]
         assert row[1:] == tsv_row[1:] == [float_text(v) for v in values]
         # JSON's encoder writes floats with the same function
         assert json.dumps(values) == "[" + ", ".join(row[1:]) + "]"

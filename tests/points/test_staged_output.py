@@ -157,7 +157,7 @@ def test_output_through_a_link_replaces_the_linked_file(tmp_path: Path) -> None:
     done = run(["x*y", "--points", "in.csv", "-o", "link.csv"], tmp_path)
     assert done.returncode == 0, done.stderr
     assert (tmp_path / "link.csv").is_symlink()
-    assert (tmp_path / "real.csv").read_text().splitlines() == ["x,y,df/dx,df/dy", "1,2,2.0,1.0"]
+    assert (tmp_path / "real.csv").read_text().splitlines() == ["x,y,f,df/dx,df/dy", "1,2,2.0,2.0,1.0"]
 
 
 @pytest.mark.parametrize("how", ["stdin", "path", "link"])
@@ -179,7 +179,7 @@ def test_piped_stdin_may_write_any_file(tmp_path: Path) -> None:
     (tmp_path / "out.csv").write_text("old")
     done = run(["x*y", "--points", "-", "-o", "out.csv"], tmp_path, input="x,y\n1,2\n")
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "out.csv").read_text().startswith("x,y,df/dx")
+    assert (tmp_path / "out.csv").read_text().startswith("x,y,f,df/dx")
 
 
 def test_fifo_output_is_refused(tmp_path: Path) -> None:
