@@ -45,9 +45,9 @@ def value_parses(monkeypatch):
     texts: list[str] = []
     real = symgrad.parsing.parse_value
 
-    def counted(text, name="value"):
+    def counted(text, name="value", real_only=True):
         texts.append(text)
-        return real(text, name)
+        return real(text, name, real_only)
 
     def refused(*args, **kwargs):
         raise AssertionError("a point value was parsed a second time")
