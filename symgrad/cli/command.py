@@ -163,7 +163,8 @@ def _formats() -> list[str]:
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
 @click.option("-o", "--output", "output_file", metavar="FILE", help="write to FILE (.csv .tsv .jsonl .npy .npz .parquet).")
-@click.option("--strict", is_flag=True, help="exit 1 if any value is nan or inf.")
+@click.option("--strict", is_flag=True, help="exit 1 if any derivative is nan or inf (the function's value alone never fails).")
+@click.option("--no-value", "no_value", is_flag=True, help="leave out the column of the function's own value (the entries' columns alone).")
 @click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="the compiled evaluator.")
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
@@ -206,7 +207,7 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
         from .points import BulkOptions, run_bulk_command
 
         bulk = BulkOptions(o["points_file"], o["grid"], o["output_file"], o["strict"], o["backend"],
-                           o["chunk_rows"], o["func_name"] or "f")
+                           o["chunk_rows"], o["func_name"] or "f", value=not o["no_value"])
         return run_bulk_command(exprs, spec, bulk, fmt, o["timeout"], reporter)
     settings = _render_settings(o["latex_env"], o["latex_style"], o["standalone"], o["func_name"])
     settings |= {"full": True} if o["full"] else {}

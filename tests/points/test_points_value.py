@@ -9,7 +9,6 @@ in mpmath, not read from symgrad), or by hand.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
 import math
@@ -242,9 +241,14 @@ def test_outputs_without_column_names_do_not_clash(cli, tmp_path, fmt):
 
 @pytest.fixture
 def no_value(monkeypatch):
-    """The command line with the value left out, as ``--no-value`` sets it."""
-    monkeypatch.setattr(symgrad.cli.points, "BulkOptions",
-                        functools.partial(symgrad.cli.points.BulkOptions, value=False))
+    """The command line with the value left out, as ``--no-value`` sets it
+    (test_the_no_value_flag_gives_the_old_columns runs the flag itself)."""
+    real = symgrad.cli.points.BulkOptions
+
+    def without_value(*args, **kwargs):
+        return real(*args, **{**kwargs, "value": False})
+
+    monkeypatch.setattr(symgrad.cli.points, "BulkOptions", without_value)
 
 
 # the output of these before the value column existed (x**2*y at (1,2), (3,4), with -H)
@@ -324,3 +328,17 @@ def test_an_input_column_named_as_an_entry_is_refused_as_before(cli):
     result = cli("x**2", "--points", "-", input="x,df/dx\n3,a\n")
     line = check_one_error_line(result, "a column named df/dx", "--name")
     assert "--no-value" not in line
+
+
+def test_the_no_value_flag_gives_the_old_columns(cli, tmp_path):
+    path = tmp_path / "out.csv"
+    result = cli("x**2*y", "-H", "--points", "-", "-o", str(path), "--no-value", input="id,x,y\na,1,2\nb,3,4\n")
+    assert result.exit_code == 0, result.stderr
+    assert path.read_text() == OLD_CSV
+    assert cli("f*x", "--points", "-", "--no-value", input="f,x\n1,2\n").stdout == "f,x,df/df,df/dx\n1,2,2.0,1.0\n"
+
+
+def test_the_no_value_flag_needs_many_points(cli):
+    result = cli("x*y", "--at", "x=1,y=2", "--no-value")
+    assert result.exit_code == 2
+    assert result.stderr == "Error: --no-value works with --points or --grid\n"
