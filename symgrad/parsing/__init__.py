@@ -182,6 +182,11 @@ def parse(
         if len(formulas) > 1 and not formula.strip():
             raise ParseError(f"formula {number} of {len(formulas)} is empty")
         expr, used, notes = parse_one(formula, real=real, symbol_names=symbol_names)
+        if expr.has(sp.zoo, sp.nan):
+            # cot(0), log(0), 0*oo: a part of the formula as typed has no value
+            what = "complex infinity (as cot(0) and log(0) are)" if expr.has(sp.zoo) \
+                else "undefined (as 0*oo and oo - oo are)"
+            raise ParseError(f"the formula has no value as written: a part of it is {what}", formula.strip())
         exprs.append(expr)
         sources.append(formula.strip())
         constants |= used

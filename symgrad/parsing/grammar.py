@@ -261,6 +261,14 @@ class Parser:
             exp = self.superscript()
         else:
             self.advance()
+            power, after_power = self.tok, self.tokens[min(self.pos + 1, len(self.tokens) - 1)]
+            if power.kind == "name" and power.text not in FUNCTIONS and after_power.text == "(":
+                # sin^x(y): not a call of a function x, but a power of sin that is no number
+                raise self.error(
+                    f"a power written on a function's name must be a positive integer; "
+                    f"write {name}(...)^{power.text}",
+                    power.col,
+                )
             self.enter()
             exp = self.unary()
             self.leave()

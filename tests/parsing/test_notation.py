@@ -229,3 +229,23 @@ def test_cli_division_by_zero_in_json_mode_exits_2(cli):
     result = cli("x/0", "--json")
     assert result.exit_code == 2
     assert "division by zero" in result.stderr
+
+
+@pytest.mark.parametrize("text, what", [
+    ("x*cot(0)", "complex infinity"), ("log(0)*x + y", "complex infinity"), ("x*(oo - oo)", "undefined"),
+    ("x + 0*oo", "undefined"),
+])
+def test_a_formula_with_a_part_that_has_no_value_is_refused(cli, text, what):
+    result = cli(text, "--format", "text")
+    assert result.exit_code == 2, result.stdout
+    assert result.stderr.splitlines()[0].startswith(f"Error: the formula has no value as written: a part of it is {what} (as ")
+    assert "zoo" not in result.stdout
+
+
+def test_a_function_power_that_is_a_name_says_what_to_write(cli):
+    result = cli("sin^x(y)", "--format", "text")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == (
+        "Error: a power written on a function's name must be a positive integer; write sin(...)^x")
+    # a known function as the power is still read as one (and then refused as no integer)
+    assert "positive integer" in cli("sin^exp(1)(y)", "--format", "text").stderr

@@ -310,12 +310,12 @@ def test_the_old_csv_is_today_with_the_value_column_dropped(cli, no_value, monke
     assert [math.isclose(float(r["f"]), x * x * y) for r, (x, y) in zip(rows_of(new), [(1, 2), (3, 4)])] == [True] * 2
 
 
-def test_a_formula_holding_complex_infinity_has_a_nan_value(cli):
-    # x**2*y*log(0) is zoo*x**2*y: its derivatives are nan, and so is its value (no double is zoo)
+def test_a_formula_holding_complex_infinity_is_refused_before_any_row(cli):
+    # x**2*y*log(0) is zoo*x**2*y: refused as typed (a SymPy expression holding zoo
+    # gets a nan value column: test_batch.test_a_constant_formula_has_a_constant_value_column)
     result = cli("x**2*y*log(0)", "--points", "-", input="x,y\n1,2\n")
-    assert result.exit_code == 0, result.stderr
-    assert result.stdout.splitlines() == ["x,y,f,df/dx,df/dy", "1,2,nan,nan,nan"]
-    assert result.stderr.splitlines()[0].startswith("Warning: f is not finite")
+    assert result.exit_code == 2 and result.stdout == ""
+    assert result.stderr.startswith("Error: the formula has no value as written")
 
 
 def test_an_input_column_named_as_the_value_column_is_refused(cli):
