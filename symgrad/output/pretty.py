@@ -188,6 +188,8 @@ def _decimal(value: Any, digits: int | None) -> str:
     if value is None or isinstance(value, (sp.Integer, sp.Float)):
         return ""
     p = plain(value)
+    if isinstance(p, LargeReal):  # exp(1000): beyond a double, 17 digits
+        return f"≈ {p}"
     if isinstance(p, str):
         return ""
     return f"≈ {float_text(p, digits)}"

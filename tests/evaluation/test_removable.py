@@ -167,3 +167,9 @@ def test_a_decimal_point_whose_value_is_beyond_a_double_is_finite(cli):
         result = cli("exp(x)", "--at", "x=1000.0", "--format", fmt)
         assert result.exit_code == 0, (fmt, result.stderr)
         assert "inf" not in result.stdout and "1.970071114017047" in result.stdout
+
+
+def test_an_exact_value_beyond_a_double_has_its_decimal_in_pretty(cli):
+    result = cli("exp(x)", "--at", "x=1000", "--format", "pretty", env={"COLUMNS": "100"})
+    assert result.exit_code == 0, result.stderr
+    assert "≈ 1.970071114017047e+434" in result.stdout
