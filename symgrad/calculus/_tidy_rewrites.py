@@ -1,0 +1,159 @@
+"""The tidy step's own rewrites (those SymPy has no function for).
+
+* :func:`oriented`: a sum in a product gives its common number to the
+  product (``y*(2*x - 2)`` is ``2*y*(x - 1)``), and a sum SymPy would print
+  with a leading minus (``-mu + x``) is turned around (``mu - x``) where
+  that costs nothing: inside an even power, or in a product whose number can
+  take the sign (``-2*(-mu + x)*y`` is ``2*(mu - x)*y``). Exact identities,
+  valid for any values.
+* :func:`pythagorean`: ``a*sin(u)**2 + a*cos(u)**2`` is ``a`` and
+  ``a*cosh(u)**2 - a*sinh(u)**2`` is ``a``, for complex ``u`` too.
+* :func:`settled`: an expression none of the tidy step's rewrites can make
+  smaller (no sum anywhere, no product of two exponentials), so the job
+  skips it at once: ``2*x``, ``x**2*cos(y)``, ``-sin(x3)``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _leads_negative(add: Any) -> bool:
+    """Whether SymPy prints the sum ``add`` with a minus in front (``-mu + x``)."""
+    first = add.as_ordered_terms()[0]
+    return bool(first.as_coeff_Mul()[0].is_negative)
+
+
+def oriented(expr: Any) -> Any:
+    """``expr`` with sums turned to print without a leading minus where that is free."""
+    import sympy as sp
+
+    memo: dict[Any, Any] = {}
+
+    def walk(e: Any) -> Any:
+        if e.is_Atom or not e.args:
+            return e
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        args = [walk(a) for a in e.args]
+        if e.is_Pow:
+            base, exp = args
+            if base.is_Add and exp.is_Integer and exp.is_even and _leads_negative(base):
+                base = -base
+            result = sp.Pow(base, exp)
+        elif e.is_Mul:
+            result = _oriented_product(sp.Mul(*args))
+        else:
+            result = e.func(*args) if args != list(e.args) else e
+        memo[e] = result
+        return result
+
+    return walk(expr)
+
+
+def _oriented_product(product: Any) -> Any:
+    """A product whose sums give up their numbers, and its sign to one that leads with a minus.
+
+    ``y*(2*x - 2)`` is ``2*y*(x - 1)``; ``-2*(-mu + x)*y`` is ``2*(mu - x)*y``;
+    ``(-x + y)*(x - y)`` is ``-(x - y)**2``.
+    """
+    import sympy as sp
+
+    if not product.is_Mul:
+        return product
+    coeff, factors = product.as_coeff_mul()
+    powers: dict[Any, Any] = {}
+    for factor in factors:
+        base, exp = factor.as_base_exp()
+        if base.is_Add:
+            content, primitive = base.primitive()
+            if content != 1 and content.is_Rational and exp.is_Integer:
+                coeff *= content**exp
+                base = primitive
+            if -base in powers and exp.is_Integer:  # (-x + y)*(x - y) is -(x - y)**2
+                coeff *= (-1) ** exp
+                base = -base
+        powers[base] = powers.get(base, 0) + exp
+    product = sp.Mul(coeff, *(sp.Pow(b, e) for b, e in powers.items()))
+    if not product.is_Mul:
+        return product
+    coeff, factors = product.as_coeff_mul()
+    if not coeff.is_negative:
+        return product
+    for k, factor in enumerate(factors):
+        base, exp = factor.as_base_exp()
+        if base.is_Add and exp.is_Integer and exp.is_odd and _leads_negative(base):
+            flipped = sp.Pow(-base, exp)
+            return sp.Mul(-coeff, *factors[:k], flipped, *factors[k + 1 :])
+    return product
+
+
+_SQUARES = {"sin": "cos", "cosh": "sinh"}
+
+
+def pythagorean(expr: Any) -> Any:
+    """``expr`` with ``sin(u)**2 + cos(u)**2`` and ``cosh(u)**2 - sinh(u)**2`` (times any ``a``) as ``a``."""
+    import sympy as sp
+
+    kinds = (sp.sin, sp.cos, sp.sinh, sp.cosh)
+
+    def square_of(factor: Any) -> tuple[str, Any] | None:
+        if factor.is_Pow and factor.exp == 2 and isinstance(factor.base, kinds):
+            return type(factor.base).__name__, factor.base.args[0]
+        return None
+
+    def merged(add: Any) -> Any:
+        found: dict[tuple[str, Any, Any], int] = {}
+        for index, term in enumerate(add.args):
+            factors = sp.Mul.make_args(term)
+            for k, factor in enumerate(factors):
+                square = square_of(factor)
+                if square is not None:
+                    rest = sp.Mul(*factors[:k], *factors[k + 1 :])
+                    found.setdefault((square[0], square[1], rest), index)
+        used: set[int] = set()
+        extra: list[Any] = []
+        for (kind, arg, rest), index in found.items():
+            partner = _SQUARES.get(kind)
+            if partner is None or index in used:
+                continue
+            other = found.get((partner, arg, rest if kind == "sin" else -rest))
+            if other is not None and other not in used and other != index:
+                used.update((index, other))
+                extra.append(rest)
+        if not used:
+            return add
+        return sp.Add(*(t for i, t in enumerate(add.args) if i not in used), *extra)
+
+    if not expr.has(*kinds):
+        return expr
+    return expr.replace(lambda e: e.is_Add, merged)
+
+
+def sines_and_cosines(expr: Any) -> Any:
+    """``expr`` with ``tan``, ``cot``, ``sec`` and ``csc`` written by ``sin`` and ``cos``."""
+    import sympy as sp
+
+    spelled = {
+        sp.tan: lambda u: sp.sin(u) / sp.cos(u),
+        sp.cot: lambda u: sp.cos(u) / sp.sin(u),
+        sp.sec: lambda u: 1 / sp.cos(u),
+        sp.csc: lambda u: 1 / sp.sin(u),
+    }
+    return expr.replace(lambda e: type(e) in spelled, lambda e: spelled[type(e)](e.args[0]))
+
+
+def settled(expr: Any) -> bool:
+    """Whether no tidy rewrite can shrink ``expr``: it holds no sum and no product of exponentials."""
+    import sympy as sp
+
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_Add:
+            return False
+        if node.is_Mul and sum(isinstance(f, sp.exp) for f in node.args) > 1:
+            return False
+        stack.extend(node.args)
+    return True
