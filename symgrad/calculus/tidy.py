@@ -40,7 +40,9 @@ entry over :data:`MAX_ENTRY_NODES` nodes gets only the cheap rewrite
 :data:`MAX_JOB_ENTRIES` entries (a 50×50 Hessian has 1,325) or more than
 :data:`MAX_JOB_NODES` nodes in all is cheap-only, and past
 :data:`MAX_CHEAP_JOB_NODES` nodes it is left as it is. Each entry's tidy
-rewrites also stop after :data:`TIDY_ENTRY_SECONDS`. Entries that no rewrite
+rewrites do not depend on time (the same job is always tidied the same
+way); only those that expand are skipped on entries with high powers of
+sums (:data:`MAX_EXPANDED_POWER`). Entries that no rewrite
 can shrink (no sum in them: ``2*x``, ``-sin(x3)``) are skipped at once. The
 job's own time limit (:func:`symgrad.limits.time_limit`) holds throughout.
 """
@@ -63,10 +65,10 @@ __all__ = [
     "FULL_ENTRY_SECONDS",
     "MAX_CHEAP_JOB_NODES",
     "MAX_ENTRY_NODES",
+    "MAX_EXPANDED_POWER",
     "MAX_JOB_ENTRIES",
     "MAX_JOB_NODES",
     "MODES",
-    "TIDY_ENTRY_SECONDS",
     "check_mode",
     "job_plan",
     "measure",
@@ -91,8 +93,10 @@ MAX_JOB_NODES = 20_000
 #: A job whose entries hold more nodes than this is left as it is: even the
 #: cheap rewrite and its check cost about 0.05 ms a node.
 MAX_CHEAP_JOB_NODES = 200_000
-#: Seconds the tidy rewrites of one entry may take before the smallest so far is kept.
-TIDY_ENTRY_SECONDS = 1.0
+#: Rewrites that expand (``cancel``, ``factor``, ``expand``) are not tried
+#: on an entry holding a power of a sum above this: ``(x + y)**40`` expands
+#: to 41 terms, and cancelling powers like it takes seconds.
+MAX_EXPANDED_POWER = 12
 #: Seconds SymPy's ``simplify`` and ``factor`` may take on one entry in mode "full".
 FULL_ENTRY_SECONDS = 2.0
 
@@ -158,9 +162,13 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     import sympy as sp
 
     found: list[Rewrite] = [lambda e: sp.gcd_terms(rewrites.pythagorean(e))]
-    if _has_quotient(expr):
+    quotient = _has_quotient(expr)
+    if quotient:
+        found.append(sp.together)
+    if not _expandable(expr):
+        return found
+    if quotient:
         found += [
-            sp.together,
             lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), combine="exp")),
             lambda e: sp.powsimp(sp.factor(e), combine="exp"),
         ]
@@ -169,6 +177,16 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     if expr.is_polynomial():
         found.append(sp.expand)
     return found
+
+
+def _expandable(expr: Any) -> bool:
+    """Whether no power of a sum in ``expr`` is above :data:`MAX_EXPANDED_POWER`."""
+    import sympy as sp
+
+    return all(
+        not (p.base.is_Add and p.exp.is_Integer and abs(p.exp) > MAX_EXPANDED_POWER)
+        for p in expr.atoms(sp.Pow)
+    )
 
 
 def _trig_quotient(expr: Any) -> Any:
@@ -223,7 +241,7 @@ def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> 
     found = [base, expr]
     _collect(base, [*_cheap_rewrites(), *extra], None, found)
     if not cheap:
-        _collect(base, _tidy_rewrites(base), TIDY_ENTRY_SECONDS, found)
+        _collect(base, _tidy_rewrites(base), None, found)
         if mode == "full":
             _collect(base, _full_rewrites(), FULL_ENTRY_SECONDS, found)
     return found
