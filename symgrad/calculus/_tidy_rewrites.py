@@ -144,6 +144,42 @@ def sines_and_cosines(expr: Any) -> Any:
     return expr.replace(lambda e: type(e) in spelled, lambda e: spelled[type(e)](e.args[0]))
 
 
+def factorable(expr: Any) -> bool:
+    """Whether some sum in ``expr`` has terms that share a number or a factor (``factor_terms`` may act)."""
+    import sympy as sp
+
+    for add in expr.atoms(sp.Add) if not expr.is_Atom else ():
+        coeffs = [t.as_coeff_Mul()[0] for t in add.args]
+        if all(c.is_Rational for c in coeffs) and sp.gcd_list(coeffs) not in (0, 1):
+            return True
+        common: set[Any] | None = None
+        for term in add.args:
+            bases = {f.as_base_exp()[0] for f in sp.Mul.make_args(term) if not f.is_Number}
+            common = bases if common is None else common & bases
+            if not common:
+                break
+        if common:
+            return True
+    return False
+
+
+def evaluated(expr: Any) -> Any:
+    """``expr`` in SymPy's evaluated form: a number times a sum distributed (``2*(x + 1)`` is ``2*x + 2``).
+
+    ``factor_terms`` and its kin leave ``2*(x + 1)`` as an unevaluated
+    product, which SymPy itself never builds: reading the printed result
+    back would give another expression.
+    """
+    import sympy as sp
+
+    def unevaluated(e: Any) -> bool:
+        return e.is_Mul and len(e.args) == 2 and e.args[0].is_Number and e.args[1].is_Add
+
+    if not expr.has(sp.Add):
+        return expr
+    return expr.replace(unevaluated, lambda e: sp.Mul(*e.args))
+
+
 def settled(expr: Any) -> bool:
     """Whether no tidy rewrite can shrink ``expr``: it holds no sum and no product of exponentials."""
     import sympy as sp

@@ -145,10 +145,11 @@ def _has_quotient(expr: Any) -> bool:
     return any(p.exp.is_negative and not p.base.is_Symbol for p in expr.atoms(sp.Pow))
 
 
-def _cheap_rewrites() -> list[Rewrite]:
+def _cheap_rewrites(expr: Any) -> list[Rewrite]:
+    """``factor_terms``, if some sum in ``expr`` has a common factor to pull out."""
     import sympy as sp
 
-    return [sp.factor_terms]
+    return [sp.factor_terms] if rewrites.factorable(expr) else []
 
 
 def _tidy_rewrites(expr: Any) -> list[Rewrite]:
@@ -221,8 +222,9 @@ def _collect(
         for rewrite in rewrite_list:
             result = _attempt(rewrite, expr)
             if result is not None:
+                result = rewrites.evaluated(result)
                 into.append(result)
-                into.append(rewrites.oriented(result))
+                into.append(rewrites.evaluated(rewrites.oriented(result)))
 
     if seconds is None:
         run()
@@ -237,9 +239,9 @@ def _collect(
 def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> list[Any]:
     """The input and its rewrites: the input turned (:func:`~._tidy_rewrites.oriented`) first,
     so on a tie the user's orientation wins, then the input itself."""
-    base = rewrites.oriented(expr)
+    base = rewrites.evaluated(rewrites.oriented(expr))
     found = [base, expr]
-    _collect(base, [*_cheap_rewrites(), *extra], None, found)
+    _collect(base, [*_cheap_rewrites(base), *extra], None, found)
     if not cheap:
         _collect(base, _tidy_rewrites(base), None, found)
         if mode == "full":
@@ -255,8 +257,11 @@ def _best(expr: Any, candidates: list[Any]) -> Any:
     """
     import sympy as sp
 
+    unique = dict.fromkeys(candidates)
+    if len(unique) == 1:
+        return expr
     by_ops: dict[int, list[Any]] = {}
-    for candidate in dict.fromkeys(candidates):  # first occurrence keeps its place
+    for candidate in unique:  # first occurrence keeps its place
         by_ops.setdefault(int(sp.count_ops(candidate, visual=False)), []).append(candidate)
     checker: Checker | None = None
     for ops in sorted(by_ops):
@@ -289,6 +294,11 @@ def tidy(
     check_mode(mode)
     if mode == "off" or rewrites.settled(expr):
         return expr
+    return _tidy_entry(expr, mode, cheap, extra)
+
+
+def _tidy_entry(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> Any:
+    """:func:`tidy` of an entry known not to be settled, ``mode`` not "off"."""
     cheap = cheap or _nodes(expr, MAX_ENTRY_NODES + 1) > MAX_ENTRY_NODES
     return _best(expr, _candidates(expr, mode, cheap, extra))
 
@@ -307,19 +317,24 @@ def _entries(derivs: Derivatives) -> list[Any]:
 
 def job_plan(derivs: Derivatives, mode: str) -> str:
     """How a job is tidied: ``"off"``, ``"skip"`` (too big), ``"cheap"`` or ``mode`` itself."""
+    return _plan(derivs, mode)[0]
+
+
+def _plan(derivs: Derivatives, mode: str) -> tuple[str, set[Any]]:
+    """:func:`job_plan` and the entries to tidy (those not settled)."""
     check_mode(mode)
     if mode == "off":
-        return "off"
+        return "off", set()
     entries = _entries(derivs)
-    unsettled = {e for e in entries if not rewrites.settled(e)}
+    unsettled = {e for e in entries if not e.is_Atom and not rewrites.settled(e)}
     nodes = 0
     for e in unsettled:
         nodes += _nodes(e, MAX_CHEAP_JOB_NODES + 1 - nodes)
         if nodes > MAX_CHEAP_JOB_NODES:
-            return "skip"
+            return "skip", set()
     if len(entries) > MAX_JOB_ENTRIES or nodes > MAX_JOB_NODES:
-        return "cheap"
-    return mode
+        return "cheap", unsettled
+    return mode, unsettled
 
 
 def tidy_derivatives(
@@ -331,16 +346,20 @@ def tidy_derivatives(
     tidied and mirrored, so an entry below the diagonal stays the very
     object above it.
     """
-    plan = job_plan(derivs, mode)
-    if plan in ("off", "skip"):
+    plan, unsettled = _plan(derivs, mode)
+    if not unsettled:
         return derivs
     cheap = plan == "cheap"
-    done: dict[Any, Any] = {}
+    changed: dict[Any, Any] = {}
+    for e in unsettled:
+        new = _tidy_entry(e, mode, cheap, extra)
+        if new is not e:
+            changed[e] = new
+    if not changed:
+        return derivs
 
     def tidied(e: Any) -> Any:
-        if e not in done:
-            done[e] = tidy(e, mode, cheap=cheap, extra=extra)
-        return done[e]
+        return changed.get(e, e)
 
     first = tuple(tuple(tidied(e) for e in row) for row in derivs.first)
     hessians = None
