@@ -42,7 +42,7 @@ def oriented(expr: Any) -> Any:
             if base.is_Add and exp.is_Integer and exp.is_even and _leads_negative(base):
                 base = -base
             result = sp.Pow(base, exp)
-        elif e.is_Mul:
+        elif e.is_Mul and any(a.as_base_exp()[0].is_Add for a in args):
             result = _oriented_product(sp.Mul(*args))
         else:
             result = e.func(*args) if args != list(e.args) else e
@@ -175,9 +175,51 @@ def evaluated(expr: Any) -> Any:
     def unevaluated(e: Any) -> bool:
         return e.is_Mul and len(e.args) == 2 and e.args[0].is_Number and e.args[1].is_Add
 
-    if not expr.has(sp.Add):
+    if not any(unevaluated(e) for e in sp.preorder_traversal(expr)):
         return expr
     return expr.replace(unevaluated, lambda e: sp.Mul(*e.args))
+
+
+def _negative_power(e: Any) -> bool:
+    return bool(e.is_Pow and e.exp.is_negative)
+
+
+def cancellable(expr: Any) -> bool:
+    """Whether ``expr`` has a quotient that ``together``/``cancel``/``factor`` may shrink.
+
+    That is: a sum with two terms holding denominators, a fraction inside
+    a denominator (``1/(x**2*(1 + y**2/x**2))``), or a product of a sum and
+    a power of a sum below the line (a common factor may cancel). A lone
+    ``-49/(7*y + z)**2`` is none of these.
+    """
+    import sympy as sp
+
+    for node in sp.preorder_traversal(expr):
+        if node.is_Add:
+            if sum(1 for t in node.args if any(map(_negative_power, sp.preorder_traversal(t)))) > 1:
+                return True
+        elif _negative_power(node) and not node.base.is_Atom:
+            if any(map(_negative_power, sp.preorder_traversal(node.base))):
+                return True
+        elif node.is_Mul:
+            bases = [f.as_base_exp() for f in node.args]
+            if any(b.is_Add and x.is_negative for b, x in bases) and any(
+                b.is_Add and x.is_positive for b, x in bases
+            ):
+                return True
+    return False
+
+
+def expandable_product(expr: Any) -> bool:
+    """Whether ``expr`` holds a power of a sum or a product with a sum in it (``expand`` may act)."""
+    import sympy as sp
+
+    for node in sp.preorder_traversal(expr):
+        if node.is_Pow and node.base.is_Add and node.exp.is_Integer and node.exp > 1:
+            return True
+        if node.is_Mul and any(f.is_Add for f in node.args):
+            return True
+    return False
 
 
 def settled(expr: Any) -> bool:

@@ -162,8 +162,12 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     """
     import sympy as sp
 
-    found: list[Rewrite] = [lambda e: sp.gcd_terms(rewrites.pythagorean(e))]
-    quotient = _has_quotient(expr)
+    kinds = (sp.sin, sp.cos, sp.sinh, sp.cosh)
+    trig = any(p.exp == 2 and isinstance(p.base, kinds) for p in expr.atoms(sp.Pow))
+    quotient = _has_quotient(expr) and rewrites.cancellable(expr)
+    found: list[Rewrite] = []
+    if trig or quotient or rewrites.factorable(expr):
+        found.append(lambda e: sp.gcd_terms(rewrites.pythagorean(e)))
     if quotient:
         found.append(sp.together)
     if not _expandable(expr):
@@ -175,7 +179,7 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         ]
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
-    if expr.is_polynomial():
+    if rewrites.expandable_product(expr) and expr.is_polynomial():
         found.append(sp.expand)
     return found
 
