@@ -69,7 +69,14 @@ def value(expr: Any, point: dict[Any, Any]) -> Any:
     import mpmath
     import sympy as sp
 
-    result = expr.xreplace(point).evalf(DIGITS)
+    from ..errors import SymgradError
+
+    try:
+        result = expr.xreplace(point).evalf(DIGITS)
+    except SymgradError:
+        raise  # the job's own time limit
+    except Exception:  # noqa: BLE001 - SymPy cannot evaluate it there: no value to compare
+        return None
     if not result.is_number or result.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
         return None
     re, im = result.as_real_imag()

@@ -10,7 +10,8 @@
   ``a*cosh(u)**2 - a*sinh(u)**2`` is ``a``, for complex ``u`` too.
 * :func:`settled`: an expression none of the tidy step's rewrites can make
   smaller (no sum anywhere, no product of two exponentials), so the job
-  skips it at once: ``2*x``, ``x**2*cos(y)``, ``-sin(x3)``.
+  skips it at once: ``2*x``, ``x**2*cos(y)``, ``-sin(x3)``; also one that
+  holds an unevaluated ``Derivative``, ``Subs`` or ``Integral``.
 """
 
 from __future__ import annotations
@@ -226,6 +227,8 @@ def settled(expr: Any) -> bool:
     """Whether no tidy rewrite can shrink ``expr``: it holds no sum and no product of exponentials."""
     import sympy as sp
 
+    if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Subs, sp.Integral):
+        return True  # unfinished calculus: left exactly as it is
     stack = [expr]
     while stack:
         node = stack.pop()

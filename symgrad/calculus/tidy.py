@@ -174,8 +174,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         return found
     if quotient:
         found += [
-            lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), combine="exp")),
-            lambda e: sp.powsimp(sp.factor(e), combine="exp"),
+            lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp")),
+            lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"),
         ]
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
