@@ -223,6 +223,45 @@ def expandable_product(expr: Any) -> bool:
     return False
 
 
+def tangents(expr: Any) -> Any:
+    """``expr`` with ``sin(u)**k/cos(u)**k`` as ``tan(u)**k`` and ``sinh(u)**k/cosh(u)**k`` as ``tanh(u)**k``.
+
+    Where the powers differ only the common part becomes a tangent:
+    ``sinh(u)**3/cosh(u)**2`` is ``sinh(u)*tanh(u)**2``. Exact wherever the
+    quotient is defined, for complex ``u`` too.
+    """
+    import sympy as sp
+
+    pairs = ((sp.sin, sp.cos, sp.tan), (sp.sinh, sp.cosh, sp.tanh))
+
+    def merged(product: Any) -> Any:
+        powers: dict[Any, Any] = {}
+        for factor in product.args:
+            base, exp = factor.as_base_exp()
+            powers[base] = powers.get(base, 0) + exp
+        changed = False
+        for top, bottom, tangent in pairs:
+            for base in list(powers):
+                if not isinstance(base, top):
+                    continue
+                partner = bottom(*base.args)
+                up, down = powers.get(base, 0), -powers.get(partner, 0)
+                if up.is_Integer and down.is_Integer and up > 0 and down > 0:
+                    k = min(up, down)
+                    powers[base] = up - k
+                    powers[partner] = -(down - k)
+                    twin = tangent(*base.args)
+                    powers[twin] = powers.get(twin, 0) + k
+                    changed = True
+        if not changed:
+            return product
+        return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+
+    if not (expr.has(sp.sin, sp.sinh) and expr.has(sp.cos, sp.cosh)):
+        return expr
+    return expr.replace(lambda e: e.is_Mul, merged)
+
+
 def settled(expr: Any) -> bool:
     """Whether no tidy rewrite can shrink ``expr``: it holds no sum and no product of exponentials."""
     import sympy as sp

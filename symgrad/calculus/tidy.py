@@ -12,7 +12,8 @@ each derivative and keeps the smallest. Modes (``simplify=`` in the library,
   expression is a quotient), exponentials and powers merged (``powsimp``,
   ``powdenest``: SymPy applies only the identities its assumptions allow,
   so with ``--complex`` symbols only those valid for complex values),
-  ``sin(u)**2 + cos(u)**2`` and ``cosh(u)**2 - sinh(u)**2`` collapsed, and
+  ``sin(u)**2 + cos(u)**2`` and ``cosh(u)**2 - sinh(u)**2`` collapsed,
+  ``sinh(u)/cosh(u)`` written ``tanh(u)`` (``sin/cos`` as ``tan``), and
   every candidate turned so sums print in the user's orientation where that
   costs nothing: ``2*y*(x - 1)`` rather than ``y*(2*x - 2)``, ``(mu - x)**2``
   rather than ``(-mu + x)**2``;
@@ -170,6 +171,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         found.append(lambda e: sp.gcd_terms(rewrites.pythagorean(e)))
     if quotient:
         found.append(sp.together)
+    if _has_quotient(expr) and expr.has(sp.cos, sp.cosh):
+        found.append(lambda e: sp.factor_terms(rewrites.tangents(e)))
     if not _expandable(expr):
         return found
     if quotient:

@@ -126,6 +126,11 @@ def test_pythagorean_identity_collapses() -> None:
     assert tidying.tidy(sp.cosh(x) ** 2 - sp.sinh(x) ** 2) == 1
 
 
+def test_hyperbolic_quotients_become_tanh() -> None:
+    assert tidying.tidy(1 - sp.sinh(x - y) ** 2 / sp.cosh(x - y) ** 2) == 1 - sp.tanh(x - y) ** 2
+    assert tidying.tidy(y * sp.sin(x) / sp.cos(x) + y) == y * (sp.tan(x) + 1)
+
+
 # ---------------------------------------------------------------------------
 # A corpus: every tidy and full entry has the value of the raw one, and is no bigger
 
