@@ -30,6 +30,8 @@ class JobSpec:
     points: tuple[Mapping[str, Any], ...] = field(default_factory=tuple)
     #: Differentiation engine: "auto", "sympy" or "symengine" (see symgrad.calculus.engine).
     engine: str = "auto"
+    #: The tidy step's mode: "tidy", "off" or "full" (see symgrad.calculus.tidy).
+    simplify: str = "tidy"
     #: Analyses beyond the gradient (--check, --critical, ...): a symgrad.analysis.AnalysisSpec.
     analysis: Any = None
 
@@ -52,9 +54,9 @@ class Job:
 
 
 def derive(formulas: Sequence[str], spec: JobSpec) -> Derivatives:
-    """Parse and differentiate one job's formulas (``spec.engine`` differentiates)."""
+    """Parse and differentiate one job's formulas (``spec.engine`` differentiates, ``spec.simplify`` tidies)."""
     parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
-    return differentiate(parsed, hessian=spec.hessian, engine=spec.engine)
+    return differentiate(parsed, hessian=spec.hessian, engine=spec.engine, simplify=spec.simplify)
 
 
 def run_job(formulas: Sequence[str], spec: JobSpec) -> Job:

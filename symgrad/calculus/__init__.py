@@ -1,10 +1,13 @@
 """Differentiation: gradient, Hessian and Jacobian of parsed formulas.
 
-Derivatives come straight from SymPy's ``diff`` in its automatic canonical
-form (like terms collected, numbers folded). No ``simplify``, ``expand`` or
-``factor`` is run, so the cost stays predictable on big formulas. An entry
-whose variable does not occur in the expression is zero without calling
-``diff``, and a Hessian's lower triangle is copied from its upper one.
+Derivatives come from SymPy's ``diff`` in its automatic canonical form
+(like terms collected, numbers folded), then go through the tidy step
+(:mod:`symgrad.calculus.tidy`, ``simplify="tidy"`` by default): a few cheap
+rewrites, the smallest kept, each checked to have the same value, within a
+budget so big jobs stay fast. ``simplify="off"`` gives ``diff``'s own form,
+``"full"`` adds SymPy's ``simplify``. An entry whose variable does not
+occur in the expression is zero without calling ``diff``, and a Hessian's
+lower triangle is copied from its upper one.
 
 Big formulas are differentiated by symengine (:mod:`symgrad.calculus.engine`), with
 SymPy for the parts whose derivative depends on the variables being real;
@@ -20,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from ..parsing import Parsed, parse
 from ..results import PointValues, Shaped
 from . import engine as engines
+from . import tidy as tidying
 from .deltas import tidy_deltas
 
 if TYPE_CHECKING:
@@ -200,7 +204,12 @@ def _derivatives_of(
 
 
 def differentiate(
-    parsed: Parsed, *, hessian: bool = False, vector: bool | None = None, engine: str = "auto"
+    parsed: Parsed,
+    *,
+    hessian: bool = False,
+    vector: bool | None = None,
+    engine: str = "auto",
+    simplify: str = "tidy",
 ) -> Derivatives:
     """Differentiate a parsed job.
 
@@ -208,8 +217,11 @@ def differentiate(
     with several a Jacobian; ``hessian=True`` adds one Hessian per formula.
     ``engine`` is ``"auto"`` (symengine for big formulas), ``"sympy"`` or
     ``"symengine"``; all give the same derivatives, possibly written
-    differently.
+    differently. ``simplify`` is the tidy step's mode: ``"tidy"``,
+    ``"off"`` or ``"full"`` (:mod:`symgrad.calculus.tidy`); an unknown one
+    is an :class:`~symgrad.errors.OptionError`.
     """
+    tidying.check_mode(simplify)
     variables = parsed.variables
     if vector is None:
         vector = len(parsed.exprs) > 1
@@ -219,7 +231,7 @@ def differentiate(
     hessians = tuple(h for _, h in results if h is not None) if hessian else None
     if not vector and len(grads) != 1:
         raise ValueError("a gradient needs exactly one formula; use jacobian() for several")
-    return Derivatives(parsed, tuple(grads), hessians, vector)
+    return tidying.tidy_derivatives(Derivatives(parsed, tuple(grads), hessians, vector), simplify)
 
 
 def _parse(
@@ -235,6 +247,7 @@ def gradient(
     symbols: str | Iterable[str] = (),
     real: bool = True,
     engine: str = "auto",
+    simplify: str = "tidy",
 ) -> Derivatives:
     """The gradient of one formula.
 
@@ -244,7 +257,7 @@ def gradient(
     >>> g.at(x=1, y=2, z=3).gradient
     (2, 3, 2)
     """
-    return differentiate(_parse([formula], wrt, symbols, real), engine=engine)
+    return differentiate(_parse([formula], wrt, symbols, real), engine=engine, simplify=simplify)
 
 
 def hessian(
@@ -254,13 +267,16 @@ def hessian(
     symbols: str | Iterable[str] = (),
     real: bool = True,
     engine: str = "auto",
+    simplify: str = "tidy",
 ) -> Derivatives:
     """The gradient and Hessian of one formula.
 
     >>> hessian("x**2*y").hessian
     ((2*y, 2*x), (2*x, 0))
     """
-    return differentiate(_parse([formula], wrt, symbols, real), hessian=True, engine=engine)
+    return differentiate(
+        _parse([formula], wrt, symbols, real), hessian=True, engine=engine, simplify=simplify
+    )
 
 
 def jacobian(
@@ -270,6 +286,7 @@ def jacobian(
     real: bool = True,
     hessian: bool = False,
     engine: str = "auto",
+    simplify: str = "tidy",
 ) -> Derivatives:
     """The Jacobian of a vector function, one row per formula.
 
@@ -277,5 +294,9 @@ def jacobian(
     ((y, x), (1, 1))
     """
     return differentiate(
-        _parse(formulas, wrt, symbols, real), hessian=hessian, vector=True, engine=engine
+        _parse(formulas, wrt, symbols, real),
+        hessian=hessian,
+        vector=True,
+        engine=engine,
+        simplify=simplify,
     )

@@ -1,0 +1,279 @@
+"""The tidy step's own rewrites (those SymPy has no function for).
+
+* :func:`oriented`: a sum in a product gives its common number to the
+  product (``y*(2*x - 2)`` is ``2*y*(x - 1)``), and a sum SymPy would print
+  with a leading minus (``-mu + x``) is turned around (``mu - x``) where
+  that costs nothing: inside an even power, or in a product whose number can
+  take the sign (``-2*(-mu + x)*y`` is ``2*(mu - x)*y``). Exact identities,
+  valid for any values.
+* :func:`pythagorean`: ``a*sin(u)**2 + a*cos(u)**2`` is ``a`` and
+  ``a*cosh(u)**2 - a*sinh(u)**2`` is ``a``, for complex ``u`` too.
+* :func:`settled`: an expression none of the tidy step's rewrites can make
+  smaller (no sum anywhere, no product of two exponentials), so the job
+  skips it at once: ``2*x``, ``x**2*cos(y)``, ``-sin(x3)``; also one that
+  holds an unevaluated ``Derivative``, ``Subs`` or ``Integral``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _leads_negative(add: Any) -> bool:
+    """Whether SymPy prints the sum ``add`` with a minus in front (``-mu + x``)."""
+    first = add.as_ordered_terms()[0]
+    return bool(first.as_coeff_Mul()[0].is_negative)
+
+
+def oriented(expr: Any) -> Any:
+    """``expr`` with sums turned to print without a leading minus where that is free."""
+    import sympy as sp
+
+    memo: dict[Any, Any] = {}
+
+    def walk(e: Any) -> Any:
+        if e.is_Atom or not e.args:
+            return e
+        hit = memo.get(e)
+        if hit is not None:
+            return hit
+        args = [walk(a) for a in e.args]
+        if e.is_Pow:
+            base, exp = args
+            if base.is_Add and exp.is_Integer and exp.is_even and _leads_negative(base):
+                base = -base
+            result = sp.Pow(base, exp)
+        elif e.is_Mul and any(a.as_base_exp()[0].is_Add for a in args):
+            result = _oriented_product(sp.Mul(*args))
+        else:
+            result = e.func(*args) if args != list(e.args) else e
+        memo[e] = result
+        return result
+
+    return walk(expr)
+
+
+def _oriented_product(product: Any) -> Any:
+    """A product whose sums give up their numbers, and its sign to one that leads with a minus.
+
+    ``y*(2*x - 2)`` is ``2*y*(x - 1)``; ``-2*(-mu + x)*y`` is ``2*(mu - x)*y``;
+    ``(-x + y)*(x - y)`` is ``-(x - y)**2``.
+    """
+    import sympy as sp
+
+    if not product.is_Mul:
+        return product
+    coeff, factors = product.as_coeff_mul()
+    powers: dict[Any, Any] = {}
+    for factor in factors:
+        base, exp = factor.as_base_exp()
+        if base.is_Add:
+            content, primitive = base.primitive()
+            if content != 1 and content.is_Rational and exp.is_Integer:
+                coeff *= content**exp
+                base = primitive
+            if -base in powers and exp.is_Integer:  # (-x + y)*(x - y) is -(x - y)**2
+                coeff *= (-1) ** exp
+                base = -base
+        powers[base] = powers.get(base, 0) + exp
+    product = sp.Mul(coeff, *(sp.Pow(b, e) for b, e in powers.items()))
+    if not product.is_Mul:
+        return product
+    coeff, factors = product.as_coeff_mul()
+    if not coeff.is_negative:
+        return product
+    for k, factor in enumerate(factors):
+        base, exp = factor.as_base_exp()
+        if base.is_Add and exp.is_Integer and exp.is_odd and _leads_negative(base):
+            flipped = sp.Pow(-base, exp)
+            return sp.Mul(-coeff, *factors[:k], flipped, *factors[k + 1 :])
+    return product
+
+
+_SQUARES = {"sin": "cos", "cosh": "sinh"}
+
+
+def pythagorean(expr: Any) -> Any:
+    """``expr`` with ``sin(u)**2 + cos(u)**2`` and ``cosh(u)**2 - sinh(u)**2`` (times any ``a``) as ``a``."""
+    import sympy as sp
+
+    kinds = (sp.sin, sp.cos, sp.sinh, sp.cosh)
+
+    def square_of(factor: Any) -> tuple[str, Any] | None:
+        if factor.is_Pow and factor.exp == 2 and isinstance(factor.base, kinds):
+            return type(factor.base).__name__, factor.base.args[0]
+        return None
+
+    def merged(add: Any) -> Any:
+        found: dict[tuple[str, Any, Any], int] = {}
+        for index, term in enumerate(add.args):
+            factors = sp.Mul.make_args(term)
+            for k, factor in enumerate(factors):
+                square = square_of(factor)
+                if square is not None:
+                    rest = sp.Mul(*factors[:k], *factors[k + 1 :])
+                    found.setdefault((square[0], square[1], rest), index)
+        used: set[int] = set()
+        extra: list[Any] = []
+        for (kind, arg, rest), index in found.items():
+            partner = _SQUARES.get(kind)
+            if partner is None or index in used:
+                continue
+            other = found.get((partner, arg, rest if kind == "sin" else -rest))
+            if other is not None and other not in used and other != index:
+                used.update((index, other))
+                extra.append(rest)
+        if not used:
+            return add
+        return sp.Add(*(t for i, t in enumerate(add.args) if i not in used), *extra)
+
+    if not expr.has(*kinds):
+        return expr
+    return expr.replace(lambda e: e.is_Add, merged)
+
+
+def sines_and_cosines(expr: Any) -> Any:
+    """``expr`` with ``tan``, ``cot``, ``sec`` and ``csc`` written by ``sin`` and ``cos``."""
+    import sympy as sp
+
+    spelled = {
+        sp.tan: lambda u: sp.sin(u) / sp.cos(u),
+        sp.cot: lambda u: sp.cos(u) / sp.sin(u),
+        sp.sec: lambda u: 1 / sp.cos(u),
+        sp.csc: lambda u: 1 / sp.sin(u),
+    }
+    return expr.replace(lambda e: type(e) in spelled, lambda e: spelled[type(e)](e.args[0]))
+
+
+def factorable(expr: Any) -> bool:
+    """Whether some sum in ``expr`` has terms that share a number or a factor (``factor_terms`` may act)."""
+    import sympy as sp
+
+    for add in expr.atoms(sp.Add) if not expr.is_Atom else ():
+        coeffs = [t.as_coeff_Mul()[0] for t in add.args]
+        if all(c.is_Rational for c in coeffs) and sp.gcd_list(coeffs) not in (0, 1):
+            return True
+        common: set[Any] | None = None
+        for term in add.args:
+            bases = {f.as_base_exp()[0] for f in sp.Mul.make_args(term) if not f.is_Number}
+            common = bases if common is None else common & bases
+            if not common:
+                break
+        if common:
+            return True
+    return False
+
+
+def evaluated(expr: Any) -> Any:
+    """``expr`` in SymPy's evaluated form: a number times a sum distributed (``2*(x + 1)`` is ``2*x + 2``).
+
+    ``factor_terms`` and its kin leave ``2*(x + 1)`` as an unevaluated
+    product, which SymPy itself never builds: reading the printed result
+    back would give another expression.
+    """
+    import sympy as sp
+
+    def unevaluated(e: Any) -> bool:
+        return e.is_Mul and len(e.args) == 2 and e.args[0].is_Number and e.args[1].is_Add
+
+    if not any(unevaluated(e) for e in sp.preorder_traversal(expr)):
+        return expr
+    return expr.replace(unevaluated, lambda e: sp.Mul(*e.args))
+
+
+def _negative_power(e: Any) -> bool:
+    return bool(e.is_Pow and e.exp.is_negative)
+
+
+def cancellable(expr: Any) -> bool:
+    """Whether ``expr`` has a quotient that ``together``/``cancel``/``factor`` may shrink.
+
+    That is: a sum with two terms holding denominators, a fraction inside
+    a denominator (``1/(x**2*(1 + y**2/x**2))``), or a product of a sum and
+    a power of a sum below the line (a common factor may cancel). A lone
+    ``-49/(7*y + z)**2`` is none of these.
+    """
+    import sympy as sp
+
+    for node in sp.preorder_traversal(expr):
+        if node.is_Add:
+            if sum(1 for t in node.args if any(map(_negative_power, sp.preorder_traversal(t)))) > 1:
+                return True
+        elif _negative_power(node) and not node.base.is_Atom:
+            if any(map(_negative_power, sp.preorder_traversal(node.base))):
+                return True
+        elif node.is_Mul:
+            bases = [f.as_base_exp() for f in node.args]
+            if any(b.is_Add and x.is_negative for b, x in bases) and any(
+                b.is_Add and x.is_positive for b, x in bases
+            ):
+                return True
+    return False
+
+
+def expandable_product(expr: Any) -> bool:
+    """Whether ``expr`` holds a power of a sum or a product with a sum in it (``expand`` may act)."""
+    import sympy as sp
+
+    for node in sp.preorder_traversal(expr):
+        if node.is_Pow and node.base.is_Add and node.exp.is_Integer and node.exp > 1:
+            return True
+        if node.is_Mul and any(f.is_Add for f in node.args):
+            return True
+    return False
+
+
+def tangents(expr: Any) -> Any:
+    """``expr`` with ``sin(u)**k/cos(u)**k`` as ``tan(u)**k`` and ``sinh(u)**k/cosh(u)**k`` as ``tanh(u)**k``.
+
+    Where the powers differ only the common part becomes a tangent:
+    ``sinh(u)**3/cosh(u)**2`` is ``sinh(u)*tanh(u)**2``. Exact wherever the
+    quotient is defined, for complex ``u`` too.
+    """
+    import sympy as sp
+
+    pairs = ((sp.sin, sp.cos, sp.tan), (sp.sinh, sp.cosh, sp.tanh))
+
+    def merged(product: Any) -> Any:
+        powers: dict[Any, Any] = {}
+        for factor in product.args:
+            base, exp = factor.as_base_exp()
+            powers[base] = powers.get(base, 0) + exp
+        changed = False
+        for top, bottom, tangent in pairs:
+            for base in list(powers):
+                if not isinstance(base, top):
+                    continue
+                partner = bottom(*base.args)
+                up, down = powers.get(base, 0), -powers.get(partner, 0)
+                if up.is_Integer and down.is_Integer and up > 0 and down > 0:
+                    k = min(up, down)
+                    powers[base] = up - k
+                    powers[partner] = -(down - k)
+                    twin = tangent(*base.args)
+                    powers[twin] = powers.get(twin, 0) + k
+                    changed = True
+        if not changed:
+            return product
+        return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+
+    if not (expr.has(sp.sin, sp.sinh) and expr.has(sp.cos, sp.cosh)):
+        return expr
+    return expr.replace(lambda e: e.is_Mul, merged)
+
+
+def settled(expr: Any) -> bool:
+    """Whether no tidy rewrite can shrink ``expr``: it holds no sum and no product of exponentials."""
+    import sympy as sp
+
+    if isinstance(expr, sp.Basic) and expr.has(sp.Derivative, sp.Subs, sp.Integral):
+        return True  # unfinished calculus: left exactly as it is
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if node.is_Add:
+            return False
+        if node.is_Mul and sum(isinstance(f, sp.exp) for f in node.args) > 1:
+            return False
+        stack.extend(node.args)
+    return True

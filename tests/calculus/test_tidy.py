@@ -1,0 +1,426 @@
+"""The tidy step (symgrad.calculus.tidy): smaller derivatives, never a changed value."""
+
+from __future__ import annotations
+
+import random
+import time
+from fractions import Fraction
+from typing import Any
+
+import mpmath
+import pytest
+import sympy as sp
+
+import symgrad
+from symgrad.calculus import differentiate
+from symgrad.calculus import tidy as tidying
+from symgrad.errors import JobTimeoutError, OptionError
+from symgrad.jobs import JobSpec, derive
+from symgrad.limits import time_limit
+from symgrad.parsing import parse
+
+x, y, mu, sigma, w, b = sp.symbols("x y mu sigma w b", real=True)
+cx, cy = sp.symbols("x y")  # complex (no assumptions), as with real=False
+
+
+def ops(expr: Any) -> int:
+    return int(sp.count_ops(expr, visual=False))
+
+
+def entries(derivs: Any) -> list[Any]:
+    found = [e for row in derivs.first for e in row]
+    for matrix in derivs.hessians or ():
+        n = len(matrix)
+        found += [matrix[i][j] for i in range(n) for j in range(i, n)]
+    return found
+
+
+# ---------------------------------------------------------------------------
+# An independent oracle: mpmath through lambdify at 40 digits, its own points
+
+
+def oracle_values(expr: Any, symbols: list[Any], point: list[Fraction]) -> Any:
+    with mpmath.workdps(40):
+        f = sp.lambdify(symbols, expr, modules="mpmath")
+        args = [mpmath.mpf(p.numerator) / p.denominator for p in point]
+        try:
+            value = mpmath.mpmathify(f(*args))
+        except (ZeroDivisionError, ValueError, OverflowError, TypeError):
+            return None
+        if not mpmath.isfinite(value):
+            return None
+        return value
+
+
+def assert_same_value(a: Any, b: Any, where: str, tries: int = 6) -> None:
+    symbols = sorted(a.free_symbols | b.free_symbols, key=str)
+    rng = random.Random(2026)
+    usable = 0
+    for _ in range(tries):
+        point = [Fraction(rng.choice((-1, 1)) * rng.randint(3, 29), rng.randint(5, 17)) for _ in symbols]
+        va = oracle_values(a, symbols, point)
+        vb = oracle_values(b, symbols, point)
+        if va is None or vb is None:
+            continue
+        usable += 1
+        with mpmath.workdps(40):
+            assert abs(va - vb) <= mpmath.mpf(10) ** -25 * max(abs(va), abs(vb), 1), (where, a, b, point)
+    assert usable, f"{where}: no point to compare {a} and {b} at"
+
+
+# ---------------------------------------------------------------------------
+# The issue's table: what a person writes
+
+
+def test_atan_quotient_is_cancelled() -> None:
+    g = symgrad.gradient("atan(y/x)")
+    assert g.gradient[0] == -y / (x**2 + y**2)
+    assert g.gradient[1] == x / (x**2 + y**2)
+
+
+def test_common_exponential_is_pulled_out() -> None:
+    g = symgrad.gradient("x*exp(-x^2-y^2)")
+    person = (1 - 2 * x**2) * sp.exp(-(x**2) - y**2)
+    assert ops(g.gradient[0]) <= ops(person)
+    assert sp.simplify(g.gradient[0] - person) == 0
+
+
+def test_number_comes_out_of_a_difference() -> None:
+    g = symgrad.gradient("(x-1)^2*y")
+    assert g.gradient[0] == 2 * y * (x - 1)
+    assert str(g.gradient[0]) == "2*y*(x - 1)"
+
+
+def test_logistic_cross_entropy_second_derivative_is_small_and_free_of_t() -> None:
+    s = "(1/(1+exp(-(w*x+b))))"
+    h = symgrad.hessian(f"-(t*log({s})+(1-t)*log(1-{s}))", wrt="w,b")
+    off = symgrad.hessian(f"-(t*log({s})+(1-t)*log(1-{s}))", wrt="w,b", simplify="off")
+    entry = h.hessian[0][0]
+    assert "t" not in {str(v) for v in entry.free_symbols}
+    person = x**2 * sp.exp(w * x + b) / (sp.exp(w * x + b) + 1) ** 2
+    assert ops(entry) <= ops(person) + 2 < ops(off.hessian[0][0]) // 5
+    assert_same_value(entry, person, "logistic")
+
+
+def test_gaussian_keeps_the_difference_whole() -> None:
+    g = symgrad.gradient("exp(-(x-mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))", wrt="x,mu,sigma")
+    text = str(g.gradient[2])
+    assert "(x - mu)" in text or "(mu - x)" in text
+    assert "-mu + x" not in text
+    off = symgrad.gradient(
+        "exp(-(x-mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))", wrt="x,mu,sigma", simplify="off"
+    )
+    assert "-mu + x" in str(off.gradient[2])  # what the orientation pass turned round
+
+
+def test_a_product_sign_turns_a_difference_round() -> None:
+    expr = -2 * y * (-mu + x)
+    assert str(expr) == "-2*y*(-mu + x)"
+    assert str(tidying.tidy(expr)) == "2*y*(mu - x)"
+    square = y * (-mu + x) ** 2 + x
+    assert str(tidying.tidy(square)) == "x + y*(mu - x)**2"
+
+
+def test_pythagorean_identity_collapses() -> None:
+    assert tidying.tidy(3 * sp.sin(x) ** 2 * y + 3 * sp.cos(x) ** 2 * y + x) == 3 * y + x
+    assert tidying.tidy(sp.cosh(x) ** 2 - sp.sinh(x) ** 2) == 1
+
+
+def test_hyperbolic_quotients_become_tanh() -> None:
+    assert tidying.tidy(1 - sp.sinh(x - y) ** 2 / sp.cosh(x - y) ** 2) == 1 - sp.tanh(x - y) ** 2
+    assert tidying.tidy(y * sp.sin(x) / sp.cos(x) + y) == y * (sp.tan(x) + 1)
+
+
+# ---------------------------------------------------------------------------
+# A corpus: every tidy and full entry has the value of the raw one, and is no bigger
+
+CORPUS = [
+    "x/(x**2 + y**2)", "(x**2 - y**2)/(x**2 + y**2)", "(x + y)/(x - y)", "1/(1 + x**2 + y**2)",
+    "x*y/(x + y)", "(x**3 - 1)/(x - 1)", "atan(y/x)", "atan2(y, x)", "asin(x/sqrt(x**2 + y**2))",
+    "exp(-(x - mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))", "x*exp(-x^2 - y^2)",
+    "exp(-(x**2 + y**2)/(2*s**2))", "1/(1 + exp(-x))", "x/(1 + exp(-x))",
+    "log(1 + exp(-t*(w*x + b)))", "exp(x)/(exp(x) + exp(y))", "log(exp(x) + exp(y) + exp(z))",
+    "(w*x + b - t)**2", "sqrt(1 + (x - y)**2) - 1", "sqrt(x**2 + y**2 + z**2)",
+    "1/sqrt(x**2 + y**2 + z**2)", "r*sin(theta)*cos(phi)", "r**2*sin(theta)",
+    "4*epsilon*((sigma/r)**12 - (sigma/r)**6)", "k*(sqrt(x**2 + y**2) - L)**2/2",
+    "(1 - x)**2 + 100*(y - x**2)**2", "(x**2 + y - 11)**2 + (x + y**2 - 7)**2",
+    "(x + 2*y - 7)**2 + (2*x + y - 5)**2", "sin(x + y) + (x - y)**2 - 3*x/2 + 5*y/2 + 1",
+    "(sin(x)**2 + cos(x)**2)*exp(y)", "sin(x)*cos(y) + cos(x)*sin(y)", "tan(x)*cos(x)*y",
+    "sinh(x)/cosh(x)", "log(cosh(x - y))", "x**y", "y*x**(y - 1)", "sqrt(x)*sqrt(y)",
+    "log(x*y)", "exp(a*x)*exp(b*x)", "(x - 1)**3*(y + 2)**2", "x**2*log(x) - x**2/2",
+    "tanh(w*x + b)", "x*sin(1/x)", "(x*y - 1)/(x*y + 1)", "cos(x)**2 - sin(x)**2",
+    "erf(x/sqrt(2))/2", "acos(x/r)", "x**3*y - 3*x*y**3",
+]  # fmt: skip
+
+
+def corpus_property(formulas: list[str], hessian: bool, modes: tuple[str, ...]) -> None:
+    for formula in formulas:
+        parsed = parse(formula)
+        off = entries(differentiate(parsed, hessian=hessian, simplify="off"))
+        for mode in modes:
+            tidied = entries(differentiate(parsed, hessian=hessian, simplify=mode))
+            for raw, new in zip(off, tidied, strict=True):
+                assert ops(new) <= ops(raw), (formula, mode, raw, new)
+                if new != raw:
+                    assert_same_value(raw, new, f"{formula} [{mode}]")
+                    back = parse(str(new)).exprs[0]  # the printed entry read back
+                    if back != new:  # -(a + b)/c reads back as (-a - b)/c
+                        assert_same_value(back, new, f"{formula} [{mode}] read back")
+
+
+def test_corpus_has_enough_formulas() -> None:
+    assert len(set(CORPUS)) >= 40
+
+
+def test_corpus_gradients_quick() -> None:
+    corpus_property(CORPUS[:12], hessian=False, modes=("tidy",))
+
+
+@pytest.mark.slow
+def test_corpus_tidy_keeps_values_and_never_grows() -> None:
+    corpus_property(CORPUS, hessian=True, modes=("tidy",))
+
+
+@pytest.mark.slow
+def test_corpus_full_keeps_values_and_never_grows() -> None:
+    corpus_property(CORPUS, hessian=False, modes=("full",))
+
+
+@pytest.mark.slow
+def test_corpus_tidy_shrinks_in_total() -> None:
+    total_off = total_tidy = 0
+    for formula in CORPUS:
+        parsed = parse(formula)
+        total_off += sum(map(ops, entries(differentiate(parsed, hessian=True, simplify="off"))))
+        total_tidy += sum(map(ops, entries(differentiate(parsed, hessian=True))))
+    assert total_tidy <= 0.75 * total_off
+
+
+# ---------------------------------------------------------------------------
+# The check: a candidate with another value is never taken
+
+RAW = -y / (x**2 * (1 + y**2 / x**2))
+
+
+def test_a_wrong_smaller_candidate_is_rejected() -> None:
+    wrong = -y / (x**2 + 2 * y**2)
+    assert ops(wrong) < ops(RAW)
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: wrong]) == RAW
+    right = -y / (x**2 + y**2)
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: right]) == right  # the seam works
+
+
+def test_a_nearly_right_candidate_is_rejected() -> None:
+    near = -y / (x**2 + y**2 + sp.Rational(1, 10**12))
+    assert ops(near) < ops(RAW)
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: near]) == RAW
+
+
+def test_a_candidate_that_cannot_be_checked_is_rejected() -> None:
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: sp.zoo]) == RAW
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: sp.Function("f")(x)]) == RAW
+
+
+def test_a_candidate_with_a_new_symbol_is_rejected() -> None:
+    q = sp.Symbol("q", real=True)
+    assert tidying.tidy(RAW, cheap=True, extra=[lambda e: q]) == RAW
+
+
+def test_results_are_in_sympys_evaluated_form() -> None:
+    # factor_terms leaves 200*(y - x**2) unevaluated; printed and read back it is another tree
+    g = symgrad.gradient("(1-x)**2 + 100*(y-x**2)**2")
+    for entry in g.gradient:
+        assert parse(str(entry)).exprs[0] == entry
+    assert tidying.tidy(6 * x + 6 * y, extra=[sp.factor_terms]) == 6 * x + 6 * y
+
+
+def test_a_rewrite_that_raises_is_skipped() -> None:
+    def broken(e: Any) -> Any:
+        raise sp.PolynomialError("no")
+
+    assert tidying.tidy(y * (2 * x - 2), extra=[broken]) == 2 * y * (x - 1)
+
+
+# ---------------------------------------------------------------------------
+# Modes
+
+
+def test_off_is_the_raw_derivative() -> None:
+    assert str(symgrad.gradient("atan(y/x)", simplify="off").gradient[0]) == "-y/(x**2*(1 + y**2/x**2))"
+    assert str(symgrad.gradient("x*exp(-x^2-y^2)", simplify="off").gradient[0]) == (
+        "-2*x**2*exp(-x**2 - y**2) + exp(-x**2 - y**2)"
+    )
+    assert str(symgrad.gradient("(x-1)^2*y", simplify="off").gradient[0]) == "y*(2*x - 2)"
+
+
+def test_off_returns_the_very_derivatives() -> None:
+    parsed = parse("atan(y/x)")
+    raw = differentiate(parsed, hessian=True, simplify="off")
+    assert tidying.tidy_derivatives(raw, "off") is raw
+    assert tidying.tidy(RAW, "off") is RAW
+
+
+def test_unknown_mode_is_an_option_error() -> None:
+    with pytest.raises(OptionError, match="--simplify"):
+        symgrad.gradient("x*y", simplify="some")
+    with pytest.raises(OptionError):
+        tidying.tidy(RAW, "Tidy")
+    with pytest.raises(OptionError):
+        derive(["x*y"], JobSpec(simplify="fast"))
+
+
+def test_job_spec_tidies_by_default() -> None:
+    assert JobSpec().simplify == "tidy"
+    assert derive(["atan(y/x)"], JobSpec()).gradient[0] == -y / (x**2 + y**2)
+    assert str(derive(["atan(y/x)"], JobSpec(simplify="off")).gradient[0]) == str(RAW)
+
+
+def test_jacobian_and_hessian_take_the_mode() -> None:
+    j = symgrad.jacobian("atan(y/x)", "x*y", simplify="off")
+    assert j.jacobian[0][0] == RAW
+    assert symgrad.jacobian("atan(y/x)", "x*y").jacobian[0][0] == -y / (x**2 + y**2)
+    h = symgrad.hessian("atan(y/x)", simplify="off")
+    assert ops(symgrad.hessian("atan(y/x)").hessian[0][1]) < ops(h.hessian[0][1])
+
+
+def test_full_may_do_more_than_tidy() -> None:
+    expr = sp.sin(x) * sp.cos(y) + sp.cos(x) * sp.sin(y)
+    assert tidying.tidy(expr, "tidy") == expr
+    assert tidying.tidy(expr, "full") == sp.sin(x + y)
+
+
+def test_hessian_lower_triangle_is_the_upper_object() -> None:
+    h = symgrad.hessian("atan(y/x)*z + x*exp(-x**2 - z**2)")
+    matrix = h.hessian
+    for i in range(3):
+        for j in range(i):
+            assert matrix[i][j] is matrix[j][i]
+
+
+# ---------------------------------------------------------------------------
+# Complex variables: only rewrites valid for complex values
+
+
+def test_complex_mode_rejects_a_real_only_rewrite() -> None:
+    g = symgrad.gradient("y*log(exp(x))", real=False)
+    entry = g.gradient[1]
+    assert entry == sp.log(sp.exp(cx))
+
+    def real_only(e: Any) -> Any:
+        return e.replace(lambda n: isinstance(n, sp.log) and isinstance(n.args[0], sp.exp), lambda n: n.args[0].args[0])
+
+    assert real_only(entry) == cx
+    assert tidying.tidy(entry, extra=[real_only]) == entry
+    assert tidying.tidy(entry, "full") == entry
+
+
+def test_complex_mode_keeps_sqrt_of_a_square() -> None:
+    expr = cy * sp.sqrt(cx**2) + cy * cx**2 / sp.sqrt(cx**2)
+    assert tidying.tidy(expr, extra=[lambda e: e.replace(sp.sqrt(cx**2), cx)]) != 2 * cy * cx
+    for mode in ("tidy", "full"):
+        new = tidying.tidy(expr, mode)
+        assert not new.has(sp.Abs)
+        assert new.has(sp.sqrt(cx**2)) or new.has(1 / sp.sqrt(cx**2))
+        for point in ({cx: -2 + sp.I / 3, cy: sp.Rational(5, 7)}, {cx: sp.I - 1, cy: 2 - sp.I}):
+            assert abs(complex((new - expr).xreplace(point).evalf(30))) < 1e-25
+
+
+def test_real_mode_rejects_a_positive_only_rewrite() -> None:
+    expr = y * sp.Abs(x) + x * y * sp.sign(x)
+
+    def drop_abs(e: Any) -> Any:
+        return e.replace(sp.Abs(x), x).replace(sp.sign(x), 1)
+
+    assert drop_abs(expr) == 2 * x * y
+    new = tidying.tidy(expr, extra=[drop_abs])
+    assert new != 2 * x * y and new.has(sp.Abs)
+
+
+def test_complex_mode_still_tidies() -> None:
+    g = symgrad.gradient("(x-1)^2*y", real=False)
+    assert g.gradient[0] == 2 * cy * (cx - 1)
+
+
+# ---------------------------------------------------------------------------
+# Budgets and the job's time limit
+
+
+def big_hessian(n: int) -> Any:
+    formula = " + ".join(f"(x{i} - 1)**2*x{i + 1}" for i in range(n))
+    return differentiate(parse(formula), hessian=True, simplify="off")
+
+
+def test_a_50_by_50_hessian_is_cheap_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = big_hessian(50)
+    assert tidying.job_plan(raw, "tidy") == "cheap"
+    assert tidying.job_plan(raw, "full") == "cheap"
+
+    def must_not_run(expr: Any) -> list[Any]:
+        raise AssertionError("the full candidate set ran on a cheap-only job")
+
+    cheap_calls: list[Any] = []
+    cheap = tidying._cheap_rewrites
+    monkeypatch.setattr(tidying, "_tidy_rewrites", must_not_run)
+    monkeypatch.setattr(tidying, "_cheap_rewrites", lambda e: cheap_calls.append(e) or cheap(e))
+    tidied = tidying.tidy_derivatives(raw, "tidy")
+    assert cheap_calls  # the cheap rewrite ran
+    for a, b in zip(entries(raw), entries(tidied), strict=True):
+        assert ops(b) <= ops(a)
+
+
+def test_a_small_job_gets_the_whole_mode() -> None:
+    raw = big_hessian(3)
+    assert tidying.job_plan(raw, "tidy") == "tidy"
+    assert tidying.job_plan(raw, "full") == "full"
+    assert tidying.job_plan(raw, "off") == "off"
+
+
+def test_a_huge_job_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
+    raw = big_hessian(5)
+    monkeypatch.setattr(tidying, "MAX_CHEAP_JOB_NODES", 10)
+    assert tidying.job_plan(raw, "tidy") == "skip"
+    assert tidying.tidy_derivatives(raw, "tidy") is raw
+
+
+def test_a_big_entry_gets_only_the_cheap_rewrite(monkeypatch: pytest.MonkeyPatch) -> None:
+    expr = sp.Add(*[sp.Symbol(f"x{i}", real=True) * (2 * x - 2) for i in range(tidying.MAX_ENTRY_NODES)])
+    calls: list[Any] = []
+    monkeypatch.setattr(tidying, "_tidy_rewrites", lambda e: calls.append(e) or [])
+    tidying.tidy(expr)
+    assert calls == []
+    tidying.tidy(y * (2 * x - 2) + x)
+    assert calls != []
+
+
+def test_settled_entries_are_not_rewritten(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tidying, "_candidates", lambda *a: pytest.fail("tidied a settled entry"))
+    g = symgrad.hessian("x**2*sin(y) + z")
+    assert g.gradient == (2 * x * sp.sin(y), x**2 * sp.cos(y), 1)
+
+
+def slow_rewrite(expr: Any) -> Any:
+    time.sleep(5)
+    return expr
+
+
+def test_the_job_time_limit_is_not_swallowed() -> None:
+    with pytest.raises(JobTimeoutError), time_limit(0.2):
+        tidying.tidy(RAW, extra=[slow_rewrite])
+
+
+def test_full_keeps_the_tidy_result_when_its_budget_runs_out(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(tidying, "FULL_ENTRY_SECONDS", 0.1)
+    monkeypatch.setattr(tidying, "_full_rewrites", lambda: [slow_rewrite])
+    assert tidying.tidy(RAW, "full") == -y / (x**2 + y**2)
+
+
+def test_high_powers_of_sums_are_not_expanded(monkeypatch: pytest.MonkeyPatch) -> None:
+    expanded: list[Any] = []
+    real_cancel = sp.cancel
+    monkeypatch.setattr(sp, "cancel", lambda e, *a, **k: expanded.append(e) or real_cancel(e, *a, **k))
+    high = y / (x + y) ** (tidying.MAX_EXPANDED_POWER + 1) + x / (x + y)
+    low = y / (x + y) ** tidying.MAX_EXPANDED_POWER + x / (x + y)
+    tidying.tidy(high)
+    assert expanded == []
+    tidying.tidy(low)
+    assert expanded != []
