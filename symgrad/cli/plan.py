@@ -27,7 +27,7 @@ from ..output.options import NAME_PATTERN
 #: ``--help``'s sections, in order: (title, the options' long names).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Input", ("--wrt", "--at", "--hessian", "--symbols", "--complex")),
-    ("Output", ("--format", "--latex", "--json", "--full", "--digits", "--name")),
+    ("Output", ("--format", "--latex", "--json", "--simplify", "--digits", "--full", "--name")),
     ("LaTeX", ("--latex-env", "--latex-style", "--standalone")),
     ("Many points", ("--points", "--grid", "--output", "--strict", "--no-value", "--backend", "--chunk-rows")),
     ("Analysis", ("--check", "--tol", "--box", "--seed", "--critical", "--taylor",
@@ -179,6 +179,7 @@ RULES: tuple[Rule, ...] = (
     Needs(("--taylor",), (given("--at"),)),
     Excludes(ANALYSES, BULK, "use --at"),
     Excludes(("--digits",), BULK, "it rounds the values at --at points"),
+    Excludes(("--simplify",), BULK, "values at many points are computed from the raw derivatives"),
     Excludes(ANALYSES, NO_ANALYSIS_FORMAT, f"the formats that show analyses: {ANALYSIS_FORMATS}"),
 )
 
