@@ -7,7 +7,7 @@
 void grad_f(double x, double y, double *out)
 {
     const double t0 = pow(x, 2);
-    out[0] = -400*x*(-t0 + y) + 2*x - 2;
+    out[0] = 400*x*(t0 - y) + 2*x - 2;
     out[1] = -200*t0 + 200*y;
 }
 

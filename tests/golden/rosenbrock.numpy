@@ -9,7 +9,7 @@ def grad_f(x, y):
     shape = numpy.broadcast_shapes(*map(numpy.shape, (x, y,)))
     def full(value):  # every entry, a constant one too, as an array of that shape
         return numpy.broadcast_to(numpy.asarray(value, dtype=float), shape)
-    return numpy.array([full(-400*x*(-t0 + y) + 2*x - 2), full(-200*t0 + 200*y)])
+    return numpy.array([full(400*x*(t0 - y) + 2*x - 2), full(-200*t0 + 200*y)])
 
 # Hessian of (1-x)**2 + 100*(y-x**2)**2
 # variables: x, y
