@@ -17,7 +17,7 @@ SymPy for the parts whose derivative depends on the variables being real;
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from ..parsing import Parsed, parse
@@ -44,6 +44,11 @@ class Derivatives(Shaped):
     first: tuple[tuple[Any, ...], ...]
     hessians: tuple[tuple[tuple[Any, ...], ...], ...] | None = None
     vector: bool = False
+    #: The derivatives as differentiation left them, when these are tidied
+    #: (:mod:`symgrad.calculus.tidy`); values at points are taken from them,
+    #: so a singularity the tidy form cancelled is still seen (and its limit
+    #: sought: :mod:`symgrad.evaluation.removable`). None: these are raw.
+    raw: Derivatives | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not self.vector and len(self.first) != 1:

@@ -374,7 +374,7 @@ def tidy_derivatives(
     hessians = None
     if derivs.hessians is not None:
         hessians = tuple(_tidy_matrix(matrix, tidied) for matrix in derivs.hessians)
-    return dataclasses.replace(derivs, first=first, hessians=hessians)
+    return dataclasses.replace(derivs, first=first, hessians=hessians, raw=derivs.raw or derivs)
 
 
 def _tidy_matrix(

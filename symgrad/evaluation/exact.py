@@ -392,6 +392,25 @@ def _function_values(derivs: Derivatives, point: PointSubstitution) -> tuple[Any
     return tuple(values)
 
 
+def _with_undefined_function(problems: Sequence[Problem], derivs: Derivatives,
+                             function: Mapping[int | None, Any]) -> tuple[Problem, ...]:
+    """The problems, each undefined entry whose function has no value at the point saying so
+    (its tidy formula may look defined there: d/dx atan(y/x) is -y/(x**2 + y**2))."""
+    import dataclasses
+
+    from .. import labels
+
+    undefined = {c for c, v in function.items() if not has_value(v)}
+    if not undefined or not problems:
+        return tuple(problems)
+    keys = {e.key: e.component for e in derivs.entries()}
+    return tuple(
+        dataclasses.replace(p, reason=f"{p.reason} ({labels.function(keys[p.entry])} itself has no value there)")
+        if p.value == "nan" and keys.get(p.entry, "none") in undefined else p
+        for p in problems
+    )
+
+
 def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """The derivatives at one point ``{name: value}``.
 
@@ -401,6 +420,9 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
     """
     from .removable import continuous_where_defined
 
+    # The raw derivatives: where the tidy form cancelled a singularity
+    # (atan(y/x) at x = 0) they still have it, and its limit is sought.
+    derivs = derivs.raw or derivs
     point = PointSubstitution(derivs, values)
     components = derivs.components()
     # The function's values first: a derivative's limit is its value only where
@@ -440,7 +462,7 @@ def evaluate(derivs: Derivatives, values: Mapping[str, Any]) -> PointValues:
         first=first,
         hessians=hessians,
         vector=derivs.vector,
-        problems=tuple(point.problems),
+        problems=_with_undefined_function(point.problems, derivs, function),
         limits=tuple(point.limits),
         variable_names=tuple(v.name for v in derivs.variables),
         function=tuple(function.values()),

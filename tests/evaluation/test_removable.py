@@ -173,3 +173,17 @@ def test_an_exact_value_beyond_a_double_has_its_decimal_in_pretty(cli):
     result = cli("exp(x)", "--at", "x=1000", "--format", "pretty", env={"COLUMNS": "100"})
     assert result.exit_code == 0, result.stderr
     assert "≈ 1.970071114017047e+434" in result.stdout
+
+
+def test_values_come_from_the_raw_derivatives_so_a_cancelled_singularity_is_seen():
+    # tidy writes d/dx atan(y/x) as -y/(x**2 + y**2), which has a value at (0, 1);
+    # atan(y/x) has none there, and neither has its derivative
+    g = symgrad.gradient("atan(y/x)")
+    x, y = g.variables
+    assert g.gradient[0] == -y / (x**2 + y**2)
+    p = g.at(x=0, y=1)
+    assert {q.entry for q in p.problems} == {"df/dx", "df/dy"}
+    assert all("f itself has no value there" in q.reason for q in p.problems)
+    # a removable one cancelled by tidy is still found, and said to be a limit
+    q = symgrad.gradient("(x**2 - 1)/(x - 1)").at(x=1)
+    assert q.gradient == (1,) and "df/dx" in q.limits
