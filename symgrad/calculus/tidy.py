@@ -67,6 +67,8 @@ __all__ = [
     "MAX_CHEAP_JOB_NODES",
     "MAX_ENTRY_NODES",
     "MAX_EXPANDED_POWER",
+    "MAX_FACTORED_GENERATORS",
+    "MAX_FACTORED_OPS",
     "MAX_JOB_ENTRIES",
     "MAX_JOB_NODES",
     "MODES",
@@ -102,6 +104,14 @@ MAX_CHEAP_JOB_NODES = 200_000
 MAX_EXPANDED_POWER = 12
 #: Seconds SymPy's ``simplify`` and ``factor`` may take on one entry in mode "full".
 FULL_ENTRY_SECONDS = 2.0
+#: Mode tidy ``factor``\ s an entry whole only if it has at most this many
+#: operations or at most :data:`MAX_FACTORED_GENERATORS` generators (roots and
+#: functions besides the symbols). Multivariate factoring grows fast with the
+#: generators: the second derivative of a sum of ten inverse trig functions
+#: (61 operations, 9 roots) took 4.5 s in ``factor`` alone.
+MAX_FACTORED_OPS = 50
+#: See :data:`MAX_FACTORED_OPS`.
+MAX_FACTORED_GENERATORS = 4
 
 Rewrite = Callable[[Any], Any]
 
@@ -178,15 +188,25 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     if not _expandable(expr):
         return found
     if quotient:
-        found += [
-            lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp")),
-            lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"),
-        ]
+        found.append(lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp")))
+        if sp.count_ops(expr) <= MAX_FACTORED_OPS or _generators(expr) <= MAX_FACTORED_GENERATORS:
+            found.append(lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"))
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
+    if expr.has(sp.sin, sp.cos, sp.sinh, sp.cosh) and sp.count_ops(expr) <= MAX_FACTORED_OPS:
+        found.append(sp.trigsimp)
     if rewrites.expandable_product(expr) and expr.is_polynomial():
         found.append(sp.expand)
     return found
+
+
+def _generators(expr: Any) -> int:
+    """How many generators a polynomial view of ``expr`` has besides its symbols:
+    its functions and its powers with exponents that are not integers."""
+    import sympy as sp
+
+    return len({a for a in expr.atoms(sp.Pow, sp.Function)
+                if not (isinstance(a, sp.Pow) and a.exp.is_Integer)})
 
 
 def _expandable(expr: Any) -> bool:
