@@ -193,8 +193,6 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
             found.append(lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"))
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
-    if expr.has(sp.sin, sp.cos, sp.sinh, sp.cosh) and sp.count_ops(expr) <= MAX_FACTORED_OPS:
-        found.append(sp.trigsimp)
     if rewrites.expandable_product(expr) and expr.is_polynomial():
         found.append(sp.expand)
     return found

@@ -25,6 +25,8 @@ CASES = [
     (["x", "--digits", "3", "--json"], None, "--digits works with --format pretty, text or latex"),
     (["x", "--grid", "x=0:1:1", "--digits", "3", "-f", "text"], None,
      "--digits does not work with --points or --grid; it rounds the values at --at points"),
+    (["x*y", "--grid", "x=0:1:1,y=0:1:1", "--simplify", "off"], None,
+     "--simplify does not work with --points or --grid; values at many points are computed from the raw derivatives"),
     (["x", "--latex", "--name", "two words"], None,
      "--name 'two words': use a letter followed by up to 31 letters, digits or underscores"),
     (["-", "x"], None, "'-' (read stdin) must be the only EXPR"),
