@@ -424,3 +424,11 @@ def test_high_powers_of_sums_are_not_expanded(monkeypatch: pytest.MonkeyPatch) -
     assert expanded == []
     tidying.tidy(low)
     assert expanded != []
+
+
+def test_a_200_variable_hessian_is_not_tidied() -> None:
+    formula = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, 200))
+    raw = symgrad.hessian(formula, simplify="off")
+    assert tidying.job_plan(raw, "tidy") == "skip"
+    tidied = symgrad.hessian(formula)
+    assert tidied.gradient == raw.gradient and tidied.hessian == raw.hessian
