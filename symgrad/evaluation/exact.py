@@ -113,6 +113,7 @@ def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
 
     if not any(n.has(sp.Float) for n in numbers.values()):
         return numbers, True
+
     def working(n: Any) -> Any:
         re, im = n.evalf(WORKING_DIGITS).as_real_imag()  # im is 0 but with --complex
         value = sp.Float(re, WORKING_DIGITS)
@@ -310,9 +311,10 @@ class PointSubstitution:
     def value(self, expr: Any, entry: str, limit: bool | Callable[[], bool] = False) -> Any:
         """The value of ``expr`` (named ``entry`` in problems) at the point.
 
-        With ``limit`` (or where ``limit()`` is true, asked only then), where ``expr`` is 0/0 or 1/0 at the point but has a
-        limit there that provably exists, the value is that limit and
-        ``entry`` is listed in ``limits`` (:mod:`symgrad.evaluation.removable`).
+        With ``limit`` (or where ``limit()`` is true, asked only then), where
+        ``expr`` is 0/0 or 1/0 at the point but has a limit there that
+        provably exists, the value is that limit and ``entry`` is listed in
+        ``limits`` (:mod:`symgrad.evaluation.removable`).
         """
         import sympy as sp
 
