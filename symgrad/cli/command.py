@@ -154,7 +154,7 @@ def _formats() -> list[str]:
 @click.option("--standalone", is_flag=True, help="a complete document (amsmath only) that pdflatex compiles.")
 @click.option("--name", "func_name", metavar="NAME", default=None, help="the function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
-@click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real.")
+@click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real: holomorphic derivatives, complex --at values (z=1+I).")
 @click.option("--timeout", type=click.FloatRange(min=0), callback=check_timeout_option, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0 or inf: none); exit code 1 when hit.")
 @click.option("--debug", is_flag=True, help="Show Python tracebacks for internal errors.")
 @click.option("--engine", type=click.Choice(["auto", "sympy", "symengine"]), default="auto", show_default=True, help="Differentiation engine; auto uses symengine for big formulas (results are the same).")
