@@ -73,6 +73,7 @@ __all__ = [
     "MAX_JOB_NODES",
     "MAX_TIDIED_JOB_ENTRIES",
     "MODES",
+    "TIDY_JOB_SECONDS",
     "check_mode",
     "job_plan",
     "measure",
@@ -111,12 +112,19 @@ FULL_ENTRY_SECONDS = 2.0
 #: long as differentiating it (Rosenbrock: 1.4 s against 0.14 s), and the
 #: node count alone of a dense one (log-sum-exp) takes seconds.
 MAX_TIDIED_JOB_ENTRIES = 5_000
-#: Mode tidy ``factor``\ s an entry whole only if it has at most this many
-#: operations or at most :data:`MAX_FACTORED_GENERATORS` generators (roots and
-#: functions besides the symbols). Multivariate factoring grows fast with the
-#: generators: the second derivative of a sum of ten inverse trig functions
-#: (61 operations, 9 roots) took 4.5 s in ``factor`` alone.
+#: Mode tidy ``cancel``\ s and ``factor``\ s an entry whole only if it has at
+#: most this many operations or at most :data:`MAX_FACTORED_GENERATORS`
+#: generators (roots and functions besides the symbols). Multivariate
+#: factoring grows fast with the generators: the second derivative of a sum
+#: of ten inverse trig functions (61 operations, 9 roots) took 4.5 s in
+#: ``factor`` alone, the derivative of a sum of 37 functions (148
+#: operations) 23 s in ``cancel`` and ``factor``.
 MAX_FACTORED_OPS = 50
+#: Most seconds mode tidy spends on one job: past it, the entries not yet
+#: tidied stay as differentiation left them, so tidying never makes a job hit
+#: its own time limit (``--timeout``, 10 s by default). Mode full has no such
+#: net (its ``simplify`` has :data:`FULL_ENTRY_SECONDS` per entry).
+TIDY_JOB_SECONDS = 3.0
 #: See :data:`MAX_FACTORED_OPS`.
 MAX_FACTORED_GENERATORS = 4
 
@@ -192,12 +200,14 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         found.append(sp.together)
     if _has_quotient(expr) and expr.has(sp.cos, sp.cosh):
         found.append(lambda e: sp.factor_terms(rewrites.tangents(e)))
-    if not _expandable(expr):
+    # cancel and factor work on a polynomial view of the whole entry: costly
+    # past a size with many generators (see MAX_FACTORED_OPS)
+    if not _expandable(expr) or not (sp.count_ops(expr) <= MAX_FACTORED_OPS
+                                     or _generators(expr) <= MAX_FACTORED_GENERATORS):
         return found
     if quotient:
         found.append(lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp")))
-        if sp.count_ops(expr) <= MAX_FACTORED_OPS or _generators(expr) <= MAX_FACTORED_GENERATORS:
-            found.append(lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"))
+        found.append(lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"))
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
     if rewrites.expandable_product(expr) and expr.is_polynomial():
@@ -387,10 +397,17 @@ def tidy_derivatives(
         return derivs
     cheap = plan == "cheap"
     changed: dict[Any, Any] = {}
-    for e in unsettled:
-        new = _tidy_entry(e, mode, cheap, extra)
-        if new is not e:
-            changed[e] = new
+    # A safety net, not a budget the corpus meets: no tidy job has come near
+    # it since cancel and factor were bounded (MAX_FACTORED_OPS).
+    seconds = None if mode == "full" else TIDY_JOB_SECONDS
+    try:
+        with time_limit(seconds, error=_Overrun):
+            for e in unsettled:
+                new = _tidy_entry(e, mode, cheap, extra)
+                if new is not e:
+                    changed[e] = new
+    except _Overrun:
+        pass  # the entries not reached stay as differentiation left them
     if not changed:
         return derivs
 
