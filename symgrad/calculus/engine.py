@@ -84,7 +84,7 @@ def _notice_missing() -> None:
         )
 
 
-def _node_count(expr: Any, limit: int) -> int:
+def node_count(expr: Any, limit: int) -> int:
     """Tree nodes of ``expr`` (shared subtrees counted each time), up to ``limit``."""
     count = 0
     stack = [expr]
@@ -110,7 +110,7 @@ def _sympy_work(exprs: Sequence[Any], hessian: bool, limit: int) -> int:
             k = len(term.free_symbols)
             per_node = k * (k + 1) if hessian else k
             if per_node:
-                work += per_node * _node_count(term, -(-(limit - work) // per_node))
+                work += per_node * node_count(term, -(-(limit - work) // per_node))
             if work >= limit:
                 return work
     return work

@@ -58,6 +58,7 @@ from ..errors import OptionError, SymgradError
 from ..limits import time_limit
 from . import _tidy_rewrites as rewrites
 from ._tidy_check import Checker
+from .engine import node_count
 
 if TYPE_CHECKING:
     from . import Derivatives
@@ -149,17 +150,6 @@ def measure(expr: Any) -> tuple[int, int]:
     import sympy as sp
 
     return int(sp.count_ops(expr, visual=False)), len(str(expr))
-
-
-def _nodes(expr: Any, limit: int) -> int:
-    """Tree nodes of ``expr``, counted up to ``limit``."""
-    count = 0
-    stack = [expr]
-    while stack and count < limit:
-        node = stack.pop()
-        count += 1
-        stack.extend(node.args)
-    return count
 
 
 # ---------------------------------------------------------------------------
@@ -343,7 +333,7 @@ def tidy(
 
 def _tidy_entry(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> Any:
     """:func:`tidy` of an entry known not to be settled, ``mode`` not "off"."""
-    cheap = cheap or _nodes(expr, MAX_ENTRY_NODES + 1) > MAX_ENTRY_NODES
+    cheap = cheap or node_count(expr, MAX_ENTRY_NODES + 1) > MAX_ENTRY_NODES
     return _best(expr, _candidates(expr, mode, cheap, extra))
 
 
@@ -375,7 +365,7 @@ def _plan(derivs: Derivatives, mode: str) -> tuple[str, set[Any]]:
     unsettled = {e for e in entries if not e.is_Atom and not rewrites.settled(e)}
     nodes = 0
     for e in unsettled:
-        nodes += _nodes(e, MAX_CHEAP_JOB_NODES + 1 - nodes)
+        nodes += node_count(e, MAX_CHEAP_JOB_NODES + 1 - nodes)
         if nodes > MAX_CHEAP_JOB_NODES:
             return "skip", set()
     if len(entries) > MAX_JOB_ENTRIES or nodes > MAX_JOB_NODES:

@@ -74,10 +74,7 @@ def _to_number(name: str, value: Any, real: bool = True) -> Any:
 
 def _finite_number(number: Any, real: bool) -> bool:
     """Whether a SymPy number is a finite real (or, with ``real=False``, finite complex) value."""
-    shown = plain(number)
-    if isinstance(shown, (int, float, LargeReal)):
-        return True
-    return not real and shown not in ("nan", "zoo", "inf", "-inf")
+    return not _is_problem(plain(number), real)
 
 
 def _point(
@@ -371,7 +368,7 @@ class PointSubstitution:
 
 def has_value(value: Any) -> bool:
     """Whether ``value`` (a SymPy number or None) is a finite real."""
-    return value is not None and isinstance(plain(value), (int, float, LargeReal))
+    return value is not None and _finite_number(value, real=True)
 
 
 def _function_values(derivs: Derivatives, point: PointSubstitution) -> tuple[Any, ...]:
