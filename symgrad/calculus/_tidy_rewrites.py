@@ -273,7 +273,179 @@ def settled(expr: Any) -> bool:
         node = stack.pop()
         if node.is_Add:
             return False
-        if node.is_Mul and sum(isinstance(f, sp.exp) for f in node.args) > 1:
+        if node.is_Mul and (sum(isinstance(f, sp.exp) for f in node.args) > 1
+                            or _trig_pair(node)):
             return False
         stack.extend(node.args)
     return True
+
+
+def merged_exponentials(expr: Any) -> Any:
+    """``expr`` with products of exponentials merged (``exp(x)*exp(-z)`` is ``exp(x - z)``)
+    and the common factors of each exponent pulled out (``exp(x*(a + b))``).
+
+    ``powsimp`` merges only what SymPy's assumptions allow, so it holds for
+    complex symbols too; pulling factors out of a sum changes no value.
+    """
+    import sympy as sp
+
+    merged = sp.powsimp(expr, deep=True, combine="exp") if has_exponential_product(expr) else expr
+    return merged.replace(lambda e: isinstance(e, sp.exp) and e.args[0].is_Add,
+                          lambda e: sp.exp(sp.factor_terms(e.args[0])))
+
+
+def positive_exponentials(expr: Any) -> Any:
+    """``expr`` with each ``exp(-u)`` written ``1/exp(u)`` and the quotient cancelled:
+    ``exp(-u)/(exp(-u) + 1)**2`` is ``exp(u)/(exp(u) + 1)**2``, and
+    ``exp(-u)/(1 + exp(-u))`` is ``1/(exp(u) + 1)``. Exact where ``expr`` is defined."""
+    import sympy as sp
+
+    inverses: dict[Any, Any] = {}
+    back: dict[Any, Any] = {}
+    for power in expr.atoms(sp.exp):
+        if power.args[0].could_extract_minus_sign():
+            dummy = sp.Dummy()
+            inverses[power] = 1 / dummy
+            back[dummy] = sp.exp(-power.args[0])
+    if not inverses:
+        return expr
+    return sp.factor(sp.together(expr.xreplace(inverses))).xreplace(back)
+
+
+def expanded_coefficient(expr: Any) -> Any:
+    """A product with its polynomial factors multiplied out and the rest kept:
+    ``2*x*(2*x**2 - 3)*exp(u)`` is ``(4*x**3 - 6*x)*exp(u)``."""
+    import sympy as sp
+
+    if not expr.is_Mul:
+        return expr
+    symbols = expr.free_symbols
+    polynomial = [f for f in expr.args if f.is_polynomial(*symbols)]
+    rest = [f for f in expr.args if not f.is_polynomial(*symbols)]
+    if len(polynomial) < 2 or not rest:
+        return expr
+    return sp.Mul(sp.expand(sp.Mul(*polynomial)), *rest)
+
+
+def has_exponential_product(expr: Any) -> bool:
+    """Whether some product in ``expr`` has two exponentials (:func:`merged_exponentials` may act)."""
+    import sympy as sp
+
+    return any(sum(isinstance(f, sp.exp) for f in m.args) > 1 for m in expr.atoms(sp.Mul))
+
+
+def abs_merged(expr: Any) -> Any:
+    """``expr`` with ``u**m*Abs(u)**k`` (``m`` even, ``u`` real) written as one power of ``Abs(u)``.
+
+    For real ``u``, ``u**2`` is ``Abs(u)**2``, so ``y**2/Abs(y)`` is ``Abs(y)``.
+    Where the exponents add up to an even number the power is of ``u`` itself.
+    """
+    import sympy as sp
+
+    def merged(product: Any) -> Any:
+        powers: dict[Any, Any] = {}
+        for factor in product.args:
+            base, exp = factor.as_base_exp()
+            powers[base] = powers.get(base, 0) + exp
+        changed = False
+        for base in [b for b in powers if isinstance(b, sp.Abs)]:
+            inner = base.args[0]
+            m = powers.get(inner, 0)
+            if not (inner.is_extended_real and m != 0 and m.is_Integer and m.is_even):
+                continue
+            total = powers[base] + m
+            if not total.is_Integer:
+                continue
+            del powers[inner]
+            if total.is_even:
+                powers[base] = 0
+                powers[inner] = total
+            else:
+                powers[base] = total
+            changed = True
+        if not changed:
+            return product
+        return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+
+    if not expr.has(sp.Abs):
+        return expr
+    return expr.replace(lambda e: e.is_Mul, merged)
+
+
+def signed(expr: Any) -> Any:
+    """``expr`` with each product's sign moved between its number and a sum in it with an
+    odd exponent, where that is shorter: ``-(mu - x)/sigma**2`` is
+    ``(x - mu)/sigma**2``, ``-1/(1 - p)`` is ``1/(p - 1)`` and
+    ``(-x**2 - y**2)/s**2`` is ``-(x**2 + y**2)/s**2``.
+
+    Exact: ``-a*s**k`` is ``a*(-s)**k`` for odd ``k``.
+    """
+    import sympy as sp
+
+    def flipped(product: Any) -> Any:
+        coeff, factors = product.as_coeff_mul()
+        choices = [product]
+        for k, factor in enumerate(factors):
+            base, exp = factor.as_base_exp()
+            if base.is_Add and exp.is_Integer and exp.is_odd:
+                choices.append(sp.Mul(-coeff, *factors[:k], sp.Pow(-base, exp), *factors[k + 1 :]))
+        # on a tie the one with fewer minus signs: -(x**2 + y**2) inside a
+        # product counts as one operation fewer than (-x**2 - y**2) outside it
+        return min(choices, key=lambda c: (sp.count_ops(c, visual=False), str(c).count("-")))
+
+    return expr.replace(lambda e: e.is_Mul, flipped)
+
+
+def collected_radicals(expr: Any) -> Any:
+    """``expr`` with the terms of each sum that share a root of a sum collected, the
+    coefficient factored: ``x**2*sqrt(r) + y**2*sqrt(r)`` with ``r = x**2 + y**2`` is
+    ``r**(3/2)``."""
+    import sympy as sp
+
+    radicals = [p for p in expr.atoms(sp.Pow)
+                if p.base.is_Add and p.exp.is_Rational and not p.exp.is_Integer]
+    if not radicals:
+        return expr
+
+    def collected(add: Any) -> Any:
+        present = [r for r in radicals if sum(1 for t in add.args if t.has(r)) > 1]
+        return sp.collect(add, present, func=sp.factor) if present else add
+
+    return expr.replace(lambda e: e.is_Add, collected)
+
+
+def _trig_pair(product: Any) -> bool:
+    """Whether ``product`` has two trigonometric or hyperbolic factors of one argument
+    (``cos(x)*tan(x)`` is ``sin(x)``, ``2*sin(x)*cos(x)`` is ``sin(2*x)``)."""
+    import sympy as sp
+
+    kinds = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sinh, sp.cosh, sp.tanh)
+    seen: set[Any] = set()
+    for factor in product.args:
+        base = factor.as_base_exp()[0]
+        if isinstance(base, kinds):
+            if base.args[0] in seen:
+                return True
+            seen.add(base.args[0])
+    return False
+
+
+def sech_squares(expr: Any) -> Any:
+    """``expr`` with ``a - a*tanh(u)**2`` as ``a/cosh(u)**2`` (and ``a - a*tan(u)**2``
+    left alone: it has no shorter form). Exact wherever ``tanh(u)`` is defined."""
+    import sympy as sp
+
+    def merged(add: Any) -> Any:
+        terms = list(add.args)
+        for k, term in enumerate(terms):
+            for factor in sp.Mul.make_args(term):
+                if factor.is_Pow and factor.exp == 2 and isinstance(factor.base, sp.tanh):
+                    rest = -term / factor
+                    if rest in terms[:k] + terms[k + 1 :]:
+                        others = [t for j, t in enumerate(terms) if j not in (k, terms.index(rest))]
+                        return sp.Add(*others, rest / sp.cosh(factor.base.args[0]) ** 2)
+        return add
+
+    if not expr.has(sp.tanh):
+        return expr
+    return expr.replace(lambda e: e.is_Add, merged)

@@ -13,10 +13,19 @@ each derivative and keeps the smallest. Modes (``simplify=`` in the library,
   ``powdenest``: SymPy applies only the identities its assumptions allow,
   so with ``--complex`` symbols only those valid for complex values),
   ``sin(u)**2 + cos(u)**2`` and ``cosh(u)**2 - sinh(u)**2`` collapsed,
-  ``sinh(u)/cosh(u)`` written ``tanh(u)`` (``sin/cos`` as ``tan``), and
-  every candidate turned so sums print in the user's orientation where that
-  costs nothing: ``2*y*(x - 1)`` rather than ``y*(2*x - 2)``, ``(mu - x)**2``
-  rather than ``(-mu + x)**2``;
+  ``sinh(u)/cosh(u)`` written ``tanh(u)`` (``sin/cos`` as ``tan``),
+  ``1 - tanh(u)**2`` as ``1/cosh(u)**2``, SymPy's ``trigsimp`` on small
+  entries with trigonometric functions (``cos(x + y)``, ``sin(2*x)``;
+  :data:`MAX_TRIG_OPS`, :data:`TRIG_ENTRY_SECONDS`), ``exp(-u)/(1 + exp(-u))``
+  as ``1/(exp(u) + 1)``, ``y**2/Abs(y)`` as ``Abs(y)`` for real ``y``, terms
+  sharing a root of a sum collected (``x**2*sqrt(r) + y**2*sqrt(r)`` is
+  ``r**(3/2)``), polynomials expanded, factored or collected in one
+  variable, a minus sign moved into a difference where that is shorter
+  (``-1/(1 - p)`` is ``1/(p - 1)``), and every candidate turned so sums
+  print in the user's orientation where that costs nothing: ``2*y*(x - 1)``
+  rather than ``y*(2*x - 2)``, ``(mu - x)**2`` rather than ``(-mu + x)**2``.
+  The smallest rewrite, when the budgets below kept ``cancel`` and
+  ``factor`` from the entry itself, gets a second round of them;
 * ``"full"``: those, plus SymPy's ``simplify`` and ``factor``, each within
   :data:`FULL_ENTRY_SECONDS` per entry (on overrun the tidy result stays).
 
@@ -67,14 +76,17 @@ __all__ = [
     "FULL_ENTRY_SECONDS",
     "MAX_CHEAP_JOB_NODES",
     "MAX_ENTRY_NODES",
+    "MAX_EXPANDED_OPS",
     "MAX_EXPANDED_POWER",
     "MAX_FACTORED_GENERATORS",
     "MAX_FACTORED_OPS",
     "MAX_JOB_ENTRIES",
     "MAX_JOB_NODES",
     "MAX_TIDIED_JOB_ENTRIES",
+    "MAX_TRIG_OPS",
     "MODES",
     "TIDY_JOB_SECONDS",
+    "TRIG_ENTRY_SECONDS",
     "check_mode",
     "job_plan",
     "measure",
@@ -128,6 +140,13 @@ MAX_FACTORED_OPS = 50
 TIDY_JOB_SECONDS = 3.0
 #: See :data:`MAX_FACTORED_OPS`.
 MAX_FACTORED_GENERATORS = 4
+#: Mode tidy expands (``expand``) entries with at most this many operations.
+MAX_EXPANDED_OPS = 25
+#: Mode tidy runs SymPy's ``trigsimp`` only on entries with at most this many operations ...
+MAX_TRIG_OPS = 40
+#: ... and gives it at most this many seconds an entry (it factors over
+#: extensions, which can take long; on overrun its candidate is dropped).
+TRIG_ENTRY_SECONDS = 0.5
 
 Rewrite = Callable[[Any], Any]
 
@@ -182,27 +201,77 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
 
     kinds = (sp.sin, sp.cos, sp.sinh, sp.cosh)
     trig = any(p.exp == 2 and isinstance(p.base, kinds) for p in expr.atoms(sp.Pow))
-    quotient = _has_quotient(expr) and rewrites.cancellable(expr)
-    found: list[Rewrite] = []
+    quotient = rewrites.cancellable(expr)
+    found: list[Rewrite] = [rewrites.signed]
     if trig or quotient or rewrites.factorable(expr):
         found.append(lambda e: sp.gcd_terms(rewrites.pythagorean(e)))
     if quotient:
         found.append(sp.together)
     if _has_quotient(expr) and expr.has(sp.cos, sp.cosh):
         found.append(lambda e: sp.factor_terms(rewrites.tangents(e)))
+    if rewrites.has_exponential_product(expr) or any(a.args[0].is_Mul for a in expr.atoms(sp.exp)):
+        found.append(rewrites.merged_exponentials)
+    if expr.is_Mul:
+        found.append(rewrites.expanded_coefficient)
+    if expr.has(sp.tanh):
+        found.append(lambda e: sp.factor_terms(rewrites.sech_squares(e)))
+    if expr.has(sp.Abs):
+        found.append(rewrites.abs_merged)
+    if any(p.base.is_Add and p.exp.is_Rational and not p.exp.is_Integer
+           for p in expr.atoms(sp.Pow)):
+        found.append(rewrites.collected_radicals)
     # cancel and factor work on a polynomial view of the whole entry: costly
     # past a size with many generators (see MAX_FACTORED_OPS)
-    if not _expandable(expr) or not (sp.count_ops(expr) <= MAX_FACTORED_OPS
-                                     or _generators(expr) <= MAX_FACTORED_GENERATORS):
+    if not _factorable_size(expr):
         return found
     if quotient:
-        found.append(lambda e: sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp")))
-        found.append(lambda e: sp.powsimp(sp.factor(e), deep=True, combine="exp"))
+        found.append(lambda e: rewrites.abs_merged(
+            sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp"))))
+        found.append(lambda e: rewrites.abs_merged(sp.powsimp(sp.factor(e), deep=True, combine="exp")))
+    if _has_quotient(expr) and any(a.args[0].could_extract_minus_sign() for a in expr.atoms(sp.exp)):
+        found.append(rewrites.positive_exponentials)
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
         found.append(lambda e: _trig_quotient(rewrites.sines_and_cosines(e)))
-    if rewrites.expandable_product(expr) and expr.is_polynomial():
+    if expr.is_polynomial() and not expr.is_Atom:
+        found.append(lambda e: sp.factor_terms(sp.expand(e)))
+        found.append(sp.factor)
+        found.extend(_collected(v) for v in sorted(expr.free_symbols, key=str))
+    # expand pays on small entries (x*(sqrt(r) - L)/sqrt(r) is x - L*x/sqrt(r));
+    # on big quotients it costs much and never won on the corpus
+    if rewrites.expandable_product(expr) and sp.count_ops(expr) <= MAX_EXPANDED_OPS:
         found.append(sp.expand)
+        if expr.is_Mul:
+            found.append(lambda e: sp.Mul(*(sp.factor(f) if f.is_Add else f for f in e.args)))
     return found
+
+
+def _collected(symbol: Any) -> Rewrite:
+    """A rewrite: the expanded polynomial collected in ``symbol``, each coefficient's
+    common factors pulled out (``2*x**2 + y*(4*x - 26) + 4*y**3 - 22``)."""
+    import sympy as sp
+
+    return lambda e: sp.collect(sp.expand(e), symbol, func=sp.factor_terms)
+
+
+def _factorable_size(expr: Any) -> bool:
+    """Whether ``cancel``, ``factor``, ``expand`` and ``trigsimp`` may run on ``expr``
+    (see :data:`MAX_FACTORED_OPS`)."""
+    import sympy as sp
+
+    return _expandable(expr) and (sp.count_ops(expr) <= MAX_FACTORED_OPS
+                                  or _generators(expr) <= MAX_FACTORED_GENERATORS)
+
+
+def _trig_rewrites(expr: Any) -> list[Rewrite]:
+    """SymPy's ``trigsimp`` (sums of angles, double angles, ``1 - tanh(u)**2``), for
+    small entries with trigonometric or hyperbolic functions; it runs within
+    :data:`TRIG_ENTRY_SECONDS`."""
+    import sympy as sp
+
+    kinds = (sp.sin, sp.cos, sp.tan, sp.sinh, sp.cosh, sp.tanh)
+    if not expr.has(*kinds) or sp.count_ops(expr) > MAX_TRIG_OPS:
+        return []
+    return [sp.trigsimp]
 
 
 def _generators(expr: Any) -> int:
@@ -278,6 +347,15 @@ def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> 
     _collect(base, [*_cheap_rewrites(base), *extra], None, found)
     if not cheap:
         _collect(base, _tidy_rewrites(base), None, found)
+        _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found)
+        # a second round on the smallest rewrite, when it is a new expression
+        # that the guards (size, generators) now let cancel and factor
+        import sympy as sp
+
+        smallest = min(found[2:], key=lambda c: sp.count_ops(c, visual=False), default=None)
+        if (smallest is not None and smallest not in (base, expr) and not smallest.is_Atom
+                and _expandable(base)):
+            _collect(smallest, _tidy_rewrites(smallest), None, found)
         if mode == "full":
             _collect(base, _full_rewrites(), FULL_ENTRY_SECONDS, found)
     return found

@@ -91,7 +91,12 @@ def test_number_comes_out_of_a_difference() -> None:
     assert str(g.gradient[0]) == "2*y*(x - 1)"
 
 
-def test_logistic_cross_entropy_second_derivative_is_small_and_free_of_t() -> None:
+def test_logistic_cross_entropy_second_derivative_is_small_and_free_of_t(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # about 1.5 s of tidying on an idle machine: the job's 3 s wall-clock net
+    # (tested on its own below) must not decide the outcome on a loaded one
+    monkeypatch.setattr(tidying, "TIDY_JOB_SECONDS", 60.0)
     s = "(1/(1+exp(-(w*x+b))))"
     h = symgrad.hessian(f"-(t*log({s})+(1-t)*log(1-{s}))", wrt="w,b")
     off = symgrad.hessian(f"-(t*log({s})+(1-t)*log(1-{s}))", wrt="w,b", simplify="off")
@@ -127,8 +132,12 @@ def test_pythagorean_identity_collapses() -> None:
 
 
 def test_hyperbolic_quotients_become_tanh() -> None:
-    assert tidying.tidy(1 - sp.sinh(x - y) ** 2 / sp.cosh(x - y) ** 2) == 1 - sp.tanh(x - y) ** 2
-    assert tidying.tidy(y * sp.sin(x) / sp.cos(x) + y) == y * (sp.tan(x) + 1)
+    # 1 - tanh(u)**2 is 1/cosh(u)**2, one operation fewer
+    assert tidying.tidy(1 - sp.sinh(x - y) ** 2 / sp.cosh(x - y) ** 2) == 1 / sp.cosh(x - y) ** 2
+    quotient = tidying.tidy(x * sp.sinh(y) ** 2 / sp.cosh(y) ** 2 + x)
+    assert quotient.has(sp.tanh) and not quotient.has(sp.sinh)
+    tangent = tidying.tidy(y * sp.sin(x) / sp.cos(x) + y)
+    assert tangent in (y * (sp.tan(x) + 1), y * sp.tan(x) + y)  # a tie in operations
 
 
 # ---------------------------------------------------------------------------
@@ -284,9 +293,9 @@ def test_jacobian_and_hessian_take_the_mode() -> None:
 
 
 def test_full_may_do_more_than_tidy() -> None:
-    expr = sp.sin(x) * sp.cos(y) + sp.cos(x) * sp.sin(y)
-    assert tidying.tidy(expr, "tidy") == expr
-    assert tidying.tidy(expr, "full") == sp.sin(x + y)
+    logistic_slope = sp.exp(-x) / (1 + sp.exp(-x)) ** 2
+    assert tidying.tidy(logistic_slope, "tidy") == sp.exp(x) / (sp.exp(x) + 1) ** 2
+    assert tidying.tidy(logistic_slope, "full") == 1 / (4 * sp.cosh(x / 2) ** 2)
 
 
 def test_hessian_lower_triangle_is_the_upper_object() -> None:
@@ -461,3 +470,44 @@ def test_a_big_entry_with_many_functions_is_not_factored_whole(monkeypatch) -> N
     # a small quotient is still cancelled and factored
     tidying.tidy(-y / (x**2 * (1 + y**2 / x**2)), "tidy")
     assert "factor" in called
+
+
+# ---------------------------------------------------------------------------
+# The rewrites added to reach the best peer on the readability corpus
+
+
+def test_sums_of_angles_and_double_angles() -> None:
+    assert tidying.tidy(sp.cos(x) * sp.cos(y) - sp.sin(x) * sp.sin(y)) == sp.cos(x + y)
+    assert tidying.tidy(2 * y * sp.sin(x) * sp.cos(x) + sp.sin(2 * x)) == (y + 1) * sp.sin(2 * x)
+    assert tidying.tidy(2 * sp.sin(x) * sp.cos(x)) == sp.sin(2 * x)  # no sum: not settled
+    assert tidying.tidy(sp.cos(x) * sp.tan(x)) == sp.sin(x)
+
+
+def test_exponentials_merge_and_turn_positive() -> None:
+    assert tidying.tidy(sp.exp(x) * sp.exp(y) * sp.exp(-mu)) == sp.exp(-mu + x + y)
+    assert tidying.tidy(sp.exp(-x - y) / (sp.exp(-x - y) + 1) ** 2) == (
+        sp.exp(x + y) / (sp.exp(x + y) + 1) ** 2)
+    assert tidying.tidy(y * sp.exp(-x * y) / (1 + sp.exp(-x * y))) == y / (sp.exp(x * y) + 1)
+
+
+def test_abs_and_even_powers_merge() -> None:
+    assert tidying.tidy(x * y**2 / ((x**2 + y**2) * sp.Abs(y))) == x * sp.Abs(y) / (x**2 + y**2)
+    z = sp.Symbol("z")  # complex: z**2 is not Abs(z)**2
+    assert tidying.tidy(z**2 / sp.Abs(z) + z) == z**2 / sp.Abs(z) + z
+
+
+def test_signs_move_to_the_shorter_place() -> None:
+    assert str(tidying.tidy(-1 / (1 - x))) == "1/(x - 1)"
+    assert str(tidying.tidy(-(mu - x) / y**2)) == "(-mu + x)/y**2"
+
+
+def test_roots_of_a_sum_collect() -> None:
+    r = x**2 + y**2
+    messy = mu * (-x * y**2 + x**2 * sp.sqrt(r) + y**2 * sp.sqrt(r)) / r ** sp.Rational(3, 2)
+    assert sp.count_ops(tidying.tidy(messy)) < sp.count_ops(messy)
+    assert tidying.tidy(messy).has(r ** sp.Rational(3, 2)) or tidying.tidy(messy).count(sp.sqrt(r)) == 0
+
+
+def test_polynomials_are_collected_or_factored() -> None:
+    beale_yy = sp.expand(x * (18 * x * y**4 + 12 * x * y**2 - 2 * x + 3 * y * (8 * x * y**3 - 8 * x + 21) / 2 + 9))
+    assert sp.count_ops(tidying.tidy(beale_yy)) <= 17
