@@ -389,6 +389,8 @@ def signed(expr: Any) -> Any:
             base, exp = factor.as_base_exp()
             if base.is_Add and exp.is_Integer and exp.is_odd:
                 choices.append(sp.Mul(-coeff, *factors[:k], sp.Pow(-base, exp), *factors[k + 1 :]))
+        if len(choices) == 1:
+            return product
         # on a tie the one with fewer minus signs: -(x**2 + y**2) inside a
         # product counts as one operation fewer than (-x**2 - y**2) outside it
         return min(choices, key=lambda c: (sp.count_ops(c, visual=False), str(c).count("-")))

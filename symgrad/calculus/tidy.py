@@ -202,7 +202,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     kinds = (sp.sin, sp.cos, sp.sinh, sp.cosh)
     trig = any(p.exp == 2 and isinstance(p.base, kinds) for p in expr.atoms(sp.Pow))
     quotient = rewrites.cancellable(expr)
-    found: list[Rewrite] = [rewrites.signed]
+    # moving signs weighs each product of the entry: on small entries only
+    found: list[Rewrite] = [rewrites.signed] if sp.count_ops(expr) <= MAX_FACTORED_OPS else []
     if trig or quotient or rewrites.factorable(expr):
         found.append(lambda e: sp.gcd_terms(rewrites.pythagorean(e)))
     if quotient:
