@@ -177,7 +177,7 @@ class _Deriver:
             rest = sp.Mul(*varying)
             sub = self.d(rest, depth)
             return self.step("constant multiple rule", e, c * sub.after, [sub])
-        numerator, denominator = sp.fraction(e)
+        numerator, denominator = sp.fraction(e, exact=True)  # exp(-x) stays a factor
         if numerator.has(x) and denominator.has(x) and denominator != 1:
             top, bottom = self.d(numerator, depth), self.d(denominator, depth)
             after = (top.after * denominator - numerator * bottom.after) / denominator**2

@@ -270,3 +270,10 @@ def test_random_hessians(expr) -> None:
     derivs = symgrad.hessian(expr, wrt="x,y")
     for d, e in zip(derivations(derivs), derivs.entries()):
         assert_derivation(d, e.value, str(expr))
+
+
+def test_a_negative_exponent_of_exp_is_a_factor_not_a_quotient() -> None:
+    d = only("x*exp(-x)")
+    assert d.steps[0].rule == "product rule"
+    assert "quotient rule" not in rules(d.steps)
+    assert_derivation(d, symgrad.gradient("x*exp(-x)").gradient[0], "x*exp(-x)")
