@@ -73,12 +73,13 @@ class AnalysisSpec:
     laplacian: bool = False
     along: str | None = None  # "1,1,0" or "x=1,y=1"
     diff: str | None = None  # "x,y,y"
+    steps: bool = False  # step-by-step derivations (symgrad.calculus.steps)
 
     @property
     def any(self) -> bool:
         return bool(
             self.check or self.critical or self.taylor is not None or self.divergence
-            or self.curl or self.laplacian or self.along or self.diff
+            or self.curl or self.laplacian or self.along or self.diff or self.steps
         )
 
 
@@ -161,6 +162,8 @@ class Analysis:
     diff: tuple[Any, ...] | None = None  # the variables of --diff
     points: tuple[tuple[tuple[Any, Any], ...], ...] = ()  # the --at points fields were evaluated at
     problems: tuple[Problem, ...] = field(default_factory=tuple)
+    #: One derivation per entry with --steps (symgrad.calculus.steps.Derivation).
+    steps: tuple[Any, ...] = ()
 
 
 def run_analysis(
@@ -217,7 +220,13 @@ def run_analysis(
             critical = critical_points(derivs, seed=spec.seed, box=spec.box)
         else:
             critical = critical_points(derivs, seed=spec.seed)
+    derivations: tuple[Any, ...] = ()
+    if spec.steps:
+        from ..calculus.steps import derivations as derive_steps
+
+        derivations = derive_steps(derivs)
     return Analysis(
+        steps=derivations,
         check=report,
         critical=critical,
         taylor=expansions,

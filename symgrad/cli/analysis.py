@@ -2,7 +2,7 @@
 
 :func:`analysis_options` adds ``--check``, ``--tol``, ``--box``, ``--seed``,
 ``--critical``, ``--taylor``, ``--divergence``, ``--curl``, ``--laplacian``,
-``--along`` and ``--diff`` to a click command, as more parameters of it;
+``--along``, ``--diff`` and ``--steps`` to a click command, as more parameters of it;
 :func:`analysis_spec` makes the library's spec of them.
 """
 
@@ -30,9 +30,10 @@ _OPTIONS = [
     click.option("--laplacian", is_flag=True, help="Laplacian (of each EXPR, for several)."),
     click.option("--along", metavar="1,1,0", help="Directional derivative along this vector, normalised (components in variable order, or x=1,y=1)."),
     click.option("--diff", "diff_wrt", metavar="x,y,y", help="One mixed partial derivative, differentiating in this order."),
+    click.option("--steps", is_flag=True, help="Show how each derivative is found, step by step: the rule of each step (sum, product, quotient, power, chain rule with its inner function u, ...), nested as the rules nest, ending with the tidied result; a Hessian entry starts from the first derivative."),
 ]
 #: The command's parameter names of these options.
-NAMES = ("check", "tol", "box", "seed", "critical", "taylor", "divergence", "curl", "laplacian", "along", "diff_wrt")
+NAMES = ("check", "tol", "box", "seed", "critical", "taylor", "divergence", "curl", "laplacian", "along", "diff_wrt", "steps")
 
 
 def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
@@ -44,8 +45,8 @@ def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
     for a bad ``--box``.
     """
     v = {name: values[name] for name in NAMES}
-    asked = any(v[n] for n in ("check", "critical", "divergence", "curl", "laplacian")) or any(
-        v[n] is not None for n in ("taylor", "along", "diff_wrt")
+    asked = any(v[n] for n in ("check", "critical", "divergence", "curl", "laplacian", "steps")) or any(
+        v[n] is not None for n in ("taylor", "along", "diff_wrt", "steps")
     )
     if not asked:
         return None  # the common case, without importing the analysis package
@@ -63,6 +64,7 @@ def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
         laplacian=v["laplacian"],
         along=v["along"],
         diff=v["diff_wrt"],
+        steps=v["steps"],
     )
 
 

@@ -31,13 +31,14 @@ SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("LaTeX", ("--latex-env", "--latex-style", "--standalone")),
     ("Many points", ("--points", "--grid", "--output", "--strict", "--no-value", "--backend", "--chunk-rows")),
     ("Analysis", ("--check", "--tol", "--box", "--seed", "--critical", "--taylor",
-                  "--divergence", "--curl", "--laplacian", "--along", "--diff")),
+                  "--divergence", "--curl", "--laplacian", "--along", "--diff", "--steps")),
     ("Limits", ("--timeout", "--engine")),
     ("Other", ("--debug", "--version", "--help")),
 )
 
 #: The options that ask for an analysis beyond the gradient (symgrad/cli_analysis.py).
-ANALYSES = ("--check", "--critical", "--taylor", "--divergence", "--curl", "--laplacian", "--along", "--diff")
+ANALYSES = ("--check", "--critical", "--taylor", "--divergence", "--curl", "--laplacian", "--along", "--diff",
+            "--steps")
 
 
 @dataclass(frozen=True)

@@ -70,10 +70,12 @@ class Printer:
 
     def analysis_lines(self, a: Any) -> list[Any]:
         """Every analysis result rendered as lines, in output order: the fields
-        (with their values at the points), Taylor polynomials, critical points, the check."""
+        (with their values at the points), Taylor polynomials, critical points, the check,
+        the step-by-step derivations."""
         parts = [self.render(field, a.points) for field in a.fields]
         parts += [self.render(t) for t in a.taylor]
         parts += [self.render(r) for r in (a.critical, a.check) if r is not None]
+        parts += [self.render(d) for d in getattr(a, "steps", ())]
         return [line for part in parts for line in part]
 
 

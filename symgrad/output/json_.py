@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from ..analysis.critical import CriticalPoint, CriticalReport
     from ..analysis.taylor import Taylor
     from ..calculus import Derivatives
+    from ..calculus.steps import Derivation
     from ..jobs import Job
     from ..results import PointValues, Shaped
 
@@ -129,7 +130,14 @@ class JsonPrinter(Printer):
             doc.update(self.render(a.critical))
         if a.check is not None:
             doc["check"] = self.render(a.check)
+        if a.steps:
+            doc["steps"] = [self.render(d) for d in a.steps]
         return doc
+
+    def _render_Derivation(self, d: Derivation) -> dict[str, Any]:
+        from .steps_json import derivation_data
+
+        return derivation_data(d)
 
     def _render_Field(self, field: Field) -> Any:
         return _symbolic(field.value)

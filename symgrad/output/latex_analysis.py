@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..analysis.check import CheckReport
     from ..analysis.critical import CriticalReport
     from ..analysis.taylor import Taylor
+    from ..calculus.steps import Derivation
 
 
 class AnalysisLatex(Printer):
@@ -27,6 +28,7 @@ class AnalysisLatex(Printer):
 
     name: str
     vars: list[str]
+    single: bool
     sp: Any
     #: SymPy's LaTeX printer, as set up by TexPrinter.
     printer: Any
@@ -117,6 +119,13 @@ class AnalysisLatex(Printer):
             coords = ", ".join(self.tex(v) if p.exact else float_text(float(v), self.options.digits) for _, v in p.at)
             lines.append(rf"({names}) &= ({coords}) && \text{{{p.kind} ({p.method})}}")
         return lines
+
+    def _render_Derivation(self, d: Derivation) -> list[str]:
+        from .steps_latex import rows
+
+        partial = not self.single
+        start = self.label(d.component, d.wrt[:1]) if d.start_key else ""
+        return rows(d, self.tex, self.label(d.component, d.wrt), start, partial)
 
     def _render_CheckReport(self, report: CheckReport) -> list[str]:
         verdict = "passed" if report.passed else "FAILED"

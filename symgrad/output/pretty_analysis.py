@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from ..analysis.critical import CriticalPoint, CriticalReport
     from ..analysis.taylor import Taylor
     from ..calculus import Derivatives
+    from ..calculus.steps import Derivation
 
 _SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -72,7 +73,15 @@ class AnalysisPretty(Printer):
         if a.check is not None:
             parts.append(Text(""))
             parts += self.render(a.check)
+        for steps in a.steps:
+            parts.append(Text(""))
+            parts += self.render(steps)
         return parts
+
+    def _render_Derivation(self, d: Derivation) -> list[Any]:
+        from .steps_pretty import parts
+
+        return parts(d, self.options.width)
 
     # -- fields --------------------------------------------------------------
 

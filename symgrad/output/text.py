@@ -45,6 +45,7 @@ if TYPE_CHECKING:
     from ..analysis.critical import CriticalReport
     from ..analysis.taylor import Taylor
     from ..calculus import Derivatives
+    from ..calculus.steps import Derivation
     from ..jobs import Job
     from ..results import PointValues
 
@@ -111,6 +112,11 @@ class TextPrinter(Printer):
             at = ",".join(f"{name}={coordinate_text(v, p.exact)}" for name, v in p.at)
             lines.append(f"critical({at}) = {p.kind} ({'; '.join(detail)})")
         return lines
+
+    def _render_Derivation(self, d: Derivation) -> list[str]:
+        from .steps_text import lines
+
+        return lines(d)
 
     def _render_CheckReport(self, report: CheckReport) -> list[str]:
         total = sum(len(p.entries) for p in report.points)
