@@ -68,35 +68,45 @@ def json_layout(derivs: Derivatives, values: int = 0) -> Callable[[Sequence[Any]
     (when the row holds it: a number, or a list for a vector function),
     ``gradient`` (or ``jacobian``) and, with Hessians, ``hessian`` as full
     symmetric matrices (one per formula of a vector function), as in the
-    JSON output's points.
+    JSON output's points. The function is picklable (``--workers`` sends it
+    to its worker processes).
     """
-    n = len(derivs.variables)
-    m = len(derivs.components())
     # where each value of a row goes: (matrix, row, column) in first or second derivatives
-    places = [(e.component or 0, e.wrt) for e in derivs.entries()]
-    hessians = derivs.hessians is not None
+    places = tuple((e.component or 0, tuple(e.wrt)) for e in derivs.entries())
+    return _JsonLayout(len(derivs.variables), len(derivs.components()), places,
+                       derivs.hessians is not None, bool(derivs.vector), values)
 
-    def layout(row: Sequence[Any]) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class _JsonLayout:
+    n: int
+    m: int
+    places: tuple[tuple[int, tuple[int, ...]], ...]
+    hessians: bool
+    vector: bool
+    values: int
+
+    def __call__(self, row: Sequence[Any]) -> dict[str, Any]:
+        n, m = self.n, self.m
         first: list[list[Any]] = [[None] * n for _ in range(m)]
-        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)] for _ in range(m if hessians else 0)]
-        for (c, wrt), value in zip(places, row[values:]):
+        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)]
+                                         for _ in range(m if self.hessians else 0)]
+        for (c, wrt), value in zip(self.places, row[self.values:]):
             if len(wrt) == 1:
                 first[c][wrt[0]] = value
             else:
                 i, j = wrt
                 second[c][i][j] = second[c][j][i] = value
         out: dict[str, Any] = {}
-        if values:
-            out["value"] = list(row[:values]) if derivs.vector else row[0]
-        if derivs.vector:
+        if self.values:
+            out["value"] = list(row[: self.values]) if self.vector else row[0]
+        if self.vector:
             out["jacobian"] = first
         else:
             out["gradient"] = first[0]
-        if hessians:
-            out["hessian"] = second if derivs.vector else second[0]
+        if self.hessians:
+            out["hessian"] = second if self.vector else second[0]
         return out
-
-    return layout
 
 
 def run_bulk(
