@@ -7,9 +7,10 @@ reader and writer from the options and reports what happened on stderr.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,10 @@ class BulkOptions:
     #: the ``--name``) before the entries; False gives the columns of the
     #: entries alone.
     value: bool = True
+    #: Worker processes (``--workers``); None: :func:`symgrad.points.parallel.auto_workers`.
+    workers: int | None = None
+    #: A dask.distributed scheduler's address (``--scheduler``).
+    scheduler: str | None = None
 
 
 def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, fmt: str,
@@ -55,7 +60,13 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
             compiled, names, fixed = _prepare(exprs, spec, options)
         reader = _reader(options, names, fixed)
         writer = _writer(options, fmt, reader, compiled)
-        report = _run(compiled, reader, writer, fixed)
+        workers = options.workers
+        if workers is None:
+            from ..points.parallel import auto_workers
+
+            workers = auto_workers(reader, len(names))
+        build = functools.partial(build_compiled, tuple(exprs), spec, options)
+        report = _run(compiled, reader, writer, fixed, workers, build)
     if status.code or report is None:
         return status.code
     for note in compiled.derivs.parsed.warnings:
@@ -88,6 +99,11 @@ def _prepare(
     compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name,
                                value=options.value)
     return compiled, names, fixed
+
+
+def build_compiled(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> CompiledEntries:
+    """The job's compiled evaluation, from the formula text (what each worker process runs)."""
+    return _prepare(exprs, spec, options)[0]
 
 
 def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> PointsReader:
@@ -153,14 +169,33 @@ def _writer(options: BulkOptions, fmt: str, reader: PointsReader, compiled: Comp
 
 
 def _run(
-    compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float]
+    compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float],
+    workers: int = 1, build: Callable[[], CompiledEntries] | None = None,
 ) -> BulkReport:
     from ..points.run import run_bulk
 
-    progress = _progress(reader)
+    pool = progress = report = None
+    started = False
     try:
-        return run_bulk(compiled, reader, writer, fixed, progress.update if progress else None)
+        if workers > 1:
+            assert build is not None
+            from ..points.parallel import WorkerPool
+
+            pool = WorkerPool(workers, build, reader, writer, fixed)  # before the progress bar's thread
+        progress = _progress(reader)
+        started = True  # from here on the run loop closes the reader and the writer
+        update = progress.update if progress else None
+        if pool is not None:
+            report = pool.run(compiled, reader, writer, update)
+        else:
+            report = run_bulk(compiled, reader, writer, fixed, update)
+        return report
     finally:
+        if not started:
+            reader.close()
+            writer.abort()
+        if pool is not None:
+            pool.stop(finished=report is not None)
         if progress is not None:
             progress.stop()
 

@@ -128,8 +128,7 @@ def run_bulk(
     fixed = dict(fixed or {})
     names = [s.name for s in compiled.symbols]
     from_reader = [k for k, name in enumerate(names) if name not in fixed]
-    # rows × (symbols + entries) × 8 bytes of doubles at a time, however wide the rows
-    rows_at_once = max(1, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(names) + len(compiled.names))))
+    at_once = rows_at_once(compiled)
     report = BulkReport()
     counts = np.zeros(len(compiled.names), dtype=np.int64)
     firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
@@ -137,7 +136,7 @@ def run_bulk(
     try:
         check_output_names(reader, compiled.names, compiled.names[: compiled.values])
         for chunk in reader.chunks():
-            for piece in _pieces(chunk, rows_at_once):
+            for piece in _pieces(chunk, at_once):
                 full = _with_fixed(piece.values, names, from_reader, fixed)
                 block = compiled(full)
                 bad, first = block.bad_counts()
@@ -163,6 +162,13 @@ def run_bulk(
             found = report.bad_values if k < compiled.values else report.bad
             found.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
     return report
+
+
+def rows_at_once(compiled: CompiledEntries) -> int:
+    """Rows evaluated at a time: rows × (symbols + entries) × 8 bytes of doubles
+    stay within :data:`~symgrad.points.common.MAX_CHUNK_BYTES`, however wide the rows."""
+    width = len(compiled.symbols) + len(compiled.names)
+    return max(1, points_types.MAX_CHUNK_BYTES // (8 * max(1, width)))
 
 
 def check_output_names(reader: PointsReader, entries: Sequence[str], values: Sequence[str] = ()) -> None:
