@@ -58,20 +58,35 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
     with reporter.job() as status:
         with time_limit(timeout):
             compiled, names, fixed = _prepare(exprs, spec, options)
-        reader = _reader(options, names, fixed)
-        writer = _writer(options, fmt, reader, compiled)
-        workers = options.workers
-        if workers is None:
-            from ..points.parallel import auto_workers
-
-            workers = auto_workers(reader, len(names))
         build = functools.partial(build_compiled, tuple(exprs), spec, options)
-        report = _run(compiled, reader, writer, fixed, workers, build)
+        files = _partitions(options)
+        if files is not None:
+            from ..points.cluster import run_cluster
+
+            assert options.output is not None  # _partitions checked
+            report = run_cluster(build, compiled.names, files, options.output, fixed, options.chunk_rows,
+                                 scheduler=options.scheduler, workers=options.workers or _cores(),
+                                 option="--scheduler" if options.scheduler else "--points FOLDER")
+            where = "row"
+        else:
+            reader = _reader(options, names, fixed)
+            writer = _writer(options, fmt, reader, compiled)
+            workers = options.workers
+            if workers is None:
+                from ..points.parallel import auto_workers
+
+                workers = auto_workers(reader, len(names))
+            report = _run(compiled, reader, writer, fixed, workers, build)
+            where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     if status.code or report is None:
         return status.code
+    return _finish(compiled, report, options, where)
+
+
+def _finish(compiled: CompiledEntries, report: BulkReport, options: BulkOptions, where: str) -> int:
+    """The warnings of a finished run, and its exit code."""
     for note in compiled.derivs.parsed.warnings:
         warning(note)
-    where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     for message in report.messages(where, values=True):
         warning(message)  # the function's value: a note, never a --strict failure
     for message in report.messages(where):
@@ -99,6 +114,33 @@ def _prepare(
     compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name,
                                value=options.value)
     return compiled, names, fixed
+
+
+def _cores() -> int:
+    from ..points.parallel import cores
+
+    return cores()
+
+
+def _partitions(options: BulkOptions) -> list[str] | None:
+    """The input's partitions, when it is a folder or glob of them or the run
+    is on a cluster (``--scheduler``); None for the single-process paths."""
+    from ..points import PointsError
+
+    if options.points is None or options.points == "-":
+        if options.scheduler is not None:
+            raise PointsError("--scheduler works with --points FILE, FOLDER or GLOB (of .parquet or "
+                              ".csv partitions)")
+        return None
+    from ..points.cluster import partitions
+
+    files = partitions(options.points)
+    if files is None and options.scheduler is not None:
+        files = [options.points]
+    if files is not None and options.output is None:
+        raise PointsError("partitions of points are written to a folder of Parquet partitions: "
+                          "give it with --output FOLDER")
+    return files
 
 
 def build_compiled(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> CompiledEntries:
