@@ -168,6 +168,8 @@ def _formats() -> list[str]:
 @click.option("--no-value", "no_value", is_flag=True, help="leave out the column of the function's own value (the entries' columns alone).")
 @click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="the compiled evaluator.")
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N", default=None, help="processes evaluating the points, output in input order (default: every core for inputs of 16 MiB or more, else 1); with a directory or glob of partitions, a local Dask cluster of N workers.")
+@click.option("--scheduler", metavar="ADDRESS", default=None, help="evaluate on the dask.distributed cluster at ADDRESS (tcp://host:8786; needs the 'dask' extra); a directory or glob of Parquet/CSV partitions in, a directory of Parquet partitions out (-o DIR).")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
 @click.version_option(package_name="symgrad", prog_name="symgrad")
 @click.pass_context
@@ -211,7 +213,8 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
         from .points import BulkOptions, run_bulk_command
 
         bulk = BulkOptions(o["points_file"], o["grid"], o["output_file"], o["strict"], o["backend"],
-                           o["chunk_rows"], o["func_name"] or "f", value=not o["no_value"])
+                           o["chunk_rows"], o["func_name"] or "f", value=not o["no_value"],
+                           workers=o["workers"], scheduler=o["scheduler"])
         # many points show no derivative: the raw ones compile to the fastest code (measured:
         # the log-sum-exp Hessian on 5e5 grid points takes 15% longer tidied)
         spec = dataclasses.replace(spec, simplify="off")

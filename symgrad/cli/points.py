@@ -7,9 +7,10 @@ reader and writer from the options and reports what happened on stderr.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -44,6 +45,10 @@ class BulkOptions:
     #: the ``--name``) before the entries; False gives the columns of the
     #: entries alone.
     value: bool = True
+    #: Worker processes (``--workers``); None: :func:`symgrad.points.parallel.auto_workers`.
+    workers: int | None = None
+    #: A dask.distributed scheduler's address (``--scheduler``).
+    scheduler: str | None = None
 
 
 def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, fmt: str,
@@ -53,14 +58,35 @@ def run_bulk_command(exprs: Sequence[str], spec: JobSpec, options: BulkOptions, 
     with reporter.job() as status:
         with time_limit(timeout):
             compiled, names, fixed = _prepare(exprs, spec, options)
-        reader = _reader(options, names, fixed)
-        writer = _writer(options, fmt, reader, compiled)
-        report = _run(compiled, reader, writer, fixed)
+        build = functools.partial(build_compiled, tuple(exprs), spec, options)
+        files = _partitions(options)
+        if files is not None:
+            from ..points.cluster import run_cluster
+
+            assert options.output is not None  # _partitions checked
+            report = run_cluster(build, compiled.names, files, options.output, fixed, options.chunk_rows,
+                                 scheduler=options.scheduler, workers=options.workers or _cores(),
+                                 option="--scheduler" if options.scheduler else "--points FOLDER")
+            where = "row"
+        else:
+            reader = _reader(options, names, fixed)
+            writer = _writer(options, fmt, reader, compiled)
+            workers = options.workers
+            if workers is None:
+                from ..points.parallel import auto_workers
+
+                workers = auto_workers(reader, len(names))
+            report = _run(compiled, reader, writer, fixed, workers, build)
+            where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     if status.code or report is None:
         return status.code
+    return _finish(compiled, report, options, where)
+
+
+def _finish(compiled: CompiledEntries, report: BulkReport, options: BulkOptions, where: str) -> int:
+    """The warnings of a finished run, and its exit code."""
     for note in compiled.derivs.parsed.warnings:
         warning(note)
-    where = "row" if reader.kind in ("npy", "npz", "grid") else "line"
     for message in report.messages(where, values=True):
         warning(message)  # the function's value: a note, never a --strict failure
     for message in report.messages(where):
@@ -88,6 +114,38 @@ def _prepare(
     compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name,
                                value=options.value)
     return compiled, names, fixed
+
+
+def _cores() -> int:
+    from ..points.parallel import cores
+
+    return cores()
+
+
+def _partitions(options: BulkOptions) -> list[str] | None:
+    """The input's partitions, when it is a folder or glob of them or the run
+    is on a cluster (``--scheduler``); None for the single-process paths."""
+    from ..points import PointsError
+
+    if options.points is None or options.points == "-":
+        if options.scheduler is not None:
+            raise PointsError("--scheduler works with --points FILE, FOLDER or GLOB (of .parquet or "
+                              ".csv partitions)")
+        return None
+    from ..points.cluster import partitions
+
+    files = partitions(options.points)
+    if files is None and options.scheduler is not None:
+        files = [options.points]
+    if files is not None and options.output is None:
+        raise PointsError("partitions of points are written to a folder of Parquet partitions: "
+                          "give it with --output FOLDER")
+    return files
+
+
+def build_compiled(exprs: Sequence[str], spec: JobSpec, options: BulkOptions) -> CompiledEntries:
+    """The job's compiled evaluation, from the formula text (what each worker process runs)."""
+    return _prepare(exprs, spec, options)[0]
 
 
 def _reader(options: BulkOptions, names: list[str], fixed: dict[str, float]) -> PointsReader:
@@ -153,14 +211,33 @@ def _writer(options: BulkOptions, fmt: str, reader: PointsReader, compiled: Comp
 
 
 def _run(
-    compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float]
+    compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float],
+    workers: int = 1, build: Callable[[], CompiledEntries] | None = None,
 ) -> BulkReport:
     from ..points.run import run_bulk
 
-    progress = _progress(reader)
+    pool = progress = report = None
+    started = False
     try:
-        return run_bulk(compiled, reader, writer, fixed, progress.update if progress else None)
+        if workers > 1:
+            assert build is not None
+            from ..points.parallel import WorkerPool
+
+            pool = WorkerPool(workers, build, reader, writer, fixed)  # before the progress bar's thread
+        progress = _progress(reader)
+        started = True  # from here on the run loop closes the reader and the writer
+        update = progress.update if progress else None
+        if pool is not None:
+            report = pool.run(compiled, reader, writer, update)
+        else:
+            report = run_bulk(compiled, reader, writer, fixed, update)
+        return report
     finally:
+        if not started:
+            reader.close()
+            writer.abort()
+        if pool is not None:
+            pool.stop(finished=report is not None)
         if progress is not None:
             progress.stop()
 

@@ -87,12 +87,55 @@ class PointsReader:
     def close(self) -> None:
         """Close the input file (standard input stays open)."""
 
+    def pieces(self) -> Iterator[Any]:
+        """The input in order as pieces that :meth:`parser` turns into chunks.
+
+        The run loop's workers (:mod:`symgrad.points.run`, ``--workers``)
+        parse the pieces in other processes: a CSV/TSV reader hands out its
+        rows' text, which the workers turn into doubles; other readers hand
+        out their chunks, which the parser returns as they are.
+        """
+        return self.chunks()
+
+    def parser(self) -> Callable[[Any], Chunk | None]:
+        """A function (picklable) from a piece of :meth:`pieces` to its chunk (None: no rows)."""
+        return as_chunk
+
+
+def as_chunk(piece: Any) -> Chunk | None:
+    """A piece that is already a chunk."""
+    assert isinstance(piece, Chunk)
+    return piece
+
+
+def values_only(chunk: Chunk, values: np.ndarray) -> tuple[Chunk, np.ndarray]:
+    """What a binary writer needs of a chunk: its points and values (not the input's text)."""
+    return Chunk(chunk.values, chunk.lines), values
+
+
+def whole(chunk: Chunk, values: np.ndarray) -> tuple[Chunk, np.ndarray]:
+    return chunk, values
+
 
 class PointsWriter:
-    """Writes the values of each chunk; :meth:`close` finishes the output."""
+    """Writes the values of each chunk; :meth:`close` finishes the output.
+
+    :meth:`write` is :meth:`renderer` (the part that may run in a worker
+    process: turning values into the output's text) followed by
+    :meth:`write_rendered` (the part in the main process: writing it out).
+    """
 
     def write(self, chunk: Chunk, values: np.ndarray) -> None:
         raise NotImplementedError
+
+    def renderer(self) -> Callable[[Chunk, np.ndarray], Any]:
+        """A function (picklable, free of files) from a chunk and its values to
+        what :meth:`write_rendered` takes."""
+        return values_only
+
+    def write_rendered(self, rendered: Any) -> None:
+        """Write what :meth:`renderer` made of a chunk."""
+        self.write(*rendered)
 
     def close(self) -> None:
         """Finish the output (write headers, zip members)."""

@@ -85,26 +85,23 @@ class DelimitedReader(TextReader):
         self.symbols = list(symbols)
 
     def chunks(self) -> Iterator[Chunk]:
+        parse = self.parser()
+        for rows in self.pieces():
+            chunk = parse(rows)
+            if chunk is not None:
+                yield chunk
+
+    def pieces(self) -> Iterator[_Rows]:
+        """The rows' text, a chunk at a time (their fields are read by :meth:`parser`)."""
         while True:
             rows = self._rows(self.chunk_rows)
             if rows is None:
                 return
-            if not rows:
-                continue
-            try:
-                values = self._parse(rows)
-            except ValueError:
-                # lines of only spaces are dropped here: checking every line
-                # for them would cost more than the parsing
-                rows = rows.nonblank()
-                if not rows:
-                    continue
-                try:
-                    values = self._parse(rows)
-                except ValueError:
-                    raise self._explain(rows) from None
-            check_finite(values, rows.numbers, self.symbols)
-            yield Chunk(values, rows.numbers, raw=rows.texts)
+            if rows:
+                yield rows
+
+    def parser(self) -> RowParser:
+        return RowParser(self.delimiter, self.width, tuple(self.usecols), tuple(self.symbols))
 
     def _rows(self, count: int) -> _Rows | None:
         """The next ``count`` lines as rows (without empty lines); None at the end."""
@@ -164,6 +161,34 @@ class DelimitedReader(TextReader):
                 start = end
         return _Rows(texts, np.array(numbers, dtype=np.int64), fields)
 
+
+@dataclass(frozen=True)
+class RowParser:
+    """Turns the rows of a CSV/TSV input into a chunk of doubles (in the main
+    process, or in a worker of ``--workers``: it holds no file)."""
+
+    delimiter: str
+    width: int
+    usecols: tuple[int, ...]
+    symbols: tuple[str, ...]
+
+    def __call__(self, rows: _Rows) -> Chunk | None:
+        """The chunk of ``rows``; None if they are all blank."""
+        try:
+            values = self._parse(rows)
+        except ValueError:
+            # lines of only spaces are dropped here: checking every line
+            # for them would cost more than the parsing
+            rows = rows.nonblank()
+            if not rows:
+                return None
+            try:
+                values = self._parse(rows)
+            except ValueError:
+                raise self._explain(rows) from None
+        check_finite(values, rows.numbers, self.symbols)
+        return Chunk(values, rows.numbers, raw=rows.texts)
+
     def _parse(self, rows: _Rows) -> np.ndarray:
         import numpy as np
 
@@ -181,7 +206,7 @@ class DelimitedReader(TextReader):
             if not all(map(str.strip, rows.texts)):
                 raise ValueError("blank line")
             return np.empty((len(rows), 0))
-        values = np.loadtxt(rows.texts, delimiter=self.delimiter, usecols=self.usecols,
+        values = np.loadtxt(rows.texts, delimiter=self.delimiter, usecols=list(self.usecols),
                             dtype=float, ndmin=2, comments=None, quotechar=_QUOTE)
         if values.shape[0] != len(rows):
             raise ValueError("row count")

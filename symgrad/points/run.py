@@ -68,35 +68,45 @@ def json_layout(derivs: Derivatives, values: int = 0) -> Callable[[Sequence[Any]
     (when the row holds it: a number, or a list for a vector function),
     ``gradient`` (or ``jacobian``) and, with Hessians, ``hessian`` as full
     symmetric matrices (one per formula of a vector function), as in the
-    JSON output's points.
+    JSON output's points. The function is picklable (``--workers`` sends it
+    to its worker processes).
     """
-    n = len(derivs.variables)
-    m = len(derivs.components())
     # where each value of a row goes: (matrix, row, column) in first or second derivatives
-    places = [(e.component or 0, e.wrt) for e in derivs.entries()]
-    hessians = derivs.hessians is not None
+    places = tuple((e.component or 0, tuple(e.wrt)) for e in derivs.entries())
+    return _JsonLayout(len(derivs.variables), len(derivs.components()), places,
+                       derivs.hessians is not None, bool(derivs.vector), values)
 
-    def layout(row: Sequence[Any]) -> dict[str, Any]:
+
+@dataclass(frozen=True)
+class _JsonLayout:
+    n: int
+    m: int
+    places: tuple[tuple[int, tuple[int, ...]], ...]
+    hessians: bool
+    vector: bool
+    values: int
+
+    def __call__(self, row: Sequence[Any]) -> dict[str, Any]:
+        n, m = self.n, self.m
         first: list[list[Any]] = [[None] * n for _ in range(m)]
-        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)] for _ in range(m if hessians else 0)]
-        for (c, wrt), value in zip(places, row[values:]):
+        second: list[list[list[Any]]] = [[[None] * n for _ in range(n)]
+                                         for _ in range(m if self.hessians else 0)]
+        for (c, wrt), value in zip(self.places, row[self.values:]):
             if len(wrt) == 1:
                 first[c][wrt[0]] = value
             else:
                 i, j = wrt
                 second[c][i][j] = second[c][j][i] = value
         out: dict[str, Any] = {}
-        if values:
-            out["value"] = list(row[:values]) if derivs.vector else row[0]
-        if derivs.vector:
+        if self.values:
+            out["value"] = list(row[: self.values]) if self.vector else row[0]
+        if self.vector:
             out["jacobian"] = first
         else:
             out["gradient"] = first[0]
-        if hessians:
-            out["hessian"] = second if derivs.vector else second[0]
+        if self.hessians:
+            out["hessian"] = second if self.vector else second[0]
         return out
-
-    return layout
 
 
 def run_bulk(
@@ -118,8 +128,7 @@ def run_bulk(
     fixed = dict(fixed or {})
     names = [s.name for s in compiled.symbols]
     from_reader = [k for k, name in enumerate(names) if name not in fixed]
-    # rows × (symbols + entries) × 8 bytes of doubles at a time, however wide the rows
-    rows_at_once = max(1, points_types.MAX_CHUNK_BYTES // (8 * max(1, len(names) + len(compiled.names))))
+    at_once = rows_at_once(compiled)
     report = BulkReport()
     counts = np.zeros(len(compiled.names), dtype=np.int64)
     firsts: list[tuple[int, dict[str, float]] | None] = [None] * len(compiled.names)
@@ -127,7 +136,7 @@ def run_bulk(
     try:
         check_output_names(reader, compiled.names, compiled.names[: compiled.values])
         for chunk in reader.chunks():
-            for piece in _pieces(chunk, rows_at_once):
+            for piece in _pieces(chunk, at_once):
                 full = _with_fixed(piece.values, names, from_reader, fixed)
                 block = compiled(full)
                 bad, first = block.bad_counts()
@@ -153,6 +162,13 @@ def run_bulk(
             found = report.bad_values if k < compiled.values else report.bad
             found.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
     return report
+
+
+def rows_at_once(compiled: CompiledEntries) -> int:
+    """Rows evaluated at a time: rows × (symbols + entries) × 8 bytes of doubles
+    stay within :data:`~symgrad.points.common.MAX_CHUNK_BYTES`, however wide the rows."""
+    width = len(compiled.symbols) + len(compiled.names)
+    return max(1, points_types.MAX_CHUNK_BYTES // (8 * max(1, width)))
 
 
 def check_output_names(reader: PointsReader, entries: Sequence[str], values: Sequence[str] = ()) -> None:

@@ -17,7 +17,8 @@ import io
 import itertools
 import json
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from typing import IO, TYPE_CHECKING, Any
 
 from ..results import float_text, plain_float
@@ -29,6 +30,7 @@ from .common import (
     PointsReader,
     PointsWriter,
     check_distinct,
+    whole,
 )
 from .staged import Staged
 
@@ -126,19 +128,56 @@ def delimited_rows(values: np.ndarray, delimiter: str) -> Iterator[str]:
 class _DelimitedWriter(PointsWriter):
     def __init__(self, sink: _Sink, reader: PointsReader, columns: Columns, delimiter: str):
         self.sink = sink
-        self.passthrough = reader.header is not None
-        self.delimiter = delimiter
-        # The input's own rows go out untouched when the delimiters match;
-        # otherwise (CSV in, -o FILE.tsv out) their fields are re-delimited.
-        self.source_delimiter = reader.delimiter
-        if self.passthrough:
-            head = self._passed([reader.header or ""])
+        self.rows = DelimitedRows(reader.header is not None, delimiter, reader.delimiter,
+                                  len(columns.entries))
+        if self.rows.passthrough:
+            head = self.rows.passed([reader.header or ""])
         else:
             head = list(columns.symbols)
         self.header: str | None = delimiter.join([*head, *columns.entries]) + "\n"
-        self.width = len(columns.entries)
 
-    def _passed(self, rows: list[str]) -> list[str]:
+    def _write_header(self) -> None:
+        if self.header is not None:
+            self.sink.write(self.header)
+            self.header = None
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self.write_rendered(self.rows(chunk, values))
+
+    def renderer(self) -> DelimitedRows:
+        return self.rows
+
+    def write_rendered(self, rendered: Any) -> None:
+        self._write_header()
+        self.sink.write(rendered)
+
+    def close(self) -> None:
+        try:
+            self._write_header()  # an input without rows still gets its header
+        except BaseException:
+            self.sink.abort()
+            raise
+        self.sink.close()
+
+    def abort(self) -> None:
+        self.sink.abort()
+
+
+@dataclass(frozen=True)
+class DelimitedRows:
+    """The text of a chunk's rows in CSV/TSV output (it holds no file: a
+    worker of ``--workers`` writes the text, the main process writes it out)."""
+
+    #: Does the output repeat the input's rows (CSV/TSV input)?
+    passthrough: bool
+    delimiter: str
+    #: The input's delimiter. The input's own rows go out untouched when the
+    #: delimiters match; otherwise (CSV in, -o FILE.tsv out) their fields are re-delimited.
+    source_delimiter: str
+    #: How many computed columns there are.
+    width: int
+
+    def passed(self, rows: list[str]) -> list[str]:
         """Input rows as they go out: untouched, or re-delimited (a row may hold a quoted newline)."""
         if self.source_delimiter == self.delimiter:
             return rows
@@ -153,36 +192,19 @@ class _DelimitedWriter(PointsWriter):
             passed.append(out.getvalue()[:-1])
         return passed
 
-    def _write_header(self) -> None:
-        if self.header is not None:
-            self.sink.write(self.header)
-            self.header = None
-
-    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+    def __call__(self, chunk: Chunk, values: np.ndarray) -> str:
         import numpy as np
 
-        self._write_header()
         if not self.passthrough:
             rows: Iterable[str] = delimited_rows(np.hstack([chunk.values, values]), self.delimiter)
         elif self.width:
             assert chunk.raw is not None
             rows = map(self.delimiter.join,
-                       zip(self._passed(chunk.raw), delimited_rows(values, self.delimiter)))
+                       zip(self.passed(chunk.raw), delimited_rows(values, self.delimiter)))
         else:
             assert chunk.raw is not None
-            rows = self._passed(chunk.raw)
-        self.sink.write("\n".join(rows) + "\n")
-
-    def close(self) -> None:
-        try:
-            self._write_header()  # an input without rows still gets its header
-        except BaseException:
-            self.sink.abort()
-            raise
-        self.sink.close()
-
-    def abort(self) -> None:
-        self.sink.abort()
+            rows = self.passed(chunk.raw)
+        return "\n".join(rows) + "\n"
 
 
 class FirstRowsWriter(PointsWriter):
@@ -212,6 +234,9 @@ class FirstRowsWriter(PointsWriter):
             return
         self.large.write(chunk, values)
 
+    def renderer(self) -> Callable[[Chunk, np.ndarray], Any]:
+        return whole
+
     def close(self) -> None:
         if not self.overflowed:
             self.small(self.held)
@@ -233,13 +258,37 @@ class _JsonLinesWriter(PointsWriter):
     def __init__(self, sink: _Sink, reader: PointsReader, columns: Columns):
         assert columns.layout is not None, "JSON Lines output needs the JSON layout of a row"
         self.sink = sink
-        self.symbols = columns.symbols
-        self.layout = columns.layout
-        self.delimiter = reader.delimiter
-        self.other_columns = []
+        other_columns: list[tuple[int, str]] = []
         if reader.header is not None:  # CSV/TSV: pass the columns that are not symbols
-            self.other_columns = [(k, name) for k, name in enumerate(reader.names)
-                                  if name not in columns.symbols]
+            other_columns = [(k, name) for k, name in enumerate(reader.names)
+                             if name not in columns.symbols]
+        self.rows = JsonRows(tuple(columns.symbols), columns.layout, reader.delimiter,
+                             tuple(other_columns))
+
+    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+        self.write_rendered(self.rows(chunk, values))
+
+    def renderer(self) -> JsonRows:
+        return self.rows
+
+    def write_rendered(self, rendered: Any) -> None:
+        self.sink.write(rendered)
+
+    def close(self) -> None:
+        self.sink.close()
+
+    def abort(self) -> None:
+        self.sink.abort()
+
+
+@dataclass(frozen=True)
+class JsonRows:
+    """The text of a chunk's rows in JSON Lines output (it holds no file)."""
+
+    symbols: tuple[str, ...]
+    layout: Callable[[Sequence[Any]], dict[str, Any]]
+    delimiter: str
+    other_columns: tuple[tuple[int, str], ...]
 
     def _extras(self, chunk: Chunk) -> Iterable[dict[str, Any] | None]:
         if chunk.extra is not None:
@@ -249,7 +298,7 @@ class _JsonLinesWriter(PointsWriter):
         rows = csv.reader(chunk.raw, delimiter=self.delimiter)
         return ({name: row[k] for k, name in self.other_columns} for row in rows)
 
-    def write(self, chunk: Chunk, values: np.ndarray) -> None:
+    def __call__(self, chunk: Chunk, values: np.ndarray) -> str:
         out = []
         extras = self._extras(chunk)
         for point, row, extra in zip(chunk.values.tolist(), values.tolist(), extras):
@@ -258,13 +307,7 @@ class _JsonLinesWriter(PointsWriter):
             if extra:
                 record["extra"] = extra
             out.append(json.dumps(record, separators=(", ", ": ")))
-        self.sink.write("\n".join(out) + "\n")
-
-    def close(self) -> None:
-        self.sink.close()
-
-    def abort(self) -> None:
-        self.sink.abort()
+        return "\n".join(out) + "\n"
 
 
 def require_pyarrow() -> Any:
