@@ -266,9 +266,8 @@ class LatexParser:
                 return False
             if tok.text in _BARS:
                 return tok.text != "rvert" and self.bars == 0
-            if in_argument and (tok.text in FUNCTION_COMMANDS or tok.text in ("operatorname", "mathrm")):
-                return False  # \sin x \cos y: the second function starts a new factor
-            return True
+            # \sin x \cos y: in a bare argument, the second function starts a new factor
+            return not (in_argument and (tok.text in FUNCTION_COMMANDS or tok.text in ("operatorname", "mathrm")))
         return False
 
     def product(self) -> Any:
@@ -468,9 +467,7 @@ class LatexParser:
         parts: list[str] = []
         while not self.at("op", "}"):
             tok = self.tok
-            if tok.kind in ("num", "letter"):
-                parts.append(self.advance().text)
-            elif tok.kind == "cmd" and tok.text in GREEK | {"pi"}:
+            if tok.kind in ("num", "letter") or tok.kind == "cmd" and tok.text in GREEK | {"pi"}:
                 parts.append(self.advance().text)
             elif tok.kind == "cmd" and tok.text in ("mathrm", "text", "mathit"):
                 self.advance()
@@ -533,7 +530,6 @@ class LatexParser:
 
     # -- commands -------------------------------------------------------
     def command(self) -> Any:
-        import sympy as sp
 
         tok = self.advance()
         name = tok.text
@@ -733,8 +729,7 @@ def _greek_letter(name: str) -> str:
     """``α`` for ``alpha``: a Greek command inside ``\\mathit{...}`` (symgrad's spelled-out names)."""
     import unicodedata
 
-    if name.startswith("var"):
-        name = name[3:]
+    name = name.removeprefix("var")
     case = "CAPITAL" if name[0].isupper() else "SMALL"
     try:
         return unicodedata.lookup(f"GREEK {case} LETTER {name.upper()}")

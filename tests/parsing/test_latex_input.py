@@ -191,7 +191,7 @@ def test_no_eval(monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader never hands text to sympify, parse_expr or eval."""
     import builtins
 
-    import sympy.parsing.sympy_parser as sympy_parser
+    from sympy.parsing import sympy_parser
 
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("called")
