@@ -340,10 +340,11 @@ class LatexParser:
             return self.group()
         if tok.kind == "num":
             # TeX reads one digit: x^23 is x^2 3, \frac12 is 1/2
-            self.tokens[self.pos] = Tok("num", tok.text[0], tok.col)
-            if len(tok.text) > 1:
-                self.tokens.insert(self.pos + 1, Tok("num", tok.text[1:], tok.col + 1))
-            return self.number(self.advance())
+            if len(tok.text) == 1:
+                return self.number(self.advance())
+            # the other digits stay for what follows
+            self.tokens[self.pos] = Tok("num", tok.text[1:], tok.col + 1)
+            return self.number(Tok("num", tok.text[0], tok.col))
         if tok.kind == "op" and tok.text in "-+":
             raise self.error("put a signed exponent in braces: x^{-1}")
         if tok.kind in ("letter", "cmd"):
@@ -438,12 +439,12 @@ class LatexParser:
     def symbol(self, name: str, col: int) -> Any:
         import sympy as sp
 
-        from .values import is_name
-
-        if not is_name(name):
-            raise self.error(f"{name!r} is not a name a formula can have", col)
         found = self.symbols.get(name)
         if found is None:
+            from .values import is_name
+
+            if not is_name(name):
+                raise self.error(f"{name!r} is not a name a formula can have", col)
             found = sp.Symbol(name, real=True) if self.real else sp.Symbol(name)
             self.symbols[name] = found
         return found

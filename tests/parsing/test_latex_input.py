@@ -17,9 +17,11 @@ import mpmath
 import pytest
 import sympy as sp
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from symgrad.cli.command import main
-from symgrad.errors import ParseError, ResourceLimitError, UnknownFunctionError
+from symgrad.errors import ParseError, ResourceLimitError, SymgradError, UnknownFunctionError
 from symgrad.parsing import parse, parse_expression, parse_latex
 from symgrad.parsing.grammar import DivisionByZeroError
 
@@ -339,3 +341,27 @@ def test_cli_error_has_caret() -> None:
 def test_cli_from_text_refuses_latex() -> None:
     result = CliRunner().invoke(main, ["--from", "text", r"\frac{x}{2}"])
     assert result.exit_code == 2
+
+
+# -- random text ------------------------------------------------------------------
+
+_PIECES = [
+    "x", "y", "e", "2", "0", "1.5", "+", "-", "*", "/", "^", "_", "{", "}", "(", ")", "[", "]", "|",
+    ",", "!", "'", "=", " ", r"\frac", r"\sqrt", r"\left(", r"\right)", r"\left|", r"\right|",
+    r"\sin", r"\log", r"\ln", r"\exp", r"\pi", r"\alpha", r"\sigma", r"\cdot", r"\,", r"\{", r"\}",
+    r"\operatorname{erf}", r"\operatorname{atan2}", r"\mathrm{d}", r"\mathit{ab}", r"\Gamma",
+    r"\binom", r"\dot", r"\foo", r"\infty", r"\left.", "\x00",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_random_latex_parses_or_refuses(pieces: list[str]) -> None:
+    """Any text made of LaTeX pieces reads to an expression or raises a SymgradError, nothing else."""
+    text = "".join(pieces)
+    try:
+        result = parse(text, syntax="latex")
+    except SymgradError as err:
+        assert str(err)
+        return
+    assert all(isinstance(e, sp.Expr) for e in result.exprs)
