@@ -365,3 +365,12 @@ def test_random_latex_parses_or_refuses(pieces: list[str]) -> None:
         assert str(err)
         return
     assert all(isinstance(e, sp.Expr) for e in result.exprs)
+
+
+def test_read_as_tex_reads_them() -> None:
+    """The README's list of readings that differ from what symgrad --latex meant."""
+    r, a, t = sp.symbols("r a t", real=True)
+    assert parse_latex(r"rate") == r * a * t * sp.E
+    assert parse_latex(r"\mathit{rate}") == sp.Symbol("rate", real=True)
+    assert parse_latex(r"\delta\left(x\right)") == sp.Symbol("delta", real=True) * x
+    assert parse_latex(r"\operatorname{Heaviside}(x) + \operatorname{DiracDelta}(x)") == sp.Heaviside(x) + sp.DiracDelta(x)
