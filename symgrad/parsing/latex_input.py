@@ -285,7 +285,8 @@ class LatexParser:
                 at = self.tok.col
                 factors.append(self.reciprocal(self.unary(), at))
             elif self.starts_factor():
-                if tok.kind == "num" and self.tokens[self.pos - 1].kind == "num":
+                # 2 3, or x^23 (x^{2} 3 to TeX): the digits of the last of them were split off
+                if tok.kind == "num" and (self.tokens[self.pos - 1].kind == "num" or self.text[tok.col - 1].isdigit()):
                     raise self.error("two numbers side by side are ambiguous; write \\cdot between them")
                 factors.append(self.power())
             else:

@@ -111,6 +111,7 @@ def test_auto_detection_and_explicit_syntax() -> None:
         (r"x^{2}^{3}", "double superscript", 5),
         (r"x_{i+1}", "subscripted name", 4),
         (r"2 3", "two numbers", 2),
+        (r"x^23", "two numbers", 3),
         (r"x \# y", r"unexpected '\\#'", 2),
         (r"\sqrt{}", "empty braces", 5),
     ],
