@@ -98,8 +98,10 @@ def parse_latex(
 ) -> sp.Expr:
     r"""Parse one LaTeX formula (:mod:`symgrad.parsing.latex_input`) into a SymPy expression.
 
-    >>> parse_latex(r"\frac{x^{2}}{2} + \sigma_{k} \sqrt{2\pi}")
-    x**2/2 + sqrt(2)*sqrt(pi)*sigma_k
+    >>> parse_latex(r"\frac{x^{2}}{2}")
+    x**2/2
+    >>> parse_latex(r"\sigma_{k} \sqrt{2}")
+    sqrt(2)*sigma_k
     """
     return parse_latex_one(text, real=real, symbol_names=_symbol_names(symbols))[0]
 
