@@ -375,3 +375,13 @@ def test_read_as_tex_reads_them() -> None:
     assert parse_latex(r"\mathit{rate}") == sp.Symbol("rate", real=True)
     assert parse_latex(r"\delta\left(x\right)") == sp.Symbol("delta", real=True) * x
     assert parse_latex(r"\operatorname{Heaviside}(x) + \operatorname{DiracDelta}(x)") == sp.Heaviside(x) + sp.DiracDelta(x)
+
+
+def test_stdin_lines_keep_latex_spaces() -> None:
+    r"""On stdin ";" separates formulas, but "\;" is a LaTeX space."""
+    result = CliRunner().invoke(main, ["--from", "latex", "--format", "json", "-"], input="x\\;y ; x+y\n\\frac{x}{2}\n")
+    assert result.exit_code == 0, result.output
+    import json
+
+    jobs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [job["expressions"] for job in jobs] == [["x*y", "x + y"], ["x/2"]]
