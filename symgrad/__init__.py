@@ -29,7 +29,7 @@ if TYPE_CHECKING:
         VariableError,
     )
     from .evaluation.exact import evaluate
-    from .parsing import Parsed, parse, parse_expression
+    from .parsing import Parsed, parse, parse_expression, parse_latex
     from .results import PointValues, Problem
 
 #: Where each public name lives. The names are imported on first use (PEP
@@ -53,6 +53,7 @@ _HOMES = {
     "Parsed": "parsing",
     "parse": "parsing",
     "parse_expression": "parsing",
+    "parse_latex": "parsing",
     "Derivatives": "calculus",
     "PointValues": "results",
     "Problem": "results",
@@ -80,6 +81,7 @@ __all__ = [
     "jacobian",
     "parse",
     "parse_expression",
+    "parse_latex",
 ]
 
 

@@ -24,6 +24,8 @@ class JobSpec:
     wrt: str | Sequence[str] | None = None
     symbols: str | Iterable[str] = ()
     real: bool = True
+    #: How formula text is written: "auto", "text" or "latex" (symgrad.parsing.SYNTAXES).
+    syntax: str = "auto"
     hessian: bool = False
     #: Points ``{name: value}``; values as SymPy numbers (parsed once), or
     #: anything :func:`symgrad.evaluation.exact.evaluate` takes.
@@ -55,7 +57,7 @@ class Job:
 
 def derive(formulas: Sequence[str], spec: JobSpec) -> Derivatives:
     """Parse and differentiate one job's formulas (``spec.engine`` differentiates, ``spec.simplify`` tidies)."""
-    parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real)
+    parsed = parse(*formulas, wrt=spec.wrt, symbols=spec.symbols, real=spec.real, syntax=spec.syntax)
     return differentiate(parsed, hessian=spec.hessian, engine=spec.engine, simplify=spec.simplify)
 
 

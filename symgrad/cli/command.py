@@ -10,6 +10,7 @@ turned into one ``Error:`` line and an exit code by
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -153,6 +154,7 @@ def _formats() -> list[str]:
 @click.option("--latex-style", type=click.Choice(LATEX_STYLES), default=None, help="whole vectors, one equation per entry, or values as a table (default vector).")
 @click.option("--standalone", is_flag=True, help="a complete document (amsmath only) that pdflatex compiles.")
 @click.option("--name", "func_name", metavar="NAME", default=None, help="the function's name in LaTeX, generated code (grad_NAME) and --points/--grid columns (dNAME/dx); default f.")
+@click.option("--from", "syntax", type=click.Choice(["auto", "text", "latex"]), default="auto", show_default=True, help="How EXPR (and stdin lines) are written: text (Python/SymPy syntax) or latex (\\frac, \\sqrt, \\sin, e^{x}, x_{1}, ...); auto reads a formula with a LaTeX command (a backslash and a letter, as \\frac or \\sin) as LaTeX.")
 @click.option("--symbols", metavar="E,I", default="", help="Read these constant names as plain variables.")
 @click.option("--complex", "complex_", is_flag=True, help="Variables are complex, not real: holomorphic derivatives, complex --at values (z=1+I).")
 @click.option("--timeout", type=click.FloatRange(min=0), callback=check_timeout_option, default=DEFAULT_TIMEOUT, show_default=True, metavar="SECONDS", help="Time limit per job (0 or inf: none); exit code 1 when hit.")
@@ -202,6 +204,7 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
         wrt=o["wrt"],
         symbols=o["symbols"],
         real=not o["complex_"],
+        syntax=o["syntax"],
         hessian=o["hessian"],
         points=_read_points(o["points"], real=not o["complex_"]),
         # stdin mode: many jobs share symengine's import, so it pays off
@@ -355,7 +358,8 @@ def _stdin_jobs(stream: IO[str]) -> Iterator[tuple[int, list[str] | None]]:
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        yield number, [part for part in text.split(";")]
+        # ";" separates formulas; "\;" is a LaTeX space
+        yield number, re.split(r"(?<!\\);", text)
 
 
 def _run_stream(

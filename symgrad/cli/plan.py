@@ -26,7 +26,7 @@ from ..output.options import NAME_PATTERN
 
 #: ``--help``'s sections, in order: (title, the options' long names).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("Input", ("--wrt", "--at", "--hessian", "--symbols", "--complex")),
+    ("Input", ("--wrt", "--at", "--hessian", "--from", "--symbols", "--complex")),
     ("Output", ("--format", "--latex", "--json", "--simplify", "--digits", "--full", "--name")),
     ("LaTeX", ("--latex-env", "--latex-style", "--standalone")),
     ("Many points", ("--points", "--grid", "--output", "--strict", "--no-value", "--backend", "--chunk-rows",

@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import ParseError, VariableError
 from .functions import CONSTANT_NAMES, FUNCTION_NAMES
 from .grammar import E_AS_BASE, parse_one
+from .latex_input import looks_like_latex, parse_latex_one
 from .sympy_input import check_expression, symbols_by_name
 from .values import natural_key, parse_names, parse_point, parse_value
 
@@ -42,10 +43,13 @@ if TYPE_CHECKING:
 __all__ = [
     "CONSTANT_NAMES",
     "FUNCTION_NAMES",
+    "SYNTAXES",
     "Parsed",
+    "looks_like_latex",
     "natural_key",
     "parse",
     "parse_expression",
+    "parse_latex",
     "parse_names",
     "parse_point",
     "parse_value",
@@ -75,6 +79,31 @@ def parse_expression(
     2*x**2 + 3*x + 3
     """
     return parse_one(text, real=real, symbol_names=_symbol_names(symbols))[0]
+
+
+#: How formula text is written: ``auto`` reads LaTeX when the text has a LaTeX
+#: command (a backslash and a letter, as ``\\frac`` or ``\\sin``), else text.
+SYNTAXES = ("auto", "text", "latex")
+
+
+def _reader(text: str, syntax: str) -> Any:
+    if syntax not in SYNTAXES:
+        raise ValueError(f"syntax must be one of {', '.join(SYNTAXES)}, not {syntax!r}")
+    latex = syntax == "latex" or (syntax == "auto" and looks_like_latex(text))
+    return parse_latex_one if latex else parse_one
+
+
+def parse_latex(
+    text: str, *, real: bool = True, symbols: str | Iterable[str] = ()
+) -> sp.Expr:
+    r"""Parse one LaTeX formula (:mod:`symgrad.parsing.latex_input`) into a SymPy expression.
+
+    >>> parse_latex(r"\frac{x^{2}}{2}")
+    x**2/2
+    >>> parse_latex(r"\sigma_{k} \sqrt{2}")
+    sqrt(2)*sigma_k
+    """
+    return parse_latex_one(text, real=real, symbol_names=_symbol_names(symbols))[0]
 
 
 @dataclass(frozen=True)
@@ -142,6 +171,7 @@ def parse(
     wrt: str | Sequence[Any] | None = None,
     symbols: str | Iterable[str] = (),
     real: bool = True,
+    syntax: str = "auto",
 ) -> Parsed:
     """Parse one or more formulas (a vector function) for differentiation.
 
@@ -153,6 +183,8 @@ def parse(
     lists it), numbers and sizes within the parser's limits
     (:mod:`symgrad.parsing.sympy_input`). Anything else raises the
     :class:`~symgrad.errors.ParseError` the same formula as text would.
+    ``syntax`` says how text is written: ``"text"``, ``"latex"``, or
+    ``"auto"`` (LaTeX when it has a LaTeX command such as ``\\frac``; see :data:`SYNTAXES`).
 
     >>> p = parse("a*x**2 + y", wrt="x,y")
     >>> p.variables, p.parameters
@@ -181,7 +213,8 @@ def parse(
             continue
         if len(formulas) > 1 and not formula.strip():
             raise ParseError(f"formula {number} of {len(formulas)} is empty")
-        expr, used, notes = parse_one(formula, real=real, symbol_names=symbol_names)
+        reader = _reader(formula, syntax)
+        expr, used, notes = reader(formula, real=real, symbol_names=symbol_names)
         if expr.has(sp.zoo, sp.nan):
             # cot(0), log(0), 0*oo: a part of the formula as typed has no value
             what = "complex infinity (as cot(0) and log(0) are)" if expr.has(sp.zoo) \

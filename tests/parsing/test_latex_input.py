@@ -1,0 +1,387 @@
+r"""LaTeX input (symgrad.parsing.latex_input): what it reads, what it refuses, and the round trip.
+
+The round trip: for every formula of CORPUS, the function line of
+``symgrad F --latex`` is read back with ``--from latex``; the result must
+be the same function (equal at random points, computed with mpmath at 30
+digits) with the same derivatives. Symbols are matched by their own LaTeX
+(``x1`` prints ``x_{1}`` and reads back as ``x_1``), as a reader of the
+paper would match them.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+
+import mpmath
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from symgrad.cli.command import main
+from symgrad.errors import ParseError, ResourceLimitError, SymgradError, UnknownFunctionError
+from symgrad.parsing import parse, parse_expression, parse_latex
+from symgrad.parsing.grammar import DivisionByZeroError
+
+x, y, z, mu, sigma = sp.symbols("x y z mu sigma", real=True)
+
+GAUSSIAN = r"\frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}"
+
+
+@pytest.mark.parametrize(
+    ("tex", "text"),
+    [
+        (GAUSSIAN, "exp(-(x-mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))"),
+        (r"\dfrac{x}{y} + \tfrac{1}{2}", "x/y + 1/2"),
+        (r"\frac12 x", "x/2"),
+        (r"\sqrt[3]{x} + \sqrt{x+1}", "x**(1/3) + sqrt(x+1)"),
+        (r"x^{2} + x^2 y + x^{-1}", "x**2 + x**2*y + 1/x"),
+        (r"\left( x + 1 \right)\left[ y - 1 \right]", "(x+1)*(y-1)"),
+        (r"|x - 1| + \left| y \right| + \lvert z \rvert", "Abs(x-1) + Abs(y) + Abs(z)"),
+        (r"2 \cdot x \times y \div z", "2*x*y/z"),
+        (r"\alpha \beta + \Omega + \varepsilon", "alpha*beta + Omega + varepsilon"),
+        (r"\sin x + \cos{x} + \tan(x) + \arctan x", "sin(x) + cos(x) + tan(x) + atan(x)"),
+        (r"\sinh x \cosh y", "sinh(x)*cosh(y)"),
+        (r"\sin 2x", "sin(2*x)"),
+        (r"\sin^{2}{\left(x \right)} + \cos^2 x", "sin(x)**2 + cos(x)**2"),
+        (r"\ln x + \log{\left(y \right)} + \log_{2} z + \log_{b}(x)", "log(x) + log(y) + log(z, 2) + log(x, b)"),
+        (r"\exp(-x) + e^{y} + \mathrm{e}^{z}", "exp(-x) + exp(y) + exp(z)"),
+        (r"2\pi r", "2*pi*r"),
+        (r"\sigma\sqrt{2\pi}", "sigma*sqrt(2*pi)"),
+        (r"x y", "x*y"),
+        (r"xy", "x*y"),
+        (r"x_1 + x_{12} + \sigma_k + T_{\mathrm{max}}", "x_1 + x_12 + sigma_k + T_max"),
+        (r"\operatorname{erf}(x) + \operatorname{sign}{\left(y \right)}", "erf(x) + sign(y)"),
+        (r"\operatorname{atan2}{\left(y,x \right)}", "atan2(y, x)"),
+        (r"\operatorname{arsinh}{\left(x \right)} + \operatorname{arccot}(y)", "asinh(x) + acot(y)"),
+        (r"\Gamma\left(x\right) + \Gamma^{2}(y) + \Gamma", "gamma(x) + gamma(y)**2 + Gamma"),
+        (r"\binom{n}{2} + n!", "binomial(n, 2) + factorial(n)"),
+        (r"\max(x, y) - \min(x, y)", "Max(x, y) - Min(x, y)"),
+        (r"x\,y\;z\!x\quad y", "x*y*z*x*y"),
+        (r"\dot{x} + \hat{\theta}", "xdot + thetahat"),
+        (r"\mathit{rate} + \mathit{x\_2}", "rate + x_2"),
+        (r"\infty", "oo"),
+        (r"2.5 \cdot 10^{-3} x", "0.0025*x"),
+        (r"-\frac{x}{2}", "-x/2"),
+        (r"e", "E"),
+        (r"e_{1}", "e_1"),
+    ],
+)
+def test_reads_the_subset(tex: str, text: str) -> None:
+    got = parse_latex(tex)
+    want = parse_expression(text)
+    assert got == want or sp.simplify(got - want) == 0, (got, want)
+
+
+def test_names_are_the_text_forms() -> None:
+    """Greek commands are the ASCII names the text form prints (so --wrt alpha works)."""
+    expr = parse_latex(r"\alpha x_{1} + \sigma_{k}")
+    assert sorted(s.name for s in expr.free_symbols) == ["alpha", "sigma_k", "x_1"]
+
+
+def test_symbols_E_makes_e_a_variable() -> None:
+    assert parse_latex("e^{x}", symbols="E") == sp.Symbol("e", real=True) ** x
+    assert parse_latex(r"\pi x", symbols="pi") == sp.Symbol("pi", real=True) * x
+
+
+def test_auto_detection_and_explicit_syntax() -> None:
+    assert parse(r"\frac{x}{2}").exprs == (x / 2,)
+    assert parse("x^2 + 1").exprs == (x**2 + 1,)
+    with pytest.raises(ParseError):
+        parse(r"\frac{x}{2}", syntax="text")
+    assert parse("x y", syntax="latex").exprs == (x * y,)
+    with pytest.raises(ValueError):
+        parse("x", syntax="tex")
+
+
+@pytest.mark.parametrize(
+    ("tex", "message", "column"),
+    [
+        (r"\foo{x} + 1", r"unsupported LaTeX command \foo", 0),
+        (r"x + \int x", r"unsupported LaTeX command \int", 4),
+        (r"\mathrm{d}x", r"\mathrm{d}", 0),
+        (r"\left. x^2 \right|_{x=0}", r"\left.", 0),
+        (r"f(x) = x", "not an equation", 5),
+        (r"x'", "prime", 1),
+        (r"\sin^{-1} x", "ambiguous", 4),
+        (r"\frac{1}{x", "never closed", 8),
+        (r"(x, y)", "arguments", 0),
+        (r"x^{2}^{3}", "double superscript", 5),
+        (r"x_{i+1}", "subscripted name", 4),
+        (r"2 3", "two numbers", 2),
+        (r"x^23", "two numbers", 3),
+        (r"x \# y", r"unexpected '\\#'", 2),
+        (r"\sqrt{}", "empty braces", 5),
+    ],
+)
+def test_errors_point_at_the_problem(tex: str, message: str, column: int) -> None:
+    with pytest.raises(ParseError) as info:
+        parse_latex(tex)
+    assert message in str(info.value)
+    assert info.value.column == column
+    assert info.value.caret_lines()[1].index("^") == 2 + column
+
+
+def test_only_allow_listed_functions() -> None:
+    with pytest.raises(UnknownFunctionError, match="'Integral'"):
+        parse_latex(r"\operatorname{Integral}(x)")
+    with pytest.raises(UnknownFunctionError, match="'eval'"):
+        parse_latex(r"\operatorname{eval}(x)")
+    with pytest.raises(ParseError, match="atan2 takes 2 arguments, got 1"):
+        parse_latex(r"\operatorname{atan2}(x)")
+
+
+def test_division_by_zero() -> None:
+    with pytest.raises(DivisionByZeroError):
+        parse_latex(r"\frac{x}{0}")
+    with pytest.raises(DivisionByZeroError):
+        parse_latex(r"0^{-1}")
+
+
+# -- hostile input --------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        "{" * 5000 + "x" + "}" * 5000,
+        r"\frac{" * 300 + "x" + "}{2}" * 300,
+        r"\sqrt{" * 500 + "x" + "}" * 500,
+        "(" * 200 + "x" + ")" * 200,
+        "-" * 300 + "x",
+        r"\sin " * 300 + "x",
+        "x^{" * 300 + "2" + "}" * 300,
+        "|" * 301 + "x" + "|" * 301,
+        "x" * 200_000,
+    ],
+)
+def test_deep_or_long_input_is_refused(tex: str) -> None:
+    with pytest.raises(ResourceLimitError):
+        parse_latex(tex)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"10^{10^{10}}",
+        r"9^{9^{9}}",
+        r"2^{100000}",
+        r"\frac{1}{3^{100000}}",
+        "1" * 4000,
+        r"e^{100000 \ln 10}",
+        r"(2^{5000})! ",
+        r"\Gamma(10^{6})",
+        r"\binom{10^{6}}{500000}",
+    ],
+)
+def test_huge_numbers_are_refused(tex: str) -> None:
+    with pytest.raises(ResourceLimitError):
+        parse_latex(tex)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    ["x\x00", "x\x1b[31m", "\\sin\x07x", "x\u202ey", r"\operatorname{__import__}(x)",
+     r"\mathit{\_\_class\_\_}", r"\mathrm{os}.system", "\\\x00"],
+)
+def test_control_characters_and_code_are_parse_errors(tex: str, tmp_path: object) -> None:
+    with pytest.raises(ParseError):
+        parse_latex(tex)
+
+
+def test_no_eval(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader never hands text to sympify, parse_expr or eval."""
+    import builtins
+
+    from sympy.parsing import sympy_parser
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("called")
+
+    monkeypatch.setattr(sp, "sympify", refuse)
+    monkeypatch.setattr(sympy_parser, "parse_expr", refuse)
+    monkeypatch.setattr(builtins, "eval", refuse)
+    assert parse_latex(GAUSSIAN).has(sp.exp)
+
+
+# -- the round trip ---------------------------------------------------------------
+
+#: Formulas in symgrad's text syntax: every function of the table LaTeX can spell, and
+#: the shapes papers have (fractions, roots, powers of calls, subscripts, Greek).
+CORPUS = [
+    "exp(-(x-mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))",
+    "x**2 + y*z",
+    "(1-x)**2 + 100*(y-x**2)**2",
+    "sin(x)*cos(y)",
+    "tan(x)/x + cot(y)",
+    "sec(x) + csc(y)",
+    "asin(x/2) + acos(y/3)",
+    "atan(x*y)",
+    "acot(x) + asec(x + 2) + acsc(y + 2)",
+    "sinh(x) + cosh(y) + tanh(x*y)",
+    "coth(x + 2) + sech(y) + csch(x + 3)",
+    "asinh(x) + acosh(y + 2) + atanh(x/3)",
+    "acoth(x + 3) + asech(y/3 + 0.5) + acsch(x + 2)",
+    "log(x**2 + 1) + log(y + 3, 2)",
+    "log10(x + 2) + log2(y + 3)",
+    "exp(x*y) + exp(-x)",
+    "sqrt(x**2 + y**2)",
+    "cbrt(x + 4)",
+    "root(x + 3, 3) + x**(2/3)",
+    "Abs(x - y) + Abs(x)",
+    "sign(x - 5) * y",
+    "erf(x) + erfc(y) + erfi(x/3)",
+    "erfinv(x/3)",
+    "gamma(x + 3) + loggamma(y + 3)",
+    "digamma(x + 3)",
+    "beta(x + 2, y + 2)",
+    "binomial(x + 5, 2)",
+    "factorial(3) * x",
+    "atan2(y, x + 3)",
+    "sinc(x + 1)",
+    "hypot(x, y)",
+    "sin(x)**2 + cos(x)**3",
+    "log(x + 3)**2 * tan(y)**2",
+    "x1**2 + x2*x10",
+    "x_1 * sigma_k + alpha*beta",
+    "a*x**2 + b*x + c",
+    "theta*sin(phi) + Omega**2",
+    "1/(1 + exp(-x))",
+    "x**y",
+    "(x + y)**(1/2) / (x - y - 9)",
+    "x*exp(-x**2/2)*sqrt(2)/sqrt(pi)",
+    "pi*x**2 + E*y",
+    "2.5*x + 0.125*y**2",
+    "1e-30*x + 3.5e20*y",
+    "xdot**2 + thetahat",
+    "-x**3 + 3*x*y**2",
+    "(x**2 - 1)/(x**2 + 1)",
+    "exp(sin(x)) * cos(exp(y))",
+    "sqrt(1 - x**2/9) * asin(x/4)",
+]
+
+
+def _function_line(formula: str) -> str:
+    result = CliRunner().invoke(main, [formula, "--latex"], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    line = result.stdout.splitlines()[1]
+    match = re.fullmatch(r".*? &= (.*?)( \\\\)?", line)
+    assert match is not None, line
+    return match.group(1)
+
+
+def _name_map(parsed: sp.Expr, original: sp.Expr) -> dict[sp.Symbol, sp.Symbol]:
+    """Each original symbol -> the symbol its own LaTeX reads back as."""
+    from symgrad.output.latex_math import _printer_class
+
+    printer = _printer_class()({})
+    printer.reserve(sorted(original.free_symbols, key=lambda s: s.name))
+    mapping = {}
+    for sym in original.free_symbols:
+        back = parse_latex(printer.doprint(sym))
+        assert isinstance(back, sp.Symbol), (sym, back)
+        mapping[sym] = back
+    assert set(mapping.values()) == parsed.free_symbols
+    return mapping
+
+
+def _values(expr: sp.Expr, point: dict[sp.Symbol, float]) -> mpmath.mpf:
+    with mpmath.workdps(30):
+        return sp.N(expr.subs(point), 30)
+
+
+@pytest.mark.parametrize("formula", CORPUS)
+def test_round_trip(formula: str) -> None:
+    original = parse_expression(formula)
+    tex = _function_line(formula)
+    back = parse_latex(tex)
+    mapping = _name_map(back, original)
+    rng = random.Random(formula)
+    variables = sorted(original.free_symbols, key=lambda s: s.name)
+    checked = 0
+    for _ in range(12):
+        point = {s: sp.Rational(rng.randint(-150, 150), 100) for s in variables}
+        want = _values(original, point)
+        if not want.is_real or not want.is_finite:
+            continue
+        got = _values(back, {mapping[s]: v for s, v in point.items()})
+        assert abs(got - want) <= 1e-20 * max(1, abs(want)), (tex, point)
+        for s in variables:
+            d_want = _values(sp.diff(original, s), point)
+            d_got = _values(sp.diff(back, mapping[s]), {mapping[t]: v for t, v in point.items()})
+            if d_want.is_real and d_want.is_finite:
+                assert abs(d_got - d_want) <= 1e-20 * max(1, abs(d_want)), (tex, s, point)
+        checked += 1
+    assert checked >= 2, f"too few points in the domain of {formula}"
+
+
+def test_corpus_is_big_enough() -> None:
+    assert len(CORPUS) >= 40
+    assert CORPUS[0] == "exp(-(x-mu)**2/(2*sigma**2))/(sigma*sqrt(2*pi))"
+
+
+def test_cli_from_latex_gaussian() -> None:
+    result = CliRunner().invoke(main, ["--from", "latex", GAUSSIAN, "--wrt", "x", "--format", "text"])
+    assert result.exit_code == 0, result.output
+    want = sp.diff(sp.exp(-(x - mu) ** 2 / (2 * sigma**2)) / (sigma * sp.sqrt(2 * sp.pi)), x)
+    line = result.stdout.splitlines()[1]
+    assert line.startswith("df/dx = ")
+    got = parse_expression(line.split(" = ", 1)[1])
+    assert sp.simplify(got - want) == 0
+
+
+def test_cli_error_has_caret() -> None:
+    result = CliRunner().invoke(main, ["--from", "latex", r"x + \foo y"])
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    assert lines[0] == r"Error: unsupported LaTeX command \foo"
+    assert lines[2].index("^") == lines[1].index("\\")
+
+
+def test_cli_from_text_refuses_latex() -> None:
+    result = CliRunner().invoke(main, ["--from", "text", r"\frac{x}{2}"])
+    assert result.exit_code == 2
+
+
+# -- random text ------------------------------------------------------------------
+
+_PIECES = [
+    "x", "y", "e", "2", "0", "1.5", "+", "-", "*", "/", "^", "_", "{", "}", "(", ")", "[", "]", "|",
+    ",", "!", "'", "=", " ", r"\frac", r"\sqrt", r"\left(", r"\right)", r"\left|", r"\right|",
+    r"\sin", r"\log", r"\ln", r"\exp", r"\pi", r"\alpha", r"\sigma", r"\cdot", r"\,", r"\{", r"\}",
+    r"\operatorname{erf}", r"\operatorname{atan2}", r"\mathrm{d}", r"\mathit{ab}", r"\Gamma",
+    r"\binom", r"\dot", r"\foo", r"\infty", r"\left.", "\x00",
+]
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(_PIECES), max_size=30))
+def test_random_latex_parses_or_refuses(pieces: list[str]) -> None:
+    """Any text made of LaTeX pieces reads to an expression or raises a SymgradError, nothing else."""
+    text = "".join(pieces)
+    try:
+        result = parse(text, syntax="latex")
+    except SymgradError as err:
+        assert str(err)
+        return
+    assert all(isinstance(e, sp.Expr) for e in result.exprs)
+
+
+def test_read_as_tex_reads_them() -> None:
+    """The README's list of readings that differ from what symgrad --latex meant."""
+    r, a, t = sp.symbols("r a t", real=True)
+    assert parse_latex(r"rate") == r * a * t * sp.E
+    assert parse_latex(r"\mathit{rate}") == sp.Symbol("rate", real=True)
+    assert parse_latex(r"\delta\left(x\right)") == sp.Symbol("delta", real=True) * x
+    assert parse_latex(r"\operatorname{Heaviside}(x) + \operatorname{DiracDelta}(x)") == sp.Heaviside(x) + sp.DiracDelta(x)
+
+
+def test_stdin_lines_keep_latex_spaces() -> None:
+    r"""On stdin ";" separates formulas, but "\;" is a LaTeX space."""
+    result = CliRunner().invoke(main, ["--from", "latex", "--format", "json", "-"], input="x\\;y ; x+y\n\\frac{x}{2}\n")
+    assert result.exit_code == 0, result.output
+    import json
+
+    jobs = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [job["expressions"] for job in jobs] == [["x*y", "x + y"], ["x/2"]]
