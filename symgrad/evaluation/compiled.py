@@ -15,7 +15,8 @@ Two backends:
   vectorised ``exp`` compute them between two compiled passes
   (:class:`_StagedExps`);
 * ``numpy`` — ``sympy.lambdify`` to NumPy with common-subexpression
-  elimination, one function for all entries, called on contiguous columns.
+  elimination (:func:`symgrad.subexpressions.shared_terms`), one function
+  for all entries, called on contiguous columns.
   Special functions NumPy lacks (``gamma``, ``erf``, ``polygamma``, …) use
   SciPy when it is installed and otherwise are evaluated point by point.
 
@@ -29,11 +30,14 @@ overflows in an intermediate step (``exp(1000)*exp(-999)``) is ``inf`` or
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, SymgradError
+from ..subexpressions import Replacer as _Replacer
+from ..subexpressions import distinct_nodes as _distinct_nodes
+from ..subexpressions import shared_terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -101,7 +105,7 @@ class CompiledEntries:
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
-        rename = _Replacer(dict(zip(self.symbols, dummies)))
+        rename = _Replacer(dict(zip(self.symbols, dummies)), evaluate=False)
         self._constants: dict[int, float] = {}
         exprs: list[Any] = []  # every column, constants as their double value
         for index, expr in enumerate([f for _, f in functions] + [e.value for e in entries]):
@@ -159,54 +163,10 @@ class CompiledEntries:
         return Block(out)
 
 
-def _distinct_nodes(exprs: Sequence[Any]) -> Iterator[Any]:
-    """Every distinct subexpression of ``exprs``, each once.
-
-    A job's entries share most of their subtrees (every entry of a
-    log-sum-exp gradient holds the whole sum); SymPy's own ``atoms``,
-    ``has``, ``free_symbols`` and ``xreplace`` walk a shared subtree once per
-    occurrence, which made preparing a 100-variable job take seconds.
-    """
-    seen: set[Any] = set()
-    stack = list(exprs)
-    while stack:
-        node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        yield node
-        stack.extend(node.args)
-
-
 def _free_symbols(exprs: Sequence[Any]) -> set[Any]:
     import sympy as sp
 
     return {node for node in _distinct_nodes(exprs) if isinstance(node, sp.Symbol)}
-
-
-class _Replacer:
-    """``xreplace`` with one memory for many expressions: each distinct node is rebuilt once."""
-
-    def __init__(self, mapping: dict[Any, Any]):
-        self.memo: dict[Any, Any] = dict(mapping)
-
-    def __call__(self, expr: Any) -> Any:
-        # iterative, children before parents: deep trees need no deep recursion
-        stack = [(expr, False)]
-        while stack:
-            node, ready = stack.pop()
-            if node in self.memo:
-                continue
-            if not node.args:
-                self.memo[node] = node
-            elif ready:
-                args = [self.memo[a] for a in node.args]
-                changed = any(new is not old for new, old in zip(args, node.args))
-                self.memo[node] = node.func(*args) if changed else node
-            else:
-                stack.append((node, True))
-                stack.extend((a, False) for a in node.args if a not in self.memo)
-        return self.memo[expr]
 
 
 def _constant_value(expr: Any) -> float:
@@ -322,8 +282,15 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
     import numpy as np
     import sympy as sp
 
-    function = sp.lambdify(list(args), list(exprs), modules=_numpy_modules(exprs),
-                           cse=True, docstring_limit=0)
+    # The shared subexpressions are found once by shared_terms (a linear pass;
+    # sympy.cse takes minutes on a dense 100-variable Hessian), and lambdify
+    # gets the reduced entries, with the temporaries handed back as its cse:
+    # it writes them as assignments before the entries and walks only the
+    # reduced form (its own walk of the plain entries took n³ steps).
+    temps, reduced = shared_terms(list(exprs), prefix="_t")
+    modules = _numpy_modules(exprs)
+    function = sp.lambdify(list(args), reduced, modules=modules, cse=lambda _: (temps, reduced),
+                           docstring_limit=0, printer=_numeric_printer(modules))
 
     def run(points: np.ndarray) -> np.ndarray:
         columns = np.ascontiguousarray(points.T)
@@ -333,6 +300,21 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
                                 for r in results])
 
     return run
+
+
+def _numeric_printer(modules: Sequence[Any]) -> Any:
+    """The printer lambdify would use for ``modules``, writing terms in stored order.
+
+    A numeric function needs no sorted terms, and SymPy's sorting of each
+    entry's terms and factors was most of the time lambdify took on a job
+    with thousands of entries.
+    """
+    from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+
+    cls = SciPyPrinter if "scipy" in modules else NumPyPrinter
+    user = {name: name for m in modules if isinstance(m, dict) for name in m}
+    return cls({"order": "none", "fully_qualified_modules": False, "inline": True,
+                "allow_unknown_functions": True, "user_functions": user})
 
 
 def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
@@ -345,7 +327,7 @@ def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
         modules: list[Any] = []
     else:
         modules = ["scipy"]
-    functions = {type(f) for expr in exprs for f in expr.atoms(sp.Function)}
+    functions = {type(node) for node in _distinct_nodes(exprs) if isinstance(node, sp.Function)}
     fallback = {}
     for cls in functions:
         name = cls.__name__
