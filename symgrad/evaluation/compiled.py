@@ -7,7 +7,9 @@ writes values is :mod:`symgrad.points.run`): rows are points, columns are the jo
 parameters), and the result has one column per entry, after one column per
 formula holding the function's own value when it is asked for (``value=True``;
 it is compiled with the entries, so it shares their common subexpressions).
-Two backends:
+Two backends, and ``auto`` picks the one a cost model (:func:`estimated_seconds`,
+measured on a sparse and a dense Hessian) expects to finish first for the
+number of rows (``rows``, else :data:`ROWS_HINT`):
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
   subexpression elimination: machine code, used when symengine is installed
@@ -83,7 +85,7 @@ class CompiledEntries:
     """
 
     def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f",
-                 value: bool = False):
+                 value: bool = False, rows: int | None = None):
         import sympy as sp
 
         from .. import labels
@@ -121,6 +123,13 @@ class CompiledEntries:
         self.numpy_exps = 0
         self._function: Callable[[np.ndarray], np.ndarray] | None = None
         self._all = False  # does the compiled function compute every entry?
+        #: The cost model's seconds per backend (:func:`estimated_seconds`), with ``backend="auto"``.
+        self.estimate: dict[str, float] = {}
+        if self._varying and backend == "auto":
+            self.estimate = estimated_seconds([exprs[i] for i in self._varying], len(self.names),
+                                              ROWS_HINT if rows is None else rows)
+            if self.estimate["numpy"] < self.estimate["symengine"]:
+                backend = "numpy"
         if self._varying:
             if backend in ("auto", "symengine"):
                 # symengine computes constants too: its result is the whole block, no copy
@@ -161,6 +170,59 @@ class CompiledEntries:
                 result = self._function(points)
             out[:, self._varying] = np.reshape(result, (rows, len(self._varying)))
         return Block(out)
+
+
+#: Rows the auto backend's cost model assumes when the caller does not say
+#: (one chunk of ``--chunk-rows``' default).
+ROWS_HINT = 65536
+
+#: The cost model of ``backend="auto"``, in seconds, fitted on the chained
+#: Rosenbrock (sparse) and log-sum-exp (dense) Hessians for n = 30, 60, 100 at
+#: 20,000 rows (2 cores, symengine 0.15, SymPy 1.14, NumPy 2). symengine's
+#: LLVM compile grows with the entries' tree counted with repetition (it
+#: converts and searches each entry whole: 28 µs a node, 31 s for the dense
+#: n = 100 Hessian's 1.1 million), NumPy's with the distinct nodes after
+#: :func:`~symgrad.subexpressions.shared_terms` (0.3 ms a node, 4 s for its
+#: 15,600); per row symengine's machine code takes about 12 ns a distinct
+#: node and NumPy 20 ns, and writing the block about 2 and 10 ns a column.
+SYMENGINE_COST = {"start": 0.1, "tree_node": 28e-6, "row_node": 12e-9, "row_column": 2e-9}
+NUMPY_COST = {"start": 0.05, "node": 0.3e-3, "row_node": 20e-9, "row_column": 10e-9}
+#: Tree nodes counted at most (beyond, the tree is taken as this big).
+TREE_COUNT_LIMIT = 5_000_000
+
+
+def estimated_seconds(exprs: Sequence[Any], columns: int, rows: int) -> dict[str, float]:
+    """Seconds to compile ``exprs`` and evaluate them at ``rows`` rows, per backend (the cost model).
+
+    The measure is the shape of the job: its distinct nodes, and its tree
+    with each node counted every time it occurs (a dense job repeats its
+    shared sum in every entry). The tree is counted only as far as it can
+    change the choice: once symengine's compile alone would take longer than
+    NumPy's whole estimate, symengine's estimate is that bound.
+    """
+    distinct = sum(1 for _ in _distinct_nodes(exprs))
+    se, np_ = SYMENGINE_COST, NUMPY_COST
+    numpy = np_["start"] + np_["node"] * distinct + rows * (np_["row_node"] * distinct
+                                                            + np_["row_column"] * columns)
+    symengine_rows = se["start"] + rows * (se["row_node"] * distinct + se["row_column"] * columns)
+    limit = min(TREE_COUNT_LIMIT, max(1, math.ceil((numpy - symengine_rows) / se["tree_node"]) + 1))
+    tree = 0
+    for expr in exprs:
+        tree += _node_count(expr, limit - tree)
+        if tree >= limit:
+            break
+    return {"symengine": symengine_rows + se["tree_node"] * tree, "numpy": numpy}
+
+
+def _node_count(expr: Any, limit: int) -> int:
+    """Tree nodes of ``expr`` (a shared subtree counted each time), up to ``limit``."""
+    count = 0
+    stack = [expr]
+    while stack and count < limit:
+        node = stack.pop()
+        count += 1
+        stack.extend(node.args)
+    return count
 
 
 def _free_symbols(exprs: Sequence[Any]) -> set[Any]:
