@@ -7,9 +7,9 @@ writes values is :mod:`symgrad.points.run`): rows are points, columns are the jo
 parameters), and the result has one column per entry, after one column per
 formula holding the function's own value when it is asked for (``value=True``;
 it is compiled with the entries, so it shares their common subexpressions).
-Two backends, and ``auto`` picks the one a cost model (:func:`estimated_seconds`,
-measured on a sparse and a dense Hessian) expects to finish first for the
-number of rows (``rows``, else :data:`ROWS_HINT`):
+Two backends; ``auto`` takes symengine unless a cost model (:func:`estimated_seconds`,
+measured on a sparse and a dense Hessian) expects NumPy to finish clearly first
+for the number of rows (``rows``, else :data:`ROWS_HINT`; :func:`prefers_numpy`):
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
   subexpression elimination: machine code, used when symengine is installed
@@ -128,7 +128,7 @@ class CompiledEntries:
         if self._varying and backend == "auto":
             self.estimate = estimated_seconds([exprs[i] for i in self._varying], len(self.names),
                                               ROWS_HINT if rows is None else rows)
-            if self.estimate["numpy"] < self.estimate["symengine"]:
+            if prefers_numpy(self.estimate):
                 backend = "numpy"
         if self._varying:
             if backend in ("auto", "symengine"):
@@ -191,21 +191,33 @@ NUMPY_COST = {"start": 0.05, "node": 0.3e-3, "row_node": 20e-9, "row_column": 10
 TREE_COUNT_LIMIT = 5_000_000
 
 
+#: ``auto`` leaves symengine (the default before the cost model) for NumPy
+#: only on a clear win: NumPy expected this many times faster and this many
+#: seconds sooner (the estimates are rough, and small jobs are quick either way).
+NUMPY_MARGIN = (2.0, 1.0)
+
+
+def prefers_numpy(estimate: dict[str, float]) -> bool:
+    """Whether the cost model's ``estimate`` clearly favours the NumPy backend (:data:`NUMPY_MARGIN`)."""
+    numpy, symengine = estimate["numpy"], estimate["symengine"]
+    return symengine > NUMPY_MARGIN[0] * numpy and symengine - numpy > NUMPY_MARGIN[1]
+
+
 def estimated_seconds(exprs: Sequence[Any], columns: int, rows: int) -> dict[str, float]:
     """Seconds to compile ``exprs`` and evaluate them at ``rows`` rows, per backend (the cost model).
 
     The measure is the shape of the job: its distinct nodes, and its tree
     with each node counted every time it occurs (a dense job repeats its
     shared sum in every entry). The tree is counted only as far as it can
-    change the choice: once symengine's compile alone would take longer than
-    NumPy's whole estimate, symengine's estimate is that bound.
+    change the choice: once symengine's estimate passes the bound where :func:`prefers_numpy` holds, symengine's estimate is that bound.
     """
     distinct = sum(1 for _ in _distinct_nodes(exprs))
     se, np_ = SYMENGINE_COST, NUMPY_COST
     numpy = np_["start"] + np_["node"] * distinct + rows * (np_["row_node"] * distinct
                                                             + np_["row_column"] * columns)
     symengine_rows = se["start"] + rows * (se["row_node"] * distinct + se["row_column"] * columns)
-    limit = min(TREE_COUNT_LIMIT, max(1, math.ceil((numpy - symengine_rows) / se["tree_node"]) + 1))
+    decided = max(numpy * NUMPY_MARGIN[0], numpy + NUMPY_MARGIN[1])  # past this, prefers_numpy holds
+    limit = min(TREE_COUNT_LIMIT, max(1, math.ceil((decided - symengine_rows) / se["tree_node"]) + 1))
     tree = 0
     for expr in exprs:
         tree += _node_count(expr, limit - tree)
