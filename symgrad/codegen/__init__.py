@@ -4,7 +4,8 @@
 ``grad_NAME`` (``jac_NAME`` for a vector function) and, when the job has
 Hessians, ``hess_NAME``. Each takes the variables in their order (``--wrt``),
 then the parameters, as double-precision numbers, and computes every entry
-after common-subexpression elimination (``sympy.cse``). Expressions are
+after common-subexpression elimination (:func:`symgrad.subexpressions.shared_terms`:
+each subexpression that recurs is a temporary ``t0``, ``t1``, ... computed once). Expressions are
 printed by SymPy's code printers (``pycode``, ``NumPyPrinter``, ``ccode``,
 ``fcode``, ``julia_code``, ``rust_code``, ``jscode``, ``octave_code``); a
 function a printer cannot write in the language is a :class:`CodegenError`.
@@ -34,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SymgradError
 from ..names import ascii_name
+from ..subexpressions import Replacer, distinct_nodes, shared_terms
 from ..text import one_line
 from .languages import TABLE, Language, Printer
 from .layout import Function, functions
@@ -114,13 +116,13 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
         return str(printer.doprint(lang.prepare(expr)))
 
     blocks = []
+    rename = Replacer(renamed, evaluate=False)  # one memory for all entries: a shared subtree is renamed once
     for f in made:
-        exprs = [sp.sympify(e, strict=True).xreplace(renamed) for e in f.entries]
-        deltas = any(e.has(sp.DiracDelta) for e in exprs)
+        exprs = [rename(sp.sympify(e, strict=True)) for e in f.entries]
+        deltas = any(isinstance(node, sp.DiracDelta) for node in distinct_nodes(exprs))
         if deltas:  # a kink's second derivative (Abs, Max, sign): 0, undefined where u = 0
             exprs = [e.replace(sp.DiracDelta, _delta_value) for e in exprs]
-        temps_syms = sp.numbered_symbols("t", real=True)
-        temps, reduced = sp.cse(exprs, symbols=temps_syms, order="none")
+        temps, reduced = shared_terms(exprs)
         try:
             temp_code = [(str(t), print_(e)) for t, e in temps]
             body = [print_(e) for e in reduced]

@@ -7,7 +7,9 @@ writes values is :mod:`symgrad.points.run`): rows are points, columns are the jo
 parameters), and the result has one column per entry, after one column per
 formula holding the function's own value when it is asked for (``value=True``;
 it is compiled with the entries, so it shares their common subexpressions).
-Two backends:
+Two backends; ``auto`` takes symengine unless a cost model (:func:`estimated_seconds`,
+measured on a sparse and a dense Hessian) expects NumPy to finish clearly first
+for the number of rows (``rows``, else :data:`ROWS_HINT`; :func:`prefers_numpy`):
 
 * ``symengine`` — symengine's ``Lambdify`` with its LLVM backend and common
   subexpression elimination: machine code, used when symengine is installed
@@ -15,7 +17,8 @@ Two backends:
   vectorised ``exp`` compute them between two compiled passes
   (:class:`_StagedExps`);
 * ``numpy`` — ``sympy.lambdify`` to NumPy with common-subexpression
-  elimination, one function for all entries, called on contiguous columns.
+  elimination (:func:`symgrad.subexpressions.shared_terms`), one function
+  for all entries, called on contiguous columns.
   Special functions NumPy lacks (``gamma``, ``erf``, ``polygamma``, …) use
   SciPy when it is installed and otherwise are evaluated point by point.
 
@@ -29,11 +32,14 @@ overflows in an intermediate step (``exp(1000)*exp(-999)``) is ``inf`` or
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, SymgradError
+from ..subexpressions import Replacer as _Replacer
+from ..subexpressions import distinct_nodes as _distinct_nodes
+from ..subexpressions import shared_terms
 
 if TYPE_CHECKING:
     import numpy as np
@@ -79,7 +85,7 @@ class CompiledEntries:
     """
 
     def __init__(self, derivs: Derivatives, backend: str = "auto", name: str = "f",
-                 value: bool = False):
+                 value: bool = False, rows: int | None = None):
         import sympy as sp
 
         from .. import labels
@@ -101,7 +107,7 @@ class CompiledEntries:
         # Plain argument names: whatever the user called a symbol (even
         # ``lambda``), generated code sees only _0, _1, ...
         dummies = [sp.Symbol(f"_{i}", real=True) for i in range(len(self.symbols))]
-        rename = _Replacer(dict(zip(self.symbols, dummies)))
+        rename = _Replacer(dict(zip(self.symbols, dummies)), evaluate=False)
         self._constants: dict[int, float] = {}
         exprs: list[Any] = []  # every column, constants as their double value
         for index, expr in enumerate([f for _, f in functions] + [e.value for e in entries]):
@@ -117,6 +123,13 @@ class CompiledEntries:
         self.numpy_exps = 0
         self._function: Callable[[np.ndarray], np.ndarray] | None = None
         self._all = False  # does the compiled function compute every entry?
+        #: The cost model's seconds per backend (:func:`estimated_seconds`), with ``backend="auto"``.
+        self.estimate: dict[str, float] = {}
+        if self._varying and backend == "auto":
+            self.estimate = estimated_seconds([exprs[i] for i in self._varying], len(self.names),
+                                              ROWS_HINT if rows is None else rows)
+            if prefers_numpy(self.estimate):
+                backend = "numpy"
         if self._varying:
             if backend in ("auto", "symengine"):
                 # symengine computes constants too: its result is the whole block, no copy
@@ -159,54 +172,76 @@ class CompiledEntries:
         return Block(out)
 
 
-def _distinct_nodes(exprs: Sequence[Any]) -> Iterator[Any]:
-    """Every distinct subexpression of ``exprs``, each once.
+#: Rows the auto backend's cost model assumes when the caller does not say
+#: (one chunk of ``--chunk-rows``' default).
+ROWS_HINT = 65536
 
-    A job's entries share most of their subtrees (every entry of a
-    log-sum-exp gradient holds the whole sum); SymPy's own ``atoms``,
-    ``has``, ``free_symbols`` and ``xreplace`` walk a shared subtree once per
-    occurrence, which made preparing a 100-variable job take seconds.
+#: The cost model of ``backend="auto"``, in seconds, fitted on the chained
+#: Rosenbrock (sparse) and log-sum-exp (dense) Hessians for n = 30, 60, 100 at
+#: 20,000 rows (2 cores, symengine 0.15, SymPy 1.14, NumPy 2). symengine's
+#: LLVM compile grows with the entries' tree counted with repetition (it
+#: converts and searches each entry whole: 28 µs a node, 31 s for the dense
+#: n = 100 Hessian's 1.1 million), NumPy's with the distinct nodes after
+#: :func:`~symgrad.subexpressions.shared_terms` (0.3 ms a node, 4 s for its
+#: 15,600); per row symengine's machine code takes about 12 ns a distinct
+#: node and NumPy 20 ns, and writing the block about 2 and 10 ns a column.
+SYMENGINE_COST = {"start": 0.1, "tree_node": 28e-6, "row_node": 12e-9, "row_column": 2e-9}
+NUMPY_COST = {"start": 0.05, "node": 0.3e-3, "row_node": 20e-9, "row_column": 10e-9}
+#: Tree nodes counted at most (beyond, the tree is taken as this big).
+TREE_COUNT_LIMIT = 5_000_000
+
+
+#: ``auto`` leaves symengine (the default before the cost model) for NumPy
+#: only on a clear win: NumPy expected this many times faster and this many
+#: seconds sooner (the estimates are rough, and small jobs are quick either
+#: way). The dense 100-variable Hessian at one chunk of rows: 28 s against 44 s.
+NUMPY_MARGIN = (1.25, 1.0)
+
+
+def prefers_numpy(estimate: dict[str, float]) -> bool:
+    """Whether the cost model's ``estimate`` clearly favours the NumPy backend (:data:`NUMPY_MARGIN`)."""
+    numpy, symengine = estimate["numpy"], estimate["symengine"]
+    return symengine > NUMPY_MARGIN[0] * numpy and symengine - numpy > NUMPY_MARGIN[1]
+
+
+def estimated_seconds(exprs: Sequence[Any], columns: int, rows: int) -> dict[str, float]:
+    """Seconds to compile ``exprs`` and evaluate them at ``rows`` rows, per backend (the cost model).
+
+    The measure is the shape of the job: its distinct nodes, and its tree
+    with each node counted every time it occurs (a dense job repeats its
+    shared sum in every entry). The tree is counted only as far as it can
+    change the choice: once symengine's estimate passes the bound where :func:`prefers_numpy` holds, symengine's estimate is that bound.
     """
-    seen: set[Any] = set()
-    stack = list(exprs)
-    while stack:
+    distinct = sum(1 for _ in _distinct_nodes(exprs))
+    se, np_ = SYMENGINE_COST, NUMPY_COST
+    numpy = np_["start"] + np_["node"] * distinct + rows * (np_["row_node"] * distinct
+                                                            + np_["row_column"] * columns)
+    symengine_rows = se["start"] + rows * (se["row_node"] * distinct + se["row_column"] * columns)
+    decided = max(numpy * NUMPY_MARGIN[0], numpy + NUMPY_MARGIN[1])  # past this, prefers_numpy holds
+    limit = min(TREE_COUNT_LIMIT, max(1, math.ceil((decided - symengine_rows) / se["tree_node"]) + 1))
+    tree = 0
+    for expr in exprs:
+        tree += _node_count(expr, limit - tree)
+        if tree >= limit:
+            break
+    return {"symengine": symengine_rows + se["tree_node"] * tree, "numpy": numpy}
+
+
+def _node_count(expr: Any, limit: int) -> int:
+    """Tree nodes of ``expr`` (a shared subtree counted each time), up to ``limit``."""
+    count = 0
+    stack = [expr]
+    while stack and count < limit:
         node = stack.pop()
-        if node in seen:
-            continue
-        seen.add(node)
-        yield node
+        count += 1
         stack.extend(node.args)
+    return count
 
 
 def _free_symbols(exprs: Sequence[Any]) -> set[Any]:
     import sympy as sp
 
     return {node for node in _distinct_nodes(exprs) if isinstance(node, sp.Symbol)}
-
-
-class _Replacer:
-    """``xreplace`` with one memory for many expressions: each distinct node is rebuilt once."""
-
-    def __init__(self, mapping: dict[Any, Any]):
-        self.memo: dict[Any, Any] = dict(mapping)
-
-    def __call__(self, expr: Any) -> Any:
-        # iterative, children before parents: deep trees need no deep recursion
-        stack = [(expr, False)]
-        while stack:
-            node, ready = stack.pop()
-            if node in self.memo:
-                continue
-            if not node.args:
-                self.memo[node] = node
-            elif ready:
-                args = [self.memo[a] for a in node.args]
-                changed = any(new is not old for new, old in zip(args, node.args))
-                self.memo[node] = node.func(*args) if changed else node
-            else:
-                stack.append((node, True))
-                stack.extend((a, False) for a in node.args if a not in self.memo)
-        return self.memo[expr]
 
 
 def _constant_value(expr: Any) -> float:
@@ -322,8 +357,15 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
     import numpy as np
     import sympy as sp
 
-    function = sp.lambdify(list(args), list(exprs), modules=_numpy_modules(exprs),
-                           cse=True, docstring_limit=0)
+    # The shared subexpressions are found once by shared_terms (a linear pass;
+    # sympy.cse takes minutes on a dense 100-variable Hessian), and lambdify
+    # gets the reduced entries, with the temporaries handed back as its cse:
+    # it writes them as assignments before the entries and walks only the
+    # reduced form (its own walk of the plain entries took n³ steps).
+    temps, reduced = shared_terms(list(exprs), prefix="_t")
+    modules = _numpy_modules(exprs)
+    function = sp.lambdify(list(args), reduced, modules=modules, cse=lambda _: (temps, reduced),
+                           docstring_limit=0, printer=_numeric_printer(modules))
 
     def run(points: np.ndarray) -> np.ndarray:
         columns = np.ascontiguousarray(points.T)
@@ -333,6 +375,21 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
                                 for r in results])
 
     return run
+
+
+def _numeric_printer(modules: Sequence[Any]) -> Any:
+    """The printer lambdify would use for ``modules``, writing terms in stored order.
+
+    A numeric function needs no sorted terms, and SymPy's sorting of each
+    entry's terms and factors was most of the time lambdify took on a job
+    with thousands of entries.
+    """
+    from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+
+    cls = SciPyPrinter if "scipy" in modules else NumPyPrinter
+    user = {name: name for m in modules if isinstance(m, dict) for name in m}
+    return cls({"order": "none", "fully_qualified_modules": False, "inline": True,
+                "allow_unknown_functions": True, "user_functions": user})
 
 
 def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
@@ -345,7 +402,7 @@ def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
         modules: list[Any] = []
     else:
         modules = ["scipy"]
-    functions = {type(f) for expr in exprs for f in expr.atoms(sp.Function)}
+    functions = {type(node) for node in _distinct_nodes(exprs) if isinstance(node, sp.Function)}
     fallback = {}
     for cls in functions:
         name = cls.__name__

@@ -45,6 +45,10 @@ FORMULAS: dict[str, tuple[list[str], str | None]] = {
     "awkward_names": (["lambda*out**2 + sin*y + alpha_1*y**2 + X*x*y + T1*t0*out + exp(out*y)*cos(out*y)"], "out,y"),
     "rationals": (["x**2/3 + 5*y/7 - 1/2"], None),
     "fifty": ([FIFTY], None),
+    # shared subexpressions (symgrad.subexpressions): dense, every entry holds the sum ...
+    "logsumexp": (["log(" + " + ".join(f"exp(x{i})" for i in range(1, 9)) + ")"], None),
+    # ... and sparse, each entry two or three variables
+    "chained_rosenbrock": ([" + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, 8))], None),
 }
 # points, as decimal text (each symbol gets its own value from these)
 POINT_VALUES = [

@@ -793,3 +793,84 @@ def test_json_layout_with_the_value():
     vector = json_layout(symgrad.jacobian("x*y", "x + y"), 2)
     assert vector([6, 5, 3, 2, 1, 1]) == {"value": [6, 5], "jacobian": [[3, 2], [1, 1]]}
     assert json_layout(symgrad.gradient("x*y"))([1, 2]) == {"gradient": [1, 2]}
+
+
+# ---------------------------------------------------------------------------
+# The auto backend's cost model, on a dense and a sparse Hessian
+
+DENSE_N = 30
+DENSE = "log(" + " + ".join(f"exp(x{i})" for i in range(1, DENSE_N + 1)) + ")"
+SPARSE = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, DENSE_N))
+
+
+def mp_hessian_entries(formula: str, point: np.ndarray) -> list[mpmath.mpf]:
+    """The upper triangle of the Hessian by mpmath's own differentiation (40 digits)."""
+    names = [f"x{i}" for i in range(1, DENSE_N + 1)]
+    f = sp.lambdify([sp.Symbol(n) for n in names], sp.sympify(formula), modules="mpmath")
+    values = [mpmath.mpf(float(v)) for v in point]
+    out = []
+    with mpmath.workdps(40):
+        for i in range(DENSE_N):
+            for j in range(i, DENSE_N):
+                order = [0] * DENSE_N
+                order[i] += 1
+                order[j] += 1
+                out.append(mpmath.diff(lambda *v: f(*v), values, tuple(order)))
+    return out
+
+
+DENSE40 = "log(" + " + ".join(f"exp(x{i})" for i in range(1, 41)) + ")"
+SPARSE40 = " + ".join(f"100*(x{i + 1} - x{i}**2)**2 + (1 - x{i})**2" for i in range(1, 40))
+
+
+@pytest.mark.parametrize(("formula", "rows", "chosen"), [
+    (DENSE40, 1_000, "numpy"),        # the tree repeats the sum n² times: symengine's compile loses
+    (DENSE40, 10**8, "symengine"),    # ... unless rows are so many that its faster rows win
+    (SPARSE40, 10_000, "symengine"),  # a small tree: machine code is quicker to make and to run
+    ("exp(x)*y", 10_000, "symengine"),  # small jobs keep symengine
+])
+def test_auto_picks_the_backend_the_cost_model_expects_clearly_first(formula, rows, chosen):
+    derivs = symgrad.hessian(formula)
+    compiled = CompiledEntries(derivs, "auto", rows=rows)
+    assert compiled.estimate
+    assert compiled.backend == ("numpy" if batch.prefers_numpy(compiled.estimate) else "symengine")
+    assert compiled.backend == chosen, compiled.estimate
+
+
+def test_numpy_is_preferred_only_on_a_clear_win():
+    assert batch.prefers_numpy({"numpy": 1.0, "symengine": 10.0})
+    assert not batch.prefers_numpy({"numpy": 8.0, "symengine": 9.6})  # only 1.2 times as fast
+    assert not batch.prefers_numpy({"numpy": 0.1, "symengine": 0.9})  # under a second sooner
+
+
+def test_the_cost_model_weighs_a_dense_tree_against_symengine_and_counts_only_what_it_needs():
+    dense = [e.value for e in symgrad.hessian(DENSE40).entries() if e.value.free_symbols]
+    sparse = [e.value for e in symgrad.hessian(SPARSE).entries() if e.value.free_symbols]
+    # the dense tree holds the n-term sum in each of its n(n+1)/2 entries
+    tree = sum(batch._node_count(e, 10**9) for e in dense)
+    distinct = sum(1 for _ in batch._distinct_nodes(dense))
+    assert tree > 10 * distinct
+    # with no rows only compiling counts: symengine's cost follows the whole tree
+    se = batch.SYMENGINE_COST
+    d = batch.estimated_seconds(dense, len(dense), 0)
+    assert batch.prefers_numpy(d)
+    assert d["symengine"] <= se["start"] + se["tree_node"] * tree + 1e-9  # counted at most once
+    s = batch.estimated_seconds(sparse, len(sparse), 0)
+    assert s["symengine"] == pytest.approx(se["start"] + se["tree_node"]
+                                           * sum(batch._node_count(e, 10**9) for e in sparse))
+    assert not batch.prefers_numpy(s)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("formula", [DENSE, SPARSE], ids=["dense", "sparse"])
+def test_both_backends_and_auto_agree_with_mpmath_on_both_shapes(formula):
+    derivs = symgrad.hessian(formula)
+    point = np.random.default_rng(16).uniform(-1, 1, size=(3, DENSE_N))
+    results = {b: CompiledEntries(derivs, b)(point).values for b in ("numpy", "symengine")}
+    results["auto"] = CompiledEntries(derivs, "auto", rows=10_000)(point).values
+    hessian_columns = [k for k, e in enumerate(derivs.entries()) if len(e.wrt) == 2]
+    want = np.array([float(v) for v in mp_hessian_entries(formula, point[0])])
+    for backend, values in results.items():
+        got = values[0, hessian_columns]
+        assert np.allclose(got, want, rtol=1e-9, atol=1e-9 * np.abs(want).max()), backend
+        np.testing.assert_allclose(values, results["numpy"], rtol=1e-12, atol=1e-14)
