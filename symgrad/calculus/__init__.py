@@ -281,7 +281,7 @@ def _refuse_unknown(entries: Sequence[Any], variables: Sequence[Any]) -> None:
             if isinstance(s.expr, sp.Derivative)]
         undone += [(d, {}) for d in entry.atoms(sp.Derivative)]
         for node, back in undone:
-            calls = [f for f in node.expr.atoms(sp.Function) if isinstance(f, special)]
+            calls: list[Any] = [f for f in node.expr.atoms(sp.Function) if isinstance(f, special)]
             if calls:
                 text = sp.sstr(calls[0].xreplace(back))
                 call = text if len(text) <= 80 else type(calls[0]).__name__

@@ -509,6 +509,9 @@ def _nested_pointwise(name: str) -> Callable[..., Any]:
             out.extend(flatten(g) if isinstance(g, tuple) else [g])
         return out
 
+    def rebuild(groups: Any, values: Iterator[float]) -> Any:
+        return [rebuild(g, values) if isinstance(g, tuple) else next(values) for g in groups]
+
     def apply(*args: Any) -> Any:
         import mpmath
         import numpy as np
@@ -519,12 +522,7 @@ def _nested_pointwise(name: str) -> Callable[..., Any]:
         flat = [a.ravel() for a in arrays]
         result = out.reshape(-1)
         for k in range(result.size):
-            values = iter(float(a[k]) for a in flat)
-
-            def rebuild(groups: Any) -> Any:
-                return [rebuild(g) if isinstance(g, tuple) else next(values) for g in groups]
-
-            a, b, z = rebuild(args)
+            a, b, z = rebuild(args, iter([float(v[k]) for v in flat]))
             try:
                 with mpmath.workdps(30):
                     v = complex(mpmath.hyper(a, b, z) if name == "hyper" else mpmath.meijerg(a, b, z))

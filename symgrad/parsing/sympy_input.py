@@ -51,8 +51,8 @@ def _allowed_classes() -> frozenset[type]:
     """Every SymPy class a formula's tree may be made of."""
     import sympy as sp
 
-    x, y = sp.Symbol("x"), sp.Symbol("y")
     names = sp.symbols("x y z u v w")
+    x = names[0]
     classes: set[type] = {sp.Add, sp.Mul, sp.Pow, sp.Symbol, sp.Integer, sp.Rational, sp.Float}
     classes |= {type(c) for c in (sp.S.Zero, sp.S.One, sp.S.NegativeOne, sp.S.Half, sp.oo, -sp.oo,
                                   sp.nan, sp.zoo, sp.I, sp.pi, sp.E, sp.EulerGamma, sp.Catalan,

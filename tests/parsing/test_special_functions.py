@@ -140,7 +140,7 @@ def test_hessian_of_a_special_function_matches_mpmath():
     h = g.at(x=sp.Rational(3, 2), y=sp.Rational(-1, 2)).hessian
     mp.mp.dps = 40
     try:
-        f = lambda x, y: mp.besselj(2, x) * mp.airyai(y)  # noqa: E731
+        f = lambda x, y: mp.besselj(2, x) * mp.airyai(y)
         x0, y0 = mp.mpf(3) / 2, mp.mpf(-1) / 2
         for i, j, orders in ((0, 0, (2, 0)), (0, 1, (1, 1)), (1, 1, (0, 2))):
             expected = mp.diff(f, (x0, y0), orders)
