@@ -396,7 +396,7 @@ def _notice_pointwise(names: Sequence[str], scipy: bool) -> None:
     if key in _NOTICES:
         return
     _NOTICES.add(key)
-    why = "no vectorised version" if scipy else "SciPy is not installed: pip install scipy"
+    why = "no vectorised version" if scipy else "SciPy is not installed: pip install 'symgrad[special]'"
     print(f"symgrad: {', '.join(names)} evaluated point by point at 30 digits, about 100 times "
           f"slower than compiled code ({why})", file=sys.stderr)
 
