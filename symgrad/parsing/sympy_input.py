@@ -65,7 +65,8 @@ def _allowed_classes() -> frozenset[type]:
             built = function.build(x, sp.Integer(3))
         classes |= {type(node) for node in sp.preorder_traversal(built)}
     # what the table's functions evaluate to at some arguments
-    classes |= {sp.polygamma, sp.arg, sp.AccumBounds, sp.Tuple, sp.expint, sp.erfinv, sp.besselj}
+    classes |= {sp.polygamma, sp.arg, sp.AccumBounds, sp.Tuple, sp.expint, sp.erfinv, sp.besselj,
+                sp.RisingFactorial, sp.meijerg}
     return frozenset(classes)
 
 
