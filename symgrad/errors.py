@@ -120,6 +120,10 @@ class EvaluationError(SymgradError):
     exit_code = ExitCode.MATH
 
 
+class UnknownDerivativeError(EvaluationError):
+    """A derivative SymPy leaves unevaluated: a special function by its order or parameter."""
+
+
 class JobTimeoutError(EvaluationError):
     """A job ran longer than its time limit."""
 

@@ -33,6 +33,12 @@ MAX_DEPTH = 100
 MAX_EXACT_BITS = 10_000
 #: Largest integer argument an exact factorial or gamma is computed for.
 MAX_FACTORIAL_ARG = 1_000
+#: Largest exact order, degree or index of a special function (``legendre(n, x)``,
+#: ``polygamma(n, x)``, ``besselj(nu, x)``, ``zeta(s)``): SymPy expands an
+#: orthogonal polynomial of integer degree at once (degree 200 took 1-3 s),
+#: and Bessel functions of half-integer order, gamma functions of integer
+#: order and polylogarithms of negative integer order grow with it too.
+MAX_SPECIAL_ORDER = 100
 #: Largest exact number (numerator or denominator) SymPy is asked to take a
 #: root of, in bits: its search for perfect powers grows steeply with size.
 MAX_ROOT_BITS = 2_000
@@ -241,6 +247,17 @@ def check_factorial(name: str, arg: sp.Expr) -> None:
 
     if isinstance(arg, sp.Rational) and abs(arg) > MAX_FACTORIAL_ARG:
         raise _too_big(f"{name}({_short(arg)})")
+
+
+def check_order(name: str, arg: sp.Expr, what: str = "order") -> None:
+    """Refuse a special function whose exact order or degree is beyond :data:`MAX_SPECIAL_ORDER`."""
+    import sympy as sp
+
+    if isinstance(arg, sp.Rational) and abs(arg) > MAX_SPECIAL_ORDER:
+        raise ExactSizeError(
+            f"{name} of {what} {_short(arg)} is too large to compute exactly "
+            f"(limit: {MAX_SPECIAL_ORDER})"
+        )
 
 
 def check_binomial(n: sp.Expr, k: sp.Expr) -> None:

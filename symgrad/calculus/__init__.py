@@ -232,11 +232,64 @@ def differentiate(
         vector = len(parsed.exprs) > 1
     chosen = engines.choose(engine, parsed.exprs, hessian=hessian)
     results = [_derivatives_of(expr, variables, hessian, chosen) for expr in parsed.exprs]
+    for grad, hess in results:
+        _refuse_unknown(grad, variables)
+        for row in hess or ():
+            _refuse_unknown(row, variables)
     grads = [grad for grad, _ in results]
     hessians = tuple(h for _, h in results if h is not None) if hessian else None
     if not vector and len(grads) != 1:
         raise ValueError("a gradient needs exactly one formula; use jacobian() for several")
     return tidying.tidy_derivatives(Derivatives(parsed, tuple(grads), hessians, vector), simplify)
+
+
+def _special_classes() -> tuple[type, ...]:
+    """The SymPy classes of the special functions (:data:`~symgrad.parsing.functions.SPECIAL_FUNCTIONS`)."""
+    import sympy as sp
+
+    from ..parsing.functions import SPECIAL_FUNCTIONS
+
+    names = {"polygamma", "hyper", "appellf1"}
+    names |= {n for n in SPECIAL_FUNCTIONS if isinstance(getattr(sp, n, None), type)}
+    return tuple(getattr(sp, n) for n in sorted(names))
+
+
+def _refuse_unknown(entries: Sequence[Any], variables: Sequence[Any]) -> None:
+    """Refuse entries SymPy left as ``Derivative(...)`` of a special function.
+
+    SymPy knows the derivatives of the special functions with respect to
+    their main arguments, but not (mostly) with respect to an order, degree,
+    branch or parameter: ``d/dnu besselj(nu, x)`` stays ``Derivative(...)``,
+    which has no value anywhere and cannot become code. Such an entry is an
+    :class:`~symgrad.errors.UnknownDerivativeError` (exit code 1) naming the
+    function and the variable; other unevaluated derivatives (``re(z)`` of
+    a complex ``z``) keep their own handling.
+    """
+    import sympy as sp
+
+    from ..errors import UnknownDerivativeError
+
+    special = None
+    for var, entry in zip(variables, entries):
+        if entry is None or not isinstance(entry, sp.Basic) or not entry.has(sp.Derivative, sp.Subs):
+            continue
+        if special is None:
+            special = _special_classes()
+        # a Subs holds Derivative(f(_xi, x), _xi) at _xi = the order's expression
+        undone: list[tuple[Any, dict[Any, Any]]] = [
+            (s.expr, dict(zip(s.variables, s.point))) for s in entry.atoms(sp.Subs)
+            if isinstance(s.expr, sp.Derivative)]
+        undone += [(d, {}) for d in entry.atoms(sp.Derivative)]
+        for node, back in undone:
+            calls: list[Any] = [f for f in node.expr.atoms(sp.Function) if isinstance(f, special)]
+            if calls:
+                text = sp.sstr(calls[0].xreplace(back))
+                call = text if len(text) <= 80 else type(calls[0]).__name__
+                raise UnknownDerivativeError(
+                    f"the derivative of {call} with respect to {var} is not known in closed form: "
+                    "SymPy knows it only with respect to the function's main argument, not its "
+                    "order or parameters (keep the variable out of those, or leave it out of --wrt)"
+                )
 
 
 def _parse(

@@ -118,7 +118,32 @@ class _Python(Language):
         return body
 
 
+#: Special functions that NumPy code writes with SciPy (``scipy.special.jv``
+#: ...), the way SymPy's SciPy printer does; the generated code then imports
+#: ``scipy.special``.
+SCIPY_FUNCTIONS = (
+    "Ei", "Si", "Ci", "fresnels", "fresnelc", "uppergamma", "lowergamma", "besselj", "bessely",
+    "besseli", "besselk", "airyai", "airybi", "airyaiprime", "airybiprime", "legendre",
+    "assoc_legendre", "hermite", "chebyshevt", "chebyshevu", "laguerre", "assoc_laguerre",
+    "gegenbauer", "jacobi",
+)  # fmt: skip
+
+
 class _NumPy(_Python):
+    module_pattern = re.compile(r"\b(math|numpy|functools|scipy\.special)\.")
+
+    def code_printer(self) -> Printer:
+        from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+
+        class Printer(NumPyPrinter):  # type: ignore[misc]
+            pass
+
+        for name in SCIPY_FUNCTIONS:
+            setattr(Printer, f"_print_{name}", getattr(SciPyPrinter, f"_print_{name}"))
+        printer = Printer({"strict": True, **self.settings})
+        printer.known_functions.update({k: v for k, v in SciPyPrinter._kf.items() if k in SCIPY_FUNCTIONS})
+        return printer
+
     def function(
         self, f: Function, args: Sequence[str], temps: list[tuple[str, str]], body: list[str],
         constants: Sequence[str] = (),
@@ -189,6 +214,18 @@ class _Fortran(Language):
 
             def _print_NaN(self, expr: Any) -> str:
                 return "ieee_value(0d0, ieee_quiet_nan)"  # DiracDelta(0): see codegen._delta_value
+
+            def _print_besselj(self, expr: Any) -> str:
+                return self._bessel("bessel_jn", expr)  # Fortran 2008, integer orders
+
+            def _print_bessely(self, expr: Any) -> str:
+                return self._bessel("bessel_yn", expr)
+
+            def _bessel(self, name: str, expr: Any) -> str:
+                order, arg = expr.args
+                if not order.is_Integer:
+                    return str(self._print_not_supported(expr))
+                return f"{name}({int(order)}, {self._print(arg)})"
 
             def _print_sign(self, expr: Any) -> str:
                 # FCodePrinter's sign is complex-valued; symgrad's variables are real.

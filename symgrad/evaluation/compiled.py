@@ -259,7 +259,15 @@ def _constant_value(expr: Any) -> float:
 #: Functions whose symengine LLVM code differs from symgrad's semantics or
 #: which it cannot compile: jobs holding them use the NumPy backend.
 _SYMENGINE_AVOID = ("DiracDelta", "Heaviside", "polygamma", "loggamma", "erfinv", "erfi",
-                    "beta", "factorial", "binomial", "LambertW", "sinc")
+                    "beta", "factorial", "binomial", "LambertW", "sinc",
+                    # the special functions (symgrad.parsing.functions.SPECIAL_FUNCTIONS)
+                    "Ei", "li", "Li", "Si", "Ci", "Shi", "Chi", "expint", "fresnels", "fresnelc",
+                    "uppergamma", "lowergamma", "erfcinv", "erf2", "zeta", "polylog", "besselj",
+                    "bessely", "besseli", "besselk", "airyai", "airybi", "airyaiprime",
+                    "airybiprime", "elliptic_k", "elliptic_e", "elliptic_f", "elliptic_pi",
+                    "legendre", "assoc_legendre", "hermite", "hermite_prob", "chebyshevt",
+                    "chebyshevu", "laguerre", "assoc_laguerre", "gegenbauer", "jacobi", "hyper",
+                    "appellf1", "meijerg")
 
 
 def _compile_symengine(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any], Any] | None:
@@ -403,14 +411,184 @@ def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
     else:
         modules = ["scipy"]
     functions = {type(node) for node in _distinct_nodes(exprs) if isinstance(node, sp.Function)}
-    fallback = {}
+    fallback: dict[str, Any] = {}
+    slow: list[str] = []
     for cls in functions:
         name = cls.__name__
         if name == "DiracDelta":
             fallback[name] = _dirac_delta
-        elif not modules and name in _POINTWISE:
+        elif name in ("hyper", "meijerg"):
+            if modules and name == "hyper":
+                fallback[name] = _hyper_scipy  # hyp0f1, hyp1f1, hyp2f1; others point by point
+            else:
+                fallback[name] = _nested_pointwise(name)
+                slow.append(name)
+        elif modules and name in _SCIPY:
+            fallback[name] = _gaps_pointwise(_SCIPY[name], cls)
+        elif name in _ALWAYS_POINTWISE or (
+            not modules and (name in _POINTWISE or name in _SPECIAL_SCIPY or name in _SCIPY)
+        ):
             fallback[name] = _pointwise(cls)
+            slow.append(name)
+    if slow:
+        _notice_pointwise(sorted(slow), bool(modules))
     return [fallback, *modules, "numpy"]
+
+
+#: Special functions SciPy's printer (``lambdify`` with ``"scipy"``) writes itself.
+_SPECIAL_SCIPY = ("Ei", "Si", "Ci", "fresnels", "fresnelc", "uppergamma", "lowergamma",
+                  "besselj", "bessely", "besseli", "besselk", "airyai", "airybi", "airyaiprime",
+                  "airybiprime", "legendre", "assoc_legendre", "hermite", "chebyshevt",
+                  "chebyshevu", "laguerre", "assoc_laguerre", "gegenbauer", "jacobi")
+#: Special functions without a vectorised version: evaluated point by point always.
+_ALWAYS_POINTWISE = ("polylog", "appellf1", "elliptic_pi")
+_NOTICES: set[tuple[str, ...]] = set()
+
+
+def _notice_pointwise(names: Sequence[str], scipy: bool) -> None:
+    """Say once per process which functions are evaluated point by point (slowly)."""
+    import sys
+
+    key = tuple(names)
+    if key in _NOTICES:
+        return
+    _NOTICES.add(key)
+    why = "no vectorised version" if scipy else "SciPy is not installed: pip install 'symgrad[special]'"
+    print(f"symgrad: {', '.join(names)} evaluated point by point at 30 digits, about 100 times "
+          f"slower than compiled code ({why})", file=sys.stderr)
+
+
+def _scipy_table() -> dict[str, Callable[..., Any]]:
+    """Vectorised versions (SciPy, NumPy) of special functions SciPy's printer lacks."""
+
+    def special(name: str) -> Callable[..., Any]:
+        def call(*args: Any) -> Any:
+            import scipy.special
+
+            return getattr(scipy.special, name)(*args)
+
+        return call
+
+    def li(x: Any) -> Any:
+        import numpy as np
+        import scipy.special
+
+        return scipy.special.expi(np.log(x))
+
+    def shichi(index: int) -> Callable[[Any], Any]:
+        def call(x: Any) -> Any:
+            import scipy.special
+
+            return scipy.special.shichi(x)[index]
+
+        return call
+
+    def lambertw(x: Any, k: Any = 0) -> Any:
+        import numpy as np
+        import scipy.special
+
+        w = scipy.special.lambertw(x, k)
+        return np.where(np.imag(w) == 0, np.real(w), np.nan)
+
+    def expint(nu: Any, x: Any) -> Any:
+        import numpy as np
+        import scipy.special
+
+        whole = np.asarray(nu) == np.floor(nu)
+        return np.where(whole, scipy.special.expn(np.where(whole, nu, 0), x), np.nan)
+
+    def zeta(s: Any, a: Any = None) -> Any:
+        import scipy.special
+
+        return scipy.special.zeta(s) if a is None else scipy.special.zeta(s, a)
+
+    def elliptic_e(z: Any, m: Any = None) -> Any:
+        import scipy.special
+
+        return scipy.special.ellipe(z) if m is None else scipy.special.ellipeinc(z, m)
+
+    def erf2(x: Any, y: Any) -> Any:
+        import scipy.special
+
+        return scipy.special.erf(y) - scipy.special.erf(x)
+
+    return {
+        "li": li, "Li": lambda x: li(x) - 1.0451637801174927848,  # li(2)
+        "Shi": shichi(0), "Chi": shichi(1), "LambertW": lambertw, "expint": expint,
+        "zeta": zeta, "elliptic_k": special("ellipk"), "elliptic_e": elliptic_e,
+        "elliptic_f": special("ellipkinc"), "erfinv": special("erfinv"),
+        "erfcinv": special("erfcinv"), "erfi": special("erfi"), "erf2": erf2,
+        "hermite_prob": special("eval_hermitenorm"),
+    }  # fmt: skip
+
+
+_SCIPY = _scipy_table()
+
+
+def _gaps_pointwise(fast: Callable[..., Any], cls: Any) -> Callable[..., Any]:
+    """``fast`` on whole arrays; where it gives no number (outside SciPy's
+    domain, ``zeta(s, a)`` for s < 1), the point-by-point value instead."""
+    slow = _pointwise(cls)
+
+    def apply(*arrays: Any) -> Any:
+        import numpy as np
+
+        with np.errstate(all="ignore"):
+            out = np.array(np.broadcast_to(np.asarray(fast(*arrays), dtype=float),
+                                           np.broadcast_shapes(*map(np.shape, arrays))))
+        gaps = ~np.isfinite(out)
+        if gaps.any():
+            parts = [np.broadcast_to(a, out.shape)[gaps] for a in arrays]
+            out[gaps] = slow(*parts)
+        return out
+
+    return apply
+
+
+def _hyper_scipy(ap: Any, bq: Any, z: Any) -> Any:
+    """``hyper(ap, bq, z)``: SciPy's hyp0f1, hyp1f1, hyp2f1 where they apply."""
+    import scipy.special
+
+    name = {(0, 1): "hyp0f1", (1, 1): "hyp1f1", (2, 1): "hyp2f1"}.get((len(ap), len(bq)))
+    if name is None:
+        return _nested_pointwise("hyper")(ap, bq, z)
+    fast = getattr(scipy.special, name)
+    return fast(*ap, *bq, z)
+
+
+def _nested_pointwise(name: str) -> Callable[..., Any]:
+    """``hyper((a, ...), (b, ...), z)`` or ``meijerg(((..), (..)), ((..), (..)), z)``
+    point by point with mpmath (30 digits)."""
+
+    def flatten(groups: Any) -> list[Any]:
+        out: list[Any] = []
+        for g in groups:
+            out.extend(flatten(g) if isinstance(g, tuple) else [g])
+        return out
+
+    def rebuild(groups: Any, values: Iterator[float]) -> Any:
+        return [rebuild(g, values) if isinstance(g, tuple) else next(values) for g in groups]
+
+    def apply(*args: Any) -> Any:
+        import mpmath
+        import numpy as np
+
+        leaves = flatten(args)
+        arrays = np.broadcast_arrays(*[np.asarray(v, dtype=float) for v in leaves])
+        out = np.empty(arrays[0].shape if arrays else ())
+        flat = [a.ravel() for a in arrays]
+        result = out.reshape(-1)
+        for k in range(result.size):
+            a, b, z = rebuild(args, iter([float(v[k]) for v in flat]))
+            try:
+                with mpmath.workdps(30):
+                    v = complex(mpmath.hyper(a, b, z) if name == "hyper" else mpmath.meijerg(a, b, z))
+            except (ValueError, ArithmeticError, TypeError):
+                v = complex(math.nan)
+            result[k] = v.real if abs(v.imag) <= 1e-15 * max(1.0, abs(v.real)) else math.nan
+        return out
+
+    return apply
 
 
 #: Functions NumPy lacks; without SciPy each is evaluated point by point.

@@ -25,6 +25,7 @@ from ..errors import (
     VariableError,
 )
 from ..parsing import parse_value
+from ..parsing.functions import GUARDED_ARGUMENTS
 from ..results import LargeReal, PointValues, Problem, plain
 from .removable import POINT_LIMIT_SECONDS
 
@@ -119,6 +120,17 @@ def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
     return {s: working(n) for s, n in numbers.items()}, False
 
 
+def _check_special(name: str, args: Sequence[Any]) -> None:
+    """The parser's size checks of a special function's orders and gamma-like arguments."""
+    orders, factorials = GUARDED_ARGUMENTS[name]
+    for i in orders:
+        if i < len(args):
+            limits.check_order(name, args[i])
+    for i in factorials:
+        if i < len(args):
+            limits.check_factorial(name, args[i])
+
+
 class _Substituter:
     """Bottom-up substitution with a memo shared by all entries of a point."""
 
@@ -146,6 +158,8 @@ class _Substituter:
                 limits.check_factorial(type(expr).__name__, args[0])
             elif isinstance(expr, sp.binomial):
                 limits.check_binomial(args[0], args[1])
+            elif type(expr).__name__ in GUARDED_ARGUMENTS:  # legendre(n, x) at n = 10**6
+                _check_special(type(expr).__name__, args)
             try:
                 # DiracDelta(0) has no value (SymPy keeps it, and 0*DiracDelta(0) is 0)
                 zero_delta = isinstance(expr, sp.DiracDelta) and args[0].is_number and args[0].is_zero

@@ -101,6 +101,12 @@ def _printer_class() -> Any:
             args = ",".join(str(self._print(a)) for a in expr.args)
             return rf"{name}{{\left({args} \right)}}"
 
+        def _print_appellf1(self, expr: Any, exp: Any = None) -> str:
+            # Appell's F1(a; b1, b2; c; x, y), not SymPy's \operatorname{appellf}_{1}
+            a, b1, b2, c, x, y = (str(self._print(v)) for v in expr.args)
+            power = f"^{{{exp}}}" if exp is not None else ""
+            return rf"F_{{1}}{power}\left({a}; {b1}, {b2}; {c}; {x}, {y}\right)"
+
     _PRINTER.append(Printer)
     return Printer
 

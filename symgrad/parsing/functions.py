@@ -18,7 +18,16 @@ from .. import limits
 if TYPE_CHECKING:
     import sympy as sp
 
-__all__ = ["CONSTANT_NAMES", "FUNCTIONS", "FUNCTION_NAMES", "KnownFunction", "constant", "power"]
+__all__ = [
+    "CONSTANT_NAMES",
+    "FUNCTIONS",
+    "FUNCTION_NAMES",
+    "GUARDED_ARGUMENTS",
+    "SPECIAL_FUNCTIONS",
+    "KnownFunction",
+    "constant",
+    "power",
+]
 
 #: Names read as constants unless listed in ``symbols``.
 CONSTANT_NAMES = ("pi", "E", "I", "oo")
@@ -141,6 +150,115 @@ def _sympy_function(name: str) -> Callable[..., Any]:
     return build
 
 
+def _special(name: str, orders: tuple[int, ...] = (), factorials: tuple[int, ...] = ()) -> Callable[..., Any]:
+    """SymPy's ``name``; exact arguments at ``orders`` (an order or degree) and
+    ``factorials`` (a gamma-like argument) are checked against the limits first."""
+
+    def build(*args: Any) -> Any:
+        import sympy as sp
+
+        for i in orders:
+            if i < len(args):
+                limits.check_order(name, args[i])
+        for i in factorials:
+            if i < len(args):
+                limits.check_factorial(name, args[i])
+        return getattr(sp, name)(*args)
+
+    build.__name__ = name
+    return build
+
+
+def _erfcinv(x: Any) -> Any:
+    import sympy as sp
+
+    return sp.erfinv(1 - x)
+
+
+def _erf2(x: Any, y: Any) -> Any:
+    import sympy as sp
+
+    return sp.erf(y) - sp.erf(x)
+
+
+def _hyper(p: int, q: int) -> Callable[..., Any]:
+    """The generalised hypergeometric function pFq(a1..ap; b1..bq; z) with fixed p, q."""
+
+    def build(*args: Any) -> Any:
+        import sympy as sp
+
+        return sp.hyper(args[:p], args[p : p + q], args[-1])
+
+    build.__name__ = f"hyp{p}f{q}"
+    return build
+
+
+#: The special functions beyond the elementary ones: name -> (SymPy name,
+#: fewest and most arguments, positions of orders/degrees, positions of
+#: gamma-like arguments). Every one has derivatives SymPy knows with respect
+#: to its main argument(s); see :data:`SPECIAL_FUNCTIONS`.
+_SPECIAL: dict[str, tuple[str, int, int, tuple[int, ...], tuple[int, ...]]] = {
+    # exponential, logarithmic, trigonometric and hyperbolic integrals
+    "Ei": ("Ei", 1, 1, (), ()),
+    "li": ("li", 1, 1, (), ()),
+    "Li": ("Li", 1, 1, (), ()),
+    "Si": ("Si", 1, 1, (), ()),
+    "Ci": ("Ci", 1, 1, (), ()),
+    "Shi": ("Shi", 1, 1, (), ()),
+    "Chi": ("Chi", 1, 1, (), ()),
+    "expint": ("expint", 2, 2, (0,), ()),
+    "fresnels": ("fresnels", 1, 1, (), ()),
+    "fresnelc": ("fresnelc", 1, 1, (), ()),
+    # gamma family and error functions
+    "uppergamma": ("uppergamma", 2, 2, (0,), ()),
+    "lowergamma": ("lowergamma", 2, 2, (0,), ()),
+    "polygamma": ("polygamma", 2, 2, (0,), (1,)),
+    "trigamma": ("trigamma", 1, 1, (), (0,)),
+    # zeta and polylogarithm, Lambert W
+    "zeta": ("zeta", 1, 2, (0, 1), ()),
+    "polylog": ("polylog", 2, 2, (0,), ()),
+    "LambertW": ("LambertW", 1, 2, (1,), ()),
+    # Bessel and Airy functions
+    "besselj": ("besselj", 2, 2, (0,), ()),
+    "bessely": ("bessely", 2, 2, (0,), ()),
+    "besseli": ("besseli", 2, 2, (0,), ()),
+    "besselk": ("besselk", 2, 2, (0,), ()),
+    "airyai": ("airyai", 1, 1, (), ()),
+    "airybi": ("airybi", 1, 1, (), ()),
+    "airyaiprime": ("airyaiprime", 1, 1, (), ()),
+    "airybiprime": ("airybiprime", 1, 1, (), ()),
+    # complete and incomplete elliptic integrals
+    "elliptic_k": ("elliptic_k", 1, 1, (), ()),
+    "elliptic_e": ("elliptic_e", 1, 2, (), ()),
+    "elliptic_f": ("elliptic_f", 2, 2, (), ()),
+    "elliptic_pi": ("elliptic_pi", 2, 3, (), ()),
+    # orthogonal polynomials (degree first)
+    "legendre": ("legendre", 2, 2, (0,), ()),
+    "assoc_legendre": ("assoc_legendre", 3, 3, (0, 1), ()),
+    "hermite": ("hermite", 2, 2, (0,), ()),
+    "hermite_prob": ("hermite_prob", 2, 2, (0,), ()),
+    "chebyshevt": ("chebyshevt", 2, 2, (0,), ()),
+    "chebyshevu": ("chebyshevu", 2, 2, (0,), ()),
+    "laguerre": ("laguerre", 2, 2, (0,), ()),
+    "assoc_laguerre": ("assoc_laguerre", 3, 3, (0,), ()),
+    "gegenbauer": ("gegenbauer", 3, 3, (0,), ()),
+    "jacobi": ("jacobi", 4, 4, (0,), ()),
+}
+
+#: Hypergeometric functions by fixed numbers of parameters: ``hyp2f1(a, b, c, z)``
+#: is SymPy's ``hyper([a, b], [c], z)``.
+_HYPER = {"hyp0f1": (0, 1), "hyp1f1": (1, 1), "hyp2f1": (2, 1)}
+
+#: Aliases of the special functions: SciPy's and mpmath's spellings, where
+#: they name the same function with the same arguments.
+_SPECIAL_ALIASES = {
+    "lambertw": "LambertW",
+    "expi": "Ei",
+    "ellipk": "elliptic_k",
+    "ellipe": "elliptic_e",
+}
+
+
 @dataclass(frozen=True)
 class KnownFunction:
     """An entry of the function table: its constructor and how many arguments it takes."""
@@ -194,6 +312,15 @@ def _function_table() -> dict[str, KnownFunction]:
         "max": "Max",
         "min": "Min",
     }
+    for name, (sympy_name, low, high, orders, factorials) in _SPECIAL.items():
+        table[name] = KnownFunction(_special(sympy_name, orders, factorials), low, high)
+    for name, (p, q) in _HYPER.items():
+        table[name] = KnownFunction(_hyper(p, q), p + q + 1, p + q + 1)
+    table["appellf1"] = KnownFunction(_sympy_function("appellf1"), 6, 6)
+    # SymPy's erfcinv has no numeric value (mpmath has none); erfinv(1 - x) is the same function
+    table["erfcinv"] = KnownFunction(_erfcinv)
+    table["erf2"] = KnownFunction(_erf2, 2, 2)  # the same for erf2 (erf(y) - erf(x))
+    aliases.update(_SPECIAL_ALIASES)
     for alias, target in aliases.items():
         table[alias] = table[target]
 
@@ -213,6 +340,16 @@ def _function_table() -> dict[str, KnownFunction]:
 FUNCTIONS = _function_table()
 #: Every function name the parser knows (aliases included).
 FUNCTION_NAMES = tuple(sorted(FUNCTIONS, key=str.lower))
+#: The special functions' names (aliases included): derivatives with respect
+#: to their orders or parameters are mostly unknown to SymPy and refused.
+#: SymPy class name -> (positions of orders/degrees, positions of gamma-like
+#: arguments) to check when a value at a point rebuilds the function.
+GUARDED_ARGUMENTS = {
+    sympy_name: (orders, factorials)
+    for sympy_name, _, _, orders, factorials in _SPECIAL.values()
+    if orders or factorials
+}
+SPECIAL_FUNCTIONS = tuple(sorted([*_SPECIAL, *_HYPER, "appellf1", "erfcinv", "erf2", *_SPECIAL_ALIASES], key=str.lower))
 
 
 # ---------------------------------------------------------------------------

@@ -51,20 +51,22 @@ def _allowed_classes() -> frozenset[type]:
     """Every SymPy class a formula's tree may be made of."""
     import sympy as sp
 
-    x, y = sp.Symbol("x"), sp.Symbol("y")
+    names = sp.symbols("x y z u v w")
+    x = names[0]
     classes: set[type] = {sp.Add, sp.Mul, sp.Pow, sp.Symbol, sp.Integer, sp.Rational, sp.Float}
     classes |= {type(c) for c in (sp.S.Zero, sp.S.One, sp.S.NegativeOne, sp.S.Half, sp.oo, -sp.oo,
                                   sp.nan, sp.zoo, sp.I, sp.pi, sp.E, sp.EulerGamma, sp.Catalan,
                                   sp.GoldenRatio, sp.TribonacciConstant)}
     for function in FUNCTIONS.values():
-        count = function.min_args if function.max_args == function.min_args else 2
+        count = function.min_args if function.max_args == function.min_args else max(function.min_args, 2)
         try:
-            built = function.build(*(x, y)[:count])
+            built = function.build(*names[:count])
         except ParseError:  # real_root(x, n) needs a number n
             built = function.build(x, sp.Integer(3))
         classes |= {type(node) for node in sp.preorder_traversal(built)}
     # what the table's functions evaluate to at some arguments
-    classes |= {sp.polygamma, sp.arg, sp.AccumBounds}
+    classes |= {sp.polygamma, sp.arg, sp.AccumBounds, sp.Tuple, sp.expint, sp.erfinv, sp.besselj,
+                sp.RisingFactorial, sp.meijerg}
     return frozenset(classes)
 
 
