@@ -11,7 +11,7 @@ turned into one ``Error:`` line and an exit code by
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import click
@@ -168,6 +168,7 @@ def _formats() -> list[str]:
 @click.option("--no-value", "no_value", is_flag=True, help="leave out the column of the function's own value (the entries' columns alone).")
 @click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="the compiled evaluator.")
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
+@click.option("--plot", "plot_file", metavar="FILE|-", help="draw f to FILE (.png .svg .pdf; needs the plot extra): contours and gradient arrows over two variables (critical points marked with --critical), f, f' (and f'' with -H) over one; the window is --box, else around the --at points; - draws a character plot (the terminal-plot extra).")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
 @click.version_option(package_name="symgrad", prog_name="symgrad")
 @click.pass_context
@@ -220,12 +221,17 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
     settings |= {"full": True} if o["full"] else {}
     settings |= {"digits": o["digits"]} if o["digits"] is not None else {}
     output = _Output(fmt, env, settings)
+    after = None
+    if o["plot_file"] is not None:
+        from .plot import plotter
+
+        after = plotter(o["plot_file"], o["box"])
     if stream:
         code, count = _run_stream(_stdin_jobs(stdin), spec, output, o["timeout"], reporter)
         if count == 0 and not exprs:
             raise OptionError("missing EXPR, and no formula on stdin")
         return code
-    return _run_job(exprs, spec, output, o["timeout"], reporter)
+    return _run_job(exprs, spec, output, o["timeout"], reporter, after=after)
 
 
 def _invocation(ctx: click.Context, exprs: tuple[str, ...], formats: tuple[str, ...], fmt: str,
@@ -302,9 +308,12 @@ _OPTION_OF_INPUT = {"point": "--at"}
 
 def _run_job(
     formulas: Sequence[str], spec: Any, output: _Output, timeout: float, reporter: Reporter,
-    line: int | None = None,
+    line: int | None = None, after: Callable[[Any], str | None] | None = None,
 ) -> int:
-    """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code."""
+    """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code.
+
+    ``after`` (``--plot``) is called with the job once it is rendered; the text it returns is
+    written after the job's output."""
     import dataclasses
 
     import sympy  # noqa: F401  (its one-time import must not count against the time limit)
@@ -312,18 +321,23 @@ def _run_job(
     from ..jobs import run_job
 
     prefix = "" if line is None else f"line {line}: "
-    rendered = job = None
-    with reporter.job(prefix) as status, time_limit(timeout):
-        try:
-            job = dataclasses.replace(run_job(formulas, spec), line=line)
-        except SymgradError as err:
-            if err.input in _OPTION_OF_INPUT:
-                err.about(_OPTION_OF_INPUT[err.input])
-            raise
-        rendered = output.render(job)
+    rendered = job = extra = None
+    with reporter.job(prefix) as status:
+        with time_limit(timeout):
+            try:
+                job = dataclasses.replace(run_job(formulas, spec), line=line)
+            except SymgradError as err:
+                if err.input in _OPTION_OF_INPUT:
+                    err.about(_OPTION_OF_INPUT[err.input])
+                raise
+            rendered = output.render(job)
+        # the drawing (a fixed number of samples) is not the mathematics --timeout bounds
+        extra = after(job) if after is not None else None
     if status.code:
         return status.code
     output.write(rendered)
+    if extra is not None:
+        click.echo(extra)
     assert job is not None
     from ..output.common import point_text
 
