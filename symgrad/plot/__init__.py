@@ -84,16 +84,22 @@ def window(
     box: Mapping[str, tuple[float, float]] | None = None,
     common: tuple[float, float] | None = None,
     around: Sequence[Mapping[str, float]] = (),
+    holding: Sequence[Mapping[str, float]] = (),
 ) -> Window:
-    """The window of a plot: per variable, ``box`` for it, else ``common``, else around ``around``.
+    """The window of a plot: per variable, ``box`` for it, else ``common``, else a default.
 
-    With neither, the window holds the points ``around`` (the ``--at`` points and
-    critical points) with a margin, or is [-3, 3] when there are none.
+    The default is around the points ``around`` (the ``--at`` points) with a
+    margin, or [-3, 3] when there are none, widened to hold the points
+    ``holding`` (the critical points) with a margin.
 
     >>> from symgrad import gradient
     >>> window(gradient("x*y"), {"y": (0, 1)}, around=[{"x": 1.0}]).ranges
     (('x', -2.0, 4.0), ('y', 0, 1))
+    >>> window(gradient("x*y"), holding=[{"x": 5.0, "y": 0.0}]).ranges
+    (('x', -3.0, 6.2), ('y', -3.0, 3.0))
     """
+    import math
+
     variables = plotted(derivs)
     names = {v.name for v in variables}
     unknown = sorted(set(box or ()) - names)
@@ -108,11 +114,18 @@ def window(
             lo, hi = common
         else:
             lo, hi = _around([p[v.name] for p in around if v.name in p])
+            held = [p[v.name] for p in holding if v.name in p]
+            finite = [float(h) for h in held if math.isfinite(float(h))]
+            if finite:
+                margin = max(0.15 * (max(hi, *finite) - min(lo, *finite)), 0.5)
+                lo, hi = min(lo, min(finite) - margin), max(hi, max(finite) + margin)
         ranges.append((v.name, lo, hi))
     return Window(tuple(ranges))
 
 
 def _around(values: Sequence[float]) -> tuple[float, float]:
+    """The interval holding ``values`` with a margin (15% each side, at least 0.5), 3 either
+    side of a single value, [-3, 3] for none."""
     import math
 
     finite = [float(v) for v in values if math.isfinite(float(v))]
@@ -223,7 +236,7 @@ def figure(
     from . import _draw
 
     places = critical_places(critical)
-    win = window(derivs, box, common, [*around, *(coords for coords, _ in places)])
+    win = window(derivs, box, common, around, [coords for coords, _ in places])
     title = title_of(derivs.exprs[0])
     if len(win.ranges) == 1:
         axes, values, keys = sample(derivs, win, fixed or {}, 801)
@@ -242,10 +255,12 @@ def save(fig: Figure, path: str) -> None:
 
     require(path)
     suffix = os.path.splitext(path)[1].lower()
-    from ._draw import METADATA
+    import matplotlib
+
+    from ._draw import METADATA, STYLE
 
     staged = Staged(path, option="--plot")
-    with staged.writing():
+    with staged.writing(), matplotlib.rc_context(STYLE):
         fig.savefig(staged.path, format=suffix[1:], metadata=METADATA[suffix])
     staged.commit()
 
@@ -269,7 +284,7 @@ def terminal(
     import numpy as np
 
     places = critical_places(critical)
-    win = window(derivs, box, common, [*around, *(coords for coords, _ in places)])
+    win = window(derivs, box, common, around, [coords for coords, _ in places])
     fig = plotext.figure
     fig.clear()
     fig.plot_size(width, height)

@@ -73,14 +73,14 @@ def field(win: Window, axes: Sequence[np.ndarray], f: np.ndarray, arrows: np.nda
         filled = ax.contourf(axes[0], axes[1], np.ma.masked_invalid(f), levels=levels, extend="both")
         ax.contour(axes[0], axes[1], np.ma.masked_invalid(f), levels=levels, colors="k",
                    linewidths=0.3, alpha=0.5)
-        fig.colorbar(filled, ax=ax, label=title if len(title) < 40 else "f")
+        fig.colorbar(filled, ax=ax, label="$f$")
         ax_x = np.linspace(x0, x1, arrows.shape[1])
         ax_y = np.linspace(y0, y1, arrows.shape[0])
         gx, gy = arrows[..., 1], arrows[..., 2]
         size = np.hypot(gx, gy)
         with np.errstate(all="ignore"):
             ux, uy = gx / size, gy / size  # direction only: the colours show the size of f
-        ok = np.isfinite(ux) & np.isfinite(uy)
+        ok = np.isfinite(ux) & np.isfinite(uy) & np.isfinite(arrows[..., 0])  # no arrow where f is undefined
         mx, my = np.meshgrid(ax_x, ax_y)
         ax.quiver(mx[ok], my[ok], ux[ok], uy[ok], color="white", alpha=0.8, pivot="mid",
                   angles="xy", scale_units="width", scale=arrows.shape[1] * 1.4, width=0.003)
