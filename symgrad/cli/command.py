@@ -47,6 +47,7 @@ Examples:
   symgrad "exp(x)*y" --taylor 2 --at x=0,y=1      Taylor polynomial of order 2
   symgrad "x*y" "y*z" "z*x" --divergence --curl   vector calculus (also --laplacian)
   symgrad "x^2*y" --along 1,1 --diff x,y,y        directional derivative, one mixed partial
+  symgrad "x^3-3x+y^2" --critical --plot f.png    contours, gradient arrows, critical points
 
 \b
 Names: pi, E (Euler's number), I and oo are constants (--symbols E,I makes

@@ -25,6 +25,7 @@ def plotter(target: str, box_text: str | None) -> Callable[[Any], str | None]:
     common, boxes = parse_boxes(box_text) if box_text is not None else (None, {})
 
     def draw(job: Any) -> str | None:
+        plot.plotted(job.derivatives)  # one formula, real variables, one or two of them: before reading --at
         around = [{name: float(value) for name, value in values.point.items()} for values in job.points]
         fixed = around[0] if around else {}
         critical = job.analysis.critical if job.analysis is not None else None

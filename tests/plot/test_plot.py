@@ -208,6 +208,8 @@ def test_cli_writes_the_file_and_the_output(cli, tmp_path):
         (["x*y", "--grid", "x=0:1:n=2,y=0:1:n=2", "--plot", "P"],
          "Error: --plot does not work with --points or --grid; use --at for the values of the other symbols"),
         (["x*y", "y", "--plot", "P"], "Error: --plot draws one formula, not a vector function"),
+        (["x*y", "--complex", "--at", "x=I,y=1", "--plot", "P"],
+         "Error: --plot draws functions of real variables; drop --complex"),
         (["x*y", "--plot", "P", "--box", "x=1:0"], "Error: --box: LO must be below HI, got '1:0'"),
     ],
 )
