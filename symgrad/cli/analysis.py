@@ -21,7 +21,7 @@ if TYPE_CHECKING:
 _OPTIONS = [
     click.option("--check", is_flag=True, help="Verify the derivatives numerically (Richardson-extrapolated central differences) at the --at points, or at 3 random points in --box; exit 1 if a relative error exceeds --tol."),
     click.option("--tol", type=click.FloatRange(min=0, min_open=True), default=DEFAULT_TOL, show_default=True, metavar="TOL", help="the largest relative error accepted."),
-    click.option("--box", metavar="LO:HI", help="the interval for every variable: where --check draws random points (default -2:2), where --critical starts Newton (default -10:10)."),
+    click.option("--box", metavar="LO:HI|x=LO:HI,...", help="the interval for every variable, or one per variable (x=-2:2,y=-1:3): where --check draws random points (default -2:2), where --critical starts Newton (default -10:10; per-variable intervals: the smallest one holding them all), the window of --plot."),
     click.option("--seed", type=int, default=0, show_default=True, help="seed of the random points."),
     click.option("--critical", is_flag=True, help="Solve grad f = 0 (exactly, else Newton from seeded starts in --box) and classify each point: local minimum, local maximum, saddle, degenerate."),
     click.option("--taylor", type=click.IntRange(0, 6), metavar="N", help="the Taylor polynomial of order N (0..6) around each point."),
@@ -55,7 +55,7 @@ def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
     return AnalysisSpec(
         check=v["check"],
         tolerance=v["tol"],
-        box=parse_box(v["box"]) if v["box"] is not None else None,
+        box=analysis_box(v["box"]) if v["box"] is not None else None,
         seed=v["seed"],
         critical=v["critical"],
         taylor=v["taylor"],
@@ -68,7 +68,35 @@ def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
     )
 
 
-def parse_box(text: str) -> tuple[float, float]:
+def parse_boxes(text: str) -> tuple[tuple[float, float] | None, dict[str, tuple[float, float]]]:
+    """``--box``: one interval for every variable (``"-2:2"``), or one per variable
+    (``"x=-2:2,y=-1:3"``), as ``(interval, {})`` or ``(None, {name: interval})``."""
+    from ..errors import VariableError
+
+    if "=" not in text:
+        return parse_box(text), {}
+    boxes: dict[str, tuple[float, float]] = {}
+    for part in text.split(","):
+        name, _, interval = part.partition("=")
+        name = name.strip()
+        if not name.isidentifier() or not interval:
+            raise VariableError(f"--box: expected x=LO:HI,y=LO:HI such as x=-2:2,y=-1:3, got {text!r}")
+        if name in boxes:
+            raise VariableError(f"--box: {name} is given twice")
+        boxes[name] = parse_box(interval, name)
+    return None, boxes
+
+
+def analysis_box(text: str) -> tuple[float, float]:
+    """The one interval ``--check`` and ``--critical`` use: the given one, or the smallest one
+    that holds every per-variable interval."""
+    common, boxes = parse_boxes(text)
+    if common is not None:
+        return common
+    return min(lo for lo, _ in boxes.values()), max(hi for _, hi in boxes.values())
+
+
+def parse_box(text: str, name: str | None = None) -> tuple[float, float]:
     """``"-2:2"`` as ``(-2.0, 2.0)``; each end may be exact (``-pi:pi``)."""
     from ..errors import VariableError
     from ..parsing import parse_value
@@ -76,7 +104,8 @@ def parse_box(text: str) -> tuple[float, float]:
     if text.count(":") != 1:
         raise VariableError(f"--box: expected LO:HI such as -2:2, got {text!r}")
     lo_text, hi_text = text.split(":")
-    lo, hi = (float(parse_value(t, f"--box {end}")) for t, end in ((lo_text, "LO"), (hi_text, "HI")))
+    lo, hi = (float(parse_value(t, f"--box {name + ' ' if name else ''}{end}"))
+              for t, end in ((lo_text, "LO"), (hi_text, "HI")))
     if not lo < hi:
         raise VariableError(f"--box: LO must be below HI, got {text!r}")
     return lo, hi

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
 
 import click
@@ -48,6 +48,7 @@ Examples:
   symgrad "exp(x)*y" --taylor 2 --at x=0,y=1      Taylor polynomial of order 2
   symgrad "x*y" "y*z" "z*x" --divergence --curl   vector calculus (also --laplacian)
   symgrad "x^2*y" --along 1,1 --diff x,y,y        directional derivative, one mixed partial
+  symgrad "x^3-3x+y^2" --critical --plot f.png    contours, gradient arrows, critical points
 
 \b
 Names: pi, E (Euler's number), I and oo are constants (--symbols E,I makes
@@ -172,6 +173,7 @@ def _formats() -> list[str]:
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
 @click.option("--workers", type=click.IntRange(min=1), metavar="N", default=None, help="processes evaluating the points, output in input order (default: every core for inputs of 16 MiB or more, else 1); with a directory or glob of partitions, a local Dask cluster of N workers.")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="evaluate on the dask.distributed cluster at ADDRESS (tcp://host:8786; needs the 'dask' extra); a directory or glob of Parquet/CSV partitions in, a directory of Parquet partitions out (-o DIR).")
+@click.option("--plot", "plot_file", metavar="FILE|-", help="draw f to FILE (.png .svg .pdf; needs the plot extra): contours and gradient arrows over two variables (critical points marked with --critical), f, f' (and f'' with -H) over one; the window is --box, else around the --at points; - draws a character plot (the terminal-plot extra).")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)
 @click.version_option(package_name="symgrad", prog_name="symgrad")
 @click.pass_context
@@ -226,12 +228,17 @@ def main(ctx: click.Context, /, exprs: tuple[str, ...], **options: Any) -> int:
     settings |= {"full": True} if o["full"] else {}
     settings |= {"digits": o["digits"]} if o["digits"] is not None else {}
     output = _Output(fmt, env, settings)
+    after = None
+    if o["plot_file"] is not None:
+        from .plot import plotter
+
+        after = plotter(o["plot_file"], o["box"])
     if stream:
         code, count = _run_stream(_stdin_jobs(stdin), spec, output, o["timeout"], reporter)
         if count == 0 and not exprs:
             raise OptionError("missing EXPR, and no formula on stdin")
         return code
-    return _run_job(exprs, spec, output, o["timeout"], reporter)
+    return _run_job(exprs, spec, output, o["timeout"], reporter, after=after)
 
 
 def _invocation(ctx: click.Context, exprs: tuple[str, ...], formats: tuple[str, ...], fmt: str,
@@ -308,9 +315,12 @@ _OPTION_OF_INPUT = {"point": "--at"}
 
 def _run_job(
     formulas: Sequence[str], spec: Any, output: _Output, timeout: float, reporter: Reporter,
-    line: int | None = None,
+    line: int | None = None, after: Callable[[Any], str | None] | None = None,
 ) -> int:
-    """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code."""
+    """Compute, render and write one job (from stdin ``line``); report its errors. Returns its exit code.
+
+    ``after`` (``--plot``) is called with the job once it is rendered; the text it returns is
+    written after the job's output."""
     import dataclasses
 
     import sympy  # noqa: F401  (its one-time import must not count against the time limit)
@@ -318,18 +328,23 @@ def _run_job(
     from ..jobs import run_job
 
     prefix = "" if line is None else f"line {line}: "
-    rendered = job = None
-    with reporter.job(prefix) as status, time_limit(timeout):
-        try:
-            job = dataclasses.replace(run_job(formulas, spec), line=line)
-        except SymgradError as err:
-            if err.input in _OPTION_OF_INPUT:
-                err.about(_OPTION_OF_INPUT[err.input])
-            raise
-        rendered = output.render(job)
+    rendered = job = extra = None
+    with reporter.job(prefix) as status:
+        with time_limit(timeout):
+            try:
+                job = dataclasses.replace(run_job(formulas, spec), line=line)
+            except SymgradError as err:
+                if err.input in _OPTION_OF_INPUT:
+                    err.about(_OPTION_OF_INPUT[err.input])
+                raise
+            rendered = output.render(job)
+        # the drawing (a fixed number of samples) is not the mathematics --timeout bounds
+        extra = after(job) if after is not None else None
     if status.code:
         return status.code
     output.write(rendered)
+    if extra is not None:
+        click.echo(extra)
     assert job is not None
     from ..output.common import point_text
 

@@ -40,15 +40,16 @@ class Staged:
     """A temporary file beside ``target``: :meth:`commit` renames it onto
     the target, :meth:`discard` removes it."""
 
-    def __init__(self, target: str):
+    def __init__(self, target: str, option: str = "--output"):
         self.shown = target
+        self.option = option
         self.target = os.path.realpath(target)
-        mode = _mode_for(self.target, target)
+        mode = _mode_for(self.target, target, option)
         folder, name = os.path.split(self.target)
         try:
             fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
         except OSError as err:
-            raise _cannot_write(target, err) from None
+            raise _cannot_write(target, err, option) from None
         _pending.add(self.path)
         try:
             os.fchmod(fd, mode)  # mkstemp's file is private (0600)
@@ -64,7 +65,7 @@ class Staged:
             yield
         except OSError as err:
             self.discard()
-            raise _cannot_write(self.shown, err) from None
+            raise _cannot_write(self.shown, err, self.option) from None
         except BaseException:
             self.discard()
             raise
@@ -76,7 +77,7 @@ class Staged:
             os.replace(self.path, self.target)
         except OSError as err:
             self.discard()
-            raise _cannot_write(self.shown, err) from None
+            raise _cannot_write(self.shown, err, self.option) from None
         _pending.discard(self.path)
         with contextlib.suppress(OSError):  # the rename itself, on file systems that need it
             _fsync(os.path.dirname(self.target))
@@ -96,14 +97,14 @@ def discard_all() -> None:
         _pending.discard(path)
 
 
-def _cannot_write(shown: str, reason: str | OSError) -> PointsError:
+def _cannot_write(shown: str, reason: str | OSError, option: str = "--output") -> PointsError:
     """The one-line output error: ``reason`` is a text, or the OSError that happened."""
     if isinstance(reason, OSError):
         reason = reason.strerror or str(reason)
-    return PointsError(f"--output: cannot write {shown}: {reason}")
+    return PointsError(f"{option}: cannot write {shown}: {reason}")
 
 
-def _mode_for(target: str, shown: str) -> int:
+def _mode_for(target: str, shown: str, option: str = "--output") -> int:
     """The permission bits of the output: those of the file it replaces, else a new file's."""
     try:
         info = os.stat(target)
@@ -112,12 +113,13 @@ def _mode_for(target: str, shown: str) -> int:
         os.umask(umask)
         return 0o666 & ~umask
     except OSError as err:
-        raise _cannot_write(shown, err) from None
+        raise _cannot_write(shown, err, option) from None
     if stat.S_ISDIR(info.st_mode):
-        raise _cannot_write(shown, "it is a folder")
+        raise _cannot_write(shown, "it is a folder", option)
     if not stat.S_ISREG(info.st_mode):
         raise _cannot_write(shown, "it is not a regular file "
-                            "(a device or FIFO; the output is written to a new file and renamed into place)")
+                            "(a device or FIFO; the output is written to a new file and renamed into place)",
+                            option)
     return stat.S_IMODE(info.st_mode)
 
 

@@ -258,7 +258,7 @@ def test_stdin_jobs_each_get_the_analysis(cli):
         ("x y --critical", "--critical needs one formula (a scalar function), not a vector"),
         ("a*x^2 --wrt x --critical", "--critical needs every symbol to be a variable; a is a parameter"),
         ("x --taylor 2", "--taylor works with --at"),
-        ("x --box -2:2", "--box works with --check or --critical"),
+        ("x --box -2:2", "--box works with --check, --critical or --plot"),
         ("x --seed 3", "--seed works with --check or --critical"),
         ("x --tol 1e-3", "--tol works with --check"),
         ("x --check --box 2:1", "--box: LO must be below HI, got '2:1'"),

@@ -44,7 +44,10 @@ CASES = [
      "--at does not work with --format c; generated code takes the point as arguments"),
     (["-", "--latex", "--standalone"], "x\n", "--standalone does not work with formulas on stdin; "
      "it makes one document: give the formulas as EXPR"),
-    (["x", "--box", "-1:1"], None, "--box works with --check or --critical"),
+    (["x", "--box", "-1:1"], None, "--box works with --check, --critical or --plot"),
+    (["x", "--grid", "x=0:1:1", "-f", "csv", "--plot", "p.png"], None,
+     "--plot does not work with --points or --grid; use --at for the values of the other symbols"),
+    (["--plot", "p.png"], "x\n", "--plot does not work with formulas on stdin; give the formula as EXPR"),
     (["x", "--seed", "0"], None, "--seed works with --check or --critical"),
     (["x", "--tol", "1e-6"], None, "--tol works with --check"),
     (["x", "--check", "--tol", "inf"], None, "--tol inf: use a finite positive number"),
