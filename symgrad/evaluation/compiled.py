@@ -32,7 +32,7 @@ overflows in an intermediate step (``exp(1000)*exp(-999)``) is ``inf`` or
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
