@@ -46,7 +46,7 @@ def analysis_spec(values: Mapping[str, Any]) -> AnalysisSpec | None:
     """
     v = {name: values[name] for name in NAMES}
     asked = any(v[n] for n in ("check", "critical", "divergence", "curl", "laplacian", "steps")) or any(
-        v[n] is not None for n in ("taylor", "along", "diff_wrt", "steps")
+        v[n] is not None for n in ("taylor", "along", "diff_wrt")
     )
     if not asked:
         return None  # the common case, without importing the analysis package
