@@ -171,7 +171,7 @@ def _formats() -> list[str]:
 @click.option("--no-value", "no_value", is_flag=True, help="leave out the column of the function's own value (the entries' columns alone).")
 @click.option("--backend", type=click.Choice(["auto", "symengine", "numpy"]), default="auto", show_default=True, help="the compiled evaluator.")
 @click.option("--chunk-rows", type=click.IntRange(min=1), default=65_536, show_default=True, help="rows evaluated per chunk.")
-@click.option("--workers", type=click.IntRange(min=1), metavar="N", default=None, help="processes evaluating the points, output in input order (default: every core for inputs of 16 MiB or more, else 1); with a directory or glob of partitions, a local Dask cluster of N workers.")
+@click.option("--workers", type=click.IntRange(min=1), metavar="N", default=None, help="processes evaluating the points, output in input order (default: every core for input files of 16 MiB or more, else 1; a --grid uses 1); with a directory or glob of partitions, a local Dask cluster of N workers.")
 @click.option("--scheduler", metavar="ADDRESS", default=None, help="evaluate on the dask.distributed cluster at ADDRESS (tcp://host:8786; needs the 'dask' extra); a directory or glob of Parquet/CSV partitions in, a directory of Parquet partitions out (-o DIR).")
 @click.option("--plot", "plot_file", metavar="FILE|-", help="draw f to FILE (.png .svg .pdf; needs the plot extra): contours and gradient arrows over two variables (critical points marked with --critical), f, f' (and f'' with -H) over one; the window is --box, else around the --at points; - draws a character plot (the terminal-plot extra).")
 @analysis_options  # --check --critical --taylor --divergence --curl --laplacian --along --diff (cli_analysis.py)

@@ -67,10 +67,11 @@ def cores() -> int:
 def auto_workers(reader: PointsReader, width: int) -> int:
     """``--workers`` for an input when the user gives none: every core for a
     large input (:data:`AUTO_BYTES`), else 1 (also for standard input, whose size is unknown)."""
+    # Not for --grid (reader.rows known): a grid run with workers did not end
+    # on SIGINT/SIGHUP mid-write in tests/faults/test_fault_signals.py, so a
+    # grid uses one process unless --workers asks for more.
     size: int | None = None
-    if reader.rows is not None:
-        size = reader.rows * max(1, width) * 8
-    else:
+    if reader.rows is None:
         done = reader.progress()
         if done is not None:
             size = done[1]
