@@ -235,10 +235,7 @@ def tangents(expr: Any) -> Any:
     pairs = ((sp.sin, sp.cos, sp.tan), (sp.sinh, sp.cosh, sp.tanh))
 
     def merged(product: Any) -> Any:
-        powers: dict[Any, Any] = {}
-        for factor in product.args:
-            base, exp = factor.as_base_exp()
-            powers[base] = powers.get(base, 0) + exp
+        powers = _powers(product)
         changed = False
         for top, bottom, tangent in pairs:
             for base in list(powers):
@@ -255,7 +252,7 @@ def tangents(expr: Any) -> Any:
                     changed = True
         if not changed:
             return product
-        return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+        return _product(powers)
 
     if not (expr.has(sp.sin, sp.sinh) and expr.has(sp.cos, sp.cosh)):
         return expr
@@ -343,10 +340,7 @@ def abs_merged(expr: Any) -> Any:
     import sympy as sp
 
     def merged(product: Any) -> Any:
-        powers: dict[Any, Any] = {}
-        for factor in product.args:
-            base, exp = factor.as_base_exp()
-            powers[base] = powers.get(base, 0) + exp
+        powers = _powers(product)
         changed = False
         for base in [b for b in powers if isinstance(b, sp.Abs)]:
             inner = base.args[0]
@@ -365,7 +359,7 @@ def abs_merged(expr: Any) -> Any:
             changed = True
         if not changed:
             return product
-        return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+        return _product(powers)
 
     if not expr.has(sp.Abs):
         return expr
@@ -451,3 +445,19 @@ def sech_squares(expr: Any) -> Any:
     if not expr.has(sp.tanh):
         return expr
     return expr.replace(lambda e: e.is_Add, merged)
+
+
+def _powers(product: Any) -> dict[Any, Any]:
+    """The exponent of each base in ``product`` (``x**2*y/x`` gives ``{x: 1, y: 1}``)."""
+    powers: dict[Any, Any] = {}
+    for factor in product.args:
+        base, exp = factor.as_base_exp()
+        powers[base] = powers.get(base, 0) + exp
+    return powers
+
+
+def _product(powers: dict[Any, Any]) -> Any:
+    """The product of ``base**exp`` over ``powers`` (the inverse of :func:`_powers`)."""
+    import sympy as sp
+
+    return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))

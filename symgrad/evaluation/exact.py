@@ -25,7 +25,7 @@ from ..errors import (
     VariableError,
 )
 from ..parsing import parse_value
-from ..parsing.functions import GUARDED_ARGUMENTS
+from ..parsing.functions import GUARDED_ARGUMENTS, check_special_arguments
 from ..results import LargeReal, PointValues, Problem, plain
 from .removable import POINT_LIMIT_SECONDS
 
@@ -122,13 +122,7 @@ def _working(numbers: dict[Any, Any]) -> tuple[dict[Any, Any], bool]:
 
 def _check_special(name: str, args: Sequence[Any]) -> None:
     """The parser's size checks of a special function's orders and gamma-like arguments."""
-    orders, factorials = GUARDED_ARGUMENTS[name]
-    for i in orders:
-        if i < len(args):
-            limits.check_order(name, args[i])
-    for i in factorials:
-        if i < len(args):
-            limits.check_factorial(name, args[i])
+    check_special_arguments(name, args, *GUARDED_ARGUMENTS[name])
 
 
 class _Substituter:

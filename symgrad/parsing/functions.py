@@ -9,7 +9,7 @@ arguments against :mod:`symgrad.limits` first.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -150,6 +150,18 @@ def _sympy_function(name: str) -> Callable[..., Any]:
     return build
 
 
+def check_special_arguments(name: str, args: Sequence[Any], orders: Sequence[int],
+                            factorials: Sequence[int]) -> None:
+    """Check ``args[i]`` for ``i`` in ``orders`` (an order or degree) and in
+    ``factorials`` (a gamma-like argument) against the limits."""
+    for i in orders:
+        if i < len(args):
+            limits.check_order(name, args[i])
+    for i in factorials:
+        if i < len(args):
+            limits.check_factorial(name, args[i])
+
+
 def _special(name: str, orders: tuple[int, ...] = (), factorials: tuple[int, ...] = ()) -> Callable[..., Any]:
     """SymPy's ``name``; exact arguments at ``orders`` (an order or degree) and
     ``factorials`` (a gamma-like argument) are checked against the limits first."""
@@ -157,12 +169,7 @@ def _special(name: str, orders: tuple[int, ...] = (), factorials: tuple[int, ...
     def build(*args: Any) -> Any:
         import sympy as sp
 
-        for i in orders:
-            if i < len(args):
-                limits.check_order(name, args[i])
-        for i in factorials:
-            if i < len(args):
-                limits.check_factorial(name, args[i])
+        check_special_arguments(name, args, orders, factorials)
         return getattr(sp, name)(*args)
 
     build.__name__ = name

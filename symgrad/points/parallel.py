@@ -30,7 +30,14 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import ExitCode, SymgradError
 from .common import Chunk, PointsReader, PointsWriter
-from .run import BadEntry, BulkReport, _pieces, _with_fixed, check_output_names, rows_at_once
+from .run import (
+    BulkReport,
+    _pieces,
+    _with_bad_entries,
+    _with_fixed,
+    check_output_names,
+    rows_at_once,
+)
 
 if TYPE_CHECKING:
     from concurrent.futures import Future, ProcessPoolExecutor
@@ -241,9 +248,4 @@ class WorkerPool:
                 writer.close()
             else:
                 writer.abort()
-        for k, name in enumerate(compiled.names):
-            seen = firsts[k]
-            if seen is not None:
-                found = report.bad_values if k < compiled.values else report.bad
-                found.append(BadEntry(name, int(counts[k]), seen[0], seen[1]))
-        return report
+        return _with_bad_entries(report, compiled, firsts, counts)

@@ -156,6 +156,13 @@ def run_bulk(
             writer.close()
         else:
             writer.abort()
+    return _with_bad_entries(report, compiled, firsts, counts)
+
+
+def _with_bad_entries(report: BulkReport, compiled: CompiledEntries, firsts: Sequence[Any],
+                      counts: Any) -> BulkReport:
+    """``report`` with a :class:`BadEntry` for each entry that had a bad value
+    (``firsts[k]``: its first row and value, or None; ``counts[k]``: how many)."""
     for k, name in enumerate(compiled.names):
         seen = firsts[k]
         if seen is not None:
