@@ -25,7 +25,15 @@ from ..output.options import DIGITS_RANGE, LATEX_ENVS, LATEX_STYLES
 from . import plan as cli_plan
 from .analysis import analysis_options, analysis_spec
 from .help import SectionedCommand, long_name
-from .report import Reporter, carried_past_click, error, install_signal_handlers, isatty, warning
+from .report import (
+    Reporter,
+    carried_past_click,
+    error,
+    install_signal_handlers,
+    isatty,
+    leave,
+    warning,
+)
 from .streams import guard_closed
 
 EPILOG = """\b
@@ -79,7 +87,7 @@ class _Command(SectionedCommand):
         run = super().main  # bound here: the lambda below has no __class__ cell for super()
         code = reporter.run(lambda: run(args, prog_name, complete_var, False, obj=reporter, **extra))
         if standalone_mode:
-            sys.exit(code)
+            leave(code)
         return code
 
     def invoke(self, ctx: click.Context) -> Any:

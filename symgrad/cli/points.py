@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import ExitCode, VariableError
 from ..limits import time_limit
-from .report import Reporter, error, isatty, warning
+from .report import Reporter, abandoned_threads, error, isatty, warning
 
 if TYPE_CHECKING:
     from ..evaluation.compiled import CompiledEntries
@@ -238,6 +238,8 @@ def _run(
             writer.abort()
         if pool is not None:
             pool.stop(finished=report is not None)
+            if report is None:
+                abandoned_threads()
         if progress is not None:
             progress.stop()
 

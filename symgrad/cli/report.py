@@ -74,6 +74,36 @@ def install_signal_handlers() -> None:
         signal.signal(number, _stop)
 
 
+_ABANDONED_THREADS = False
+
+
+def abandoned_threads() -> None:
+    """Say that this run left threads that may never end: the worker pool's,
+    after its workers were killed mid-run (a signal, a bad row, a dead
+    worker). :func:`leave` then ends the process without waiting for them."""
+    global _ABANDONED_THREADS
+    _ABANDONED_THREADS = True
+
+
+def leave(code: int) -> None:
+    """End the process with exit status ``code``.
+
+    Normally :func:`sys.exit`. After :func:`abandoned_threads`, at once
+    (:func:`os._exit`, after flushing the standard streams): the pool's
+    threads can wait forever on a pipe that a killed worker was writing, and
+    the interpreter's exit would wait for them. Everything that matters was
+    done by then: the output file left as it was, the error reported.
+    """
+    if not _ABANDONED_THREADS:
+        sys.exit(code)
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    os._exit(code)
+
+
 def error(message: str) -> None:
     """Write one ``Error:`` line on stderr.
 

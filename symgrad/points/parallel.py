@@ -74,9 +74,9 @@ def cores() -> int:
 def auto_workers(reader: PointsReader, width: int) -> int:
     """``--workers`` for an input when the user gives none: every core for a
     large input (:data:`AUTO_BYTES`), else 1 (also for standard input, whose size is unknown)."""
-    # Not for --grid (reader.rows known): a grid run with workers did not end
-    # on SIGINT/SIGHUP mid-write in tests/faults/test_fault_signals.py, so a
-    # grid uses one process unless --workers asks for more.
+    # Not for --grid (reader.rows known): a grid costs nothing to read, so
+    # the workers only add the cost of sending their results back; 16 million
+    # points of x*y took 6.5 s with 2 workers, 2.7 s in one process.
     size: int | None = None
     if reader.rows is None:
         done = reader.progress()

@@ -147,7 +147,10 @@ def children(pid: int) -> list[int]:
     """The processes ``pid`` started (Linux: /proc)."""
     found = []
     for task in Path(f"/proc/{pid}/task").iterdir():
-        text = (task / "children").read_text().split()
+        try:
+            text = (task / "children").read_text().split()
+        except FileNotFoundError:  # a thread that ended meanwhile
+            continue
         found += [int(t) for t in text]
     return found
 
@@ -239,4 +242,41 @@ def test_a_signal_to_the_main_process_leaves_the_output_and_ends_the_workers(tmp
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and [pid for pid in workers if alive(pid)]:
         time.sleep(0.05)
+    assert not [pid for pid in workers if alive(pid)]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc")
+@pytest.mark.parametrize("name", ["SIGINT", "SIGTERM", "SIGHUP"])
+@pytest.mark.parametrize("wait", [0.0, 0.5, 1.0])
+def test_a_signal_to_a_grid_run_with_workers_ends_it(tmp_path, name, wait):
+    """A grid with workers: the workers' results are large, so a signal often comes while one is
+    sent; the run must still end with the signal's status (it once waited forever at exit)."""
+    out, tmpdir = tmp_path / "out" / "result.npz", tmp_path / "tmp"
+    out.parent.mkdir()
+    tmpdir.mkdir()
+    out.write_bytes(OLD)
+    env = clean_env()
+    env["TMPDIR"] = str(tmpdir)
+    proc = subprocess.Popen([sys.executable, "-m", "symgrad", "x*y", "--grid", "x=0:1:n=4000,y=0:1:n=4000",
+                             "-o", str(out), "--chunk-rows", "10000", "--workers", "2"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+    number = getattr(signal, name)
+    try:
+        deadline = time.monotonic() + TIMEOUT
+        while time.monotonic() < deadline and proc.poll() is None and len(children(proc.pid)) < 2:
+            time.sleep(0.02)
+        time.sleep(wait)
+        assert proc.poll() is None, proc.stderr.read() if proc.stderr else b""
+        workers = children(proc.pid)
+        proc.send_signal(number)
+        code = proc.wait(timeout=30)
+        assert proc.stderr is not None
+        stderr = proc.stderr.read()
+    finally:
+        proc.kill()
+        proc.wait()
+    assert code == 128 + number, stderr
+    assert b"Traceback" not in stderr and stderr.count(b"\n") <= 1, stderr
+    left_as_it_was(out, tmpdir)
     assert not [pid for pid in workers if alive(pid)]
