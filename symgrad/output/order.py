@@ -17,6 +17,7 @@ sorts terms and factors as SymPy does with the symbols in natural order
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from typing import Any
 
@@ -44,12 +45,44 @@ def costly_to_order(expr: Any) -> bool:
     return len(terms) * len(factors) > MAX_ORDER_CELLS
 
 
+def linear_order(expr: Any) -> list[Any] | None:
+    """The terms of a sum of distinct symbols, each alone or times a rational
+    (``x1 + 2*x2 - x3``), in SymPy's lex order; ``None`` for any other sum.
+
+    Each term's monomial is one symbol to the first power, so SymPy's lex
+    order of the monomials is the order of the symbols themselves
+    (:func:`~sympy.core.sorting.default_sort_key`); sorting by that alone
+    skips building an exponent vector for every term, which is most of the
+    time of printing a dense Hessian's thousands of ``exp(x_i + x_j)``.
+    """
+    from sympy.core.sorting import default_sort_key
+
+    keyed = []
+    for term in expr.args:
+        symbol = term
+        if term.is_Mul:
+            if len(term.args) != 2 or not term.args[0].is_Rational:
+                return None
+            symbol = term.args[1]
+        if not symbol.is_Symbol:
+            return None
+        keyed.append((default_sort_key(symbol), term))
+    keyed.sort(key=lambda pair: pair[0])
+    if any(a[0] == b[0] for a, b in itertools.pairwise(keyed)):
+        return None
+    return [term for _, term in keyed]
+
+
 class BoundedOrder:
     """A mixin for SymPy printers: a sum too costly to sort prints in stored order."""
 
     def _as_ordered_terms(self, expr: Any, order: Any = None) -> Any:
-        if (order or getattr(self, "order", None)) in (None, "lex") and costly_to_order(expr):
-            return list(expr.args)
+        if (order or getattr(self, "order", None)) in (None, "lex") and getattr(expr, "is_Add", False):
+            quick = linear_order(expr)
+            if quick is not None:
+                return quick
+            if costly_to_order(expr):
+                return list(expr.args)
         return super()._as_ordered_terms(expr, order=order)  # type: ignore[misc]
 
 

@@ -13,6 +13,8 @@ import sys
 import pytest
 import sympy as sp
 from helpers import clean_env
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from symgrad.output import order
 from symgrad.output.memo import sstr
@@ -50,3 +52,26 @@ def test_normal_sums_keep_sympy_order():
         assert not order.costly_to_order(expr)
         assert sstr(expr) == sp.sstr(expr, full_prec=False)
         assert order.pretty(expr, use_unicode=True) == sp.pretty(expr, use_unicode=True)
+
+
+NAMES = ["x", "y", "z", "x1", "x2", "x10", "x_1", "alpha", "B", "a0", "mu", "sigma_k", "X", "_t", "x9"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(NAMES), st.booleans(),
+                          st.sampled_from([1, -1, 2, -3, sp.Rational(1, 3), sp.Rational(-5, 2)])),
+                min_size=2, max_size=8))
+def test_the_quick_order_of_a_linear_form_is_sympys(terms):
+    """A sum of symbols times rationals is sorted by the symbols alone: the same order as SymPy's."""
+    expr = sp.Add(*[c * sp.Symbol(name, real=real) for name, real, c in terms])
+    quick = order.linear_order(expr) if expr.is_Add else None
+    if quick is not None:
+        assert quick == expr.as_ordered_terms()
+        assert sstr(expr) == sp.sstr(expr, full_prec=False)
+
+
+def test_the_quick_order_takes_only_linear_forms():
+    x, y = sp.symbols("x y")
+    for expr in (x**2 + y, x * y + x, x + 1, sp.sin(x) + y, sp.Symbol("x", real=True) + x):
+        assert order.linear_order(expr) is None
+    assert order.linear_order(2 * y - x / 3) == [-x / 3, 2 * y]
