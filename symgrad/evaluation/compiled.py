@@ -404,13 +404,16 @@ def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
     """Namespaces for ``lambdify``: NumPy, SciPy if present, slow fallbacks last resort."""
     import sympy as sp
 
-    try:
-        import scipy.special  # noqa: F401
-    except ImportError:
-        modules: list[Any] = []
-    else:
-        modules = ["scipy"]
-    functions = {type(node) for node in _distinct_nodes(exprs) if isinstance(node, sp.Function)}
+    kinds = {type(node) for node in _distinct_nodes(exprs)}
+    modules: list[Any] = []
+    if {kind.__name__ for kind in kinds} & _needs_scipy():
+        try:
+            import scipy.special  # noqa: F401
+        except ImportError:
+            pass
+        else:
+            modules = ["scipy"]
+    functions = {kind for kind in kinds if issubclass(kind, sp.Function)}
     fallback: dict[str, Any] = {}
     slow: list[str] = []
     for cls in functions:
@@ -433,6 +436,22 @@ def _numpy_modules(exprs: Sequence[Any]) -> list[Any]:
     if slow:
         _notice_pointwise(sorted(slow), bool(modules))
     return [fallback, *modules, "numpy"]
+
+
+def _needs_scipy() -> set[str]:
+    """The SymPy classes a job's code is written differently for with SciPy.
+
+    Those SciPy's printer writes and NumPy's does not (special functions,
+    ``GoldenRatio``) and those symgrad evaluates with SciPy itself. A job
+    with none of them (elementary functions only) does without SciPy, whose
+    import is half a second.
+    """
+    from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
+
+    own = {name[len("_print_"):] for name in dir(SciPyPrinter)
+           if name.startswith("_print_") and getattr(SciPyPrinter, name) is not getattr(NumPyPrinter, name, None)}
+    return (own | set(SciPyPrinter._kf) - set(NumPyPrinter._kf) | set(_SCIPY) | set(_POINTWISE)
+            | set(_SPECIAL_SCIPY) | {"hyper"})
 
 
 #: Special functions SciPy's printer (``lambdify`` with ``"scipy"``) writes itself.

@@ -61,3 +61,30 @@ def test_without_scipy_point_by_point(case, monkeypatch, capsys):
     monkeypatch.setattr(compiled, "_NOTICES", set())
     check(case)
     assert "evaluated point by point" in capsys.readouterr().err
+
+
+SCIPY_IMPORTED = """
+import sys
+import numpy as np
+import symgrad
+from symgrad.evaluation.compiled import CompiledEntries
+c = CompiledEntries(symgrad.gradient(sys.argv[1], wrt=["x"]), "numpy", value=True)
+c(np.array([[0.5]]))
+print("scipy" in sys.modules)
+"""
+
+
+@pytest.mark.parametrize(("formula", "imported"), [
+    ("log(exp(x) + exp(2*x)) + sqrt(x)*atan(x)", False),  # elementary: NumPy alone
+    ("erf(x) + x", True), ("besselj(0, x)", True), ("x*airyai(x)", True),
+])
+def test_scipy_is_imported_only_for_what_needs_it(formula, imported):
+    """SciPy's import (half a second) is paid only by jobs whose code it changes."""
+    import subprocess
+    import sys
+
+    from helpers import clean_env
+
+    done = subprocess.run([sys.executable, "-c", SCIPY_IMPORTED, formula], capture_output=True, text=True,
+                          env=clean_env(), timeout=120, check=True)
+    assert done.stdout.strip() == str(imported), done.stderr
