@@ -48,9 +48,17 @@ from functools import lru_cache
 from typing import Any
 
 from .. import limits
-from ..errors import ParseError, ResourceLimitError, UnknownFunctionError
+from ..errors import ParseError, UnknownFunctionError
 from .functions import FUNCTIONS, KnownFunction, constant, power
-from .grammar import DivisionByZeroError, check_length
+from .grammar import (
+    DivisionByZeroError,
+    build_call,
+    check_depth,
+    check_divisor,
+    check_raised,
+    guarded_parse,
+    number_literal,
+)
 
 __all__ = ["LATEX_FUNCTION_ALIASES", "looks_like_latex", "parse_latex_one"]
 
@@ -198,6 +206,7 @@ class LatexParser:
     depth: int = 0
     bars: int = 0  # open |...| absolute values
     constants_used: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)  # none yet: the same shape as the text parser
     symbols: dict[str, Any] = field(default_factory=dict)
 
     # -- helpers --------------------------------------------------------
@@ -247,8 +256,7 @@ class LatexParser:
 
     def enter(self) -> None:
         self.depth += 1
-        if self.depth > limits.MAX_DEPTH:
-            raise ResourceLimitError(f"formula is nested more than {limits.MAX_DEPTH} levels deep")
+        check_depth(self.depth)
 
     def leave(self) -> None:
         self.depth -= 1
@@ -332,8 +340,7 @@ class LatexParser:
         import sympy as sp
 
         divisor = self.value(divisor, col)
-        if getattr(divisor, "is_Number", False) and divisor.is_zero:
-            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        check_divisor(divisor, self.text, col)
         return power(divisor, sp.S.NegativeOne)
 
     def unary(self) -> Any:
@@ -361,8 +368,7 @@ class LatexParser:
         return base
 
     def raised(self, base: Any, exp: Any, col: int) -> Any:
-        if getattr(base, "is_Number", False) and base.is_zero and exp.is_Number and exp.is_negative:
-            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        check_raised(base, exp, self.text, col)
         return power(base, exp)
 
     def script(self) -> Any:
@@ -460,14 +466,7 @@ class LatexParser:
         return self.build("Abs", FUNCTIONS["Abs"], [inner], opened)
 
     def number(self, tok: Tok) -> Any:
-        import sympy as sp
-
-        text = tok.text
-        if len(text) > 3000:
-            raise ResourceLimitError(f"number literal with {len(text)} characters is too long (limit: 3000)")
-        if text.isdigit():
-            return sp.Integer(int(text))
-        return sp.Float(text)
+        return number_literal(tok.text)
 
     # -- names ----------------------------------------------------------
     def symbol(self, name: str, col: int) -> Any:
@@ -860,22 +859,12 @@ class LatexParser:
         return self.sum()
 
     def build(self, name: str, function: KnownFunction, args: list[Any], tok: Tok, shown: str | None = None) -> Any:
-        shown = shown or name
         if name == "DiracDelta" and len(args) == 2:  # symgrad's LaTeX of a derivative of DiracDelta(x)
             import sympy as sp
 
             limits.check_order(name, args[1])
             function = KnownFunction(sp.DiracDelta, 2, 2)
-        low, high = function.min_args, function.max_args
-        if len(args) < low or (high is not None and len(args) > high):
-            wanted = f"at least {low}" if high is None else str(low) if low == high else f"{low} to {high}"
-            plural = "" if wanted in ("1", "at least 1") else "s"
-            raise self.error(f"{shown} takes {wanted} argument{plural}, got {len(args)}", tok.col)
-        try:
-            return function.build(*args)
-        except (ValueError, TypeError, ArithmeticError) as err:
-            detail = " ".join(str(err).split()) or type(err).__name__
-            raise self.error(f"{shown} cannot take these arguments: {detail[:200]}", tok.col) from None
+        return build_call(shown or name, function, args, lambda message: self.error(message, tok.col))
 
 
 @lru_cache(maxsize=1)
@@ -906,14 +895,6 @@ def _greek_letter(name: str) -> str:
 
 
 def parse_latex_one(text: str, *, real: bool, symbol_names: frozenset[str]) -> tuple[Any, set[str], list[str]]:
-    """One LaTeX formula's expression, the constant names it used and warnings (none yet)."""
-    if not isinstance(text, str):
-        raise TypeError(f"expected formula text, got {type(text).__name__}")
-    check_length(text)
-    parser = LatexParser(text, real, symbol_names)
-    try:
-        expr = parser.parse()
-    except RecursionError:
-        raise ResourceLimitError("formula is nested too deeply") from None
-    limits.check_numbers(expr, "a number in the formula")
-    return expr, parser.constants_used, []
+    """One LaTeX formula's expression, the constant names it used and warnings (none yet),
+    inside the text parser's guards (:func:`~symgrad.parsing.grammar.guarded_parse`)."""
+    return guarded_parse(text, lambda checked: LatexParser(checked, real, symbol_names))

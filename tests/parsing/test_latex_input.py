@@ -181,6 +181,28 @@ def test_huge_numbers_are_refused(tex: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "tex"),
+    [
+        ("1" * 4000, "1" * 4000),
+        ("0." + "1" * 4000, "0." + "1" * 4000),
+        ("(" * 150 + "x" + ")" * 150, "(" * 150 + "x" + ")" * 150),
+        ("x/0", r"\frac{x}{0}"),
+        ("0^(-1)", "0^{-1}"),
+        ("2^100000", "2^{100000}"),
+        ("x" * 200_000, "x" * 200_000),
+    ],
+)
+def test_the_guards_are_the_text_parsers(text: str, tex: str) -> None:
+    """One set of guards (symgrad.parsing.grammar): the same refusal, word for word, for both syntaxes."""
+    with pytest.raises(SymgradError) as by_text:
+        parse_expression(text)
+    with pytest.raises(SymgradError) as by_latex:
+        parse_latex(tex)
+    assert type(by_latex.value) is type(by_text.value)
+    assert str(by_latex.value).splitlines()[0] == str(by_text.value).splitlines()[0]
+
+
+@pytest.mark.parametrize(
     "tex",
     ["x\x00", "x\x1b[31m", "\\sin\x07x", "x\u202ey", r"\operatorname{__import__}(x)",
      r"\mathit{\_\_class\_\_}", r"\mathrm{os}.system", "\\\x00"],
