@@ -776,8 +776,9 @@ class LatexParser:
         opened = self.tok
         groups = self.grouped()
         if [len(g) for g in groups] != [int(p), int(q), 1]:
-            raise self.error(f"{{}}_{{{p}}}F_{{{q}}} takes {p} and {q} parameters and z: "
-                             f"({'a, ' * int(p)}; {'b, ' * int(q)}; z)".replace(", ;", ";"), opened.col)
+            a = ", ".join(f"a{k + 1}" for k in range(int(p)))
+            b = ", ".join(f"b{k + 1}" for k in range(int(q)))
+            raise self.error(f"{{}}_{{{p}}}F_{{{q}}} takes {p} and {q} parameters and z: ({a}; {b}; z)", opened.col)
         return self.build(name, FUNCTIONS[name], [item for group in groups for item in group], start)
 
     def call(self, tok: Tok, target: str, shown: str | None = None, maybe_symbol: str | None = None) -> Any:

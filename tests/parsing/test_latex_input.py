@@ -67,12 +67,33 @@ GAUSSIAN = r"\frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}"
         (r"-\frac{x}{2}", "-x/2"),
         (r"e", "E"),
         (r"e_{1}", "e_1"),
+        # what symgrad's LaTeX writes (issue 14)
+        (r"\mathit{e} + \mathit{rate}_{1} + {\Gamma}\left(x\right)", "Symbol('e') + rate_1 + Gamma*x"),
+        (r"\mathrm{i} x", "I*x"),
+        (r"\operatorname{J}_{0}(x) + \operatorname{K}_{\nu}(x) + \operatorname{K}(x)", "besselj(0, x) + besselk(nu, x) + elliptic_k(x)"),
+        (r"\left(\operatorname{W}_{-1}\left(x\right)\right)^{2}", "LambertW(x, -1)**2"),
+        (r"\operatorname{Ai}'(x) + \operatorname{S}(x) + \operatorname{\zeta}(3, x)", "airyaiprime(x) + fresnels(x) + zeta(3, x)"),
+        (r"\operatorname{\Gamma}(x) + \operatorname{\Gamma}(x, y) + \operatorname{\gamma}(x, y)", "gamma(x) + uppergamma(x, y) + lowergamma(x, y)"),
+        (r"\operatorname{E}\left(x \middle| y\right) + \operatorname{\Pi}(z; x\middle| y)", "elliptic_e(x, y) + elliptic_pi(z, x, y)"),
+        (r"\operatorname{P}_{n}^{\left(a, b\right)}(x) + \operatorname{L}_{n}^{(a)}(x)", "jacobi(n, a, b, x) + assoc_laguerre(n, a, x)"),
+        (r"{}_{0}F_{1}(; b; x) + {}_{2}\operatorname{F}_{1}(a, b; c; x)", "hyp0f1(b, x) + hyp2f1(a, b, c, x)"),
+        (r"\operatorname{F}_{1}(a; b, c; d; x, y)", "appellf1(a, b, c, d, x, y)"),
     ],
 )
 def test_reads_the_subset(tex: str, text: str) -> None:
     got = parse_latex(tex)
     want = parse_expression(text)
     assert got == want or sp.simplify(got - want) == 0, (got, want)
+
+
+def test_dirac_delta_derivatives() -> None:
+    """symgrad's LaTeX of d/dx DiracDelta(x) is DiracDelta(x, 1); its order has the order limit."""
+    assert parse_latex(r"\operatorname{DiracDelta}(x, 2) + \operatorname{Heaviside}(x)") == (
+        sp.DiracDelta(x, 2) + sp.Heaviside(x))
+    with pytest.raises(ParseError, match="DiracDelta cannot take these arguments"):
+        parse_latex(r"\operatorname{DiracDelta}(x, \frac{1}{2})")
+    with pytest.raises(ResourceLimitError):
+        parse_latex(r"\operatorname{DiracDelta}(x, 1000)")
 
 
 def test_names_are_the_text_forms() -> None:
@@ -424,6 +445,24 @@ def test_cli_error_has_caret() -> None:
     assert lines[2].index("^") == lines[1].index("\\")
 
 
+@pytest.mark.parametrize(
+    ("tex", "message"),
+    [
+        (r"{}_{3}\operatorname{F}_{2}\left(a, b, c; d, e; x\right)",
+         "Error: {}_{3}F_{2} is not a function symgrad knows (0F1, 1F1 and 2F1 are)"),
+        (r"\operatorname{J}(x)", r"Error: \operatorname{J} without a subscript is not a function symgrad knows"),
+        (r"\operatorname{F}_{2}(a; b, c; d; x, y)",
+         r"Error: \operatorname{F}_{1} is Appell's F1; no other F_{n} is a function symgrad knows"),
+        (r"{}_{2}F_{1}(a; b; x)", "Error: {}_{2}F_{1} takes 2 and 1 parameters and z: (a1, a2; b1; z)"),
+    ],
+)
+def test_cli_special_functions_it_cannot_read(tex: str, message: str) -> None:
+    """The README's LaTeX subset names these refusals (exit 2, a caret under the place)."""
+    result = CliRunner().invoke(main, ["--from", "latex", tex])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == message
+
+
 def test_cli_from_text_refuses_latex() -> None:
     result = CliRunner().invoke(main, ["--from", "text", r"\frac{x}{2}"])
     assert result.exit_code == 2
@@ -437,6 +476,8 @@ _PIECES = [
     r"\sin", r"\log", r"\ln", r"\exp", r"\pi", r"\alpha", r"\sigma", r"\cdot", r"\,", r"\{", r"\}",
     r"\operatorname{erf}", r"\operatorname{atan2}", r"\mathrm{d}", r"\mathit{ab}", r"\Gamma",
     r"\binom", r"\dot", r"\foo", r"\infty", r"\left.", "\x00",
+    ";", r"\middle|", r"\operatorname{J}", r"\operatorname{P}", r"\operatorname{W}", r"\operatorname{\zeta}",
+    r"{}_{2}F_{1}", "{}_", r"\operatorname{Ai}'", r"\mathit{{\acute{e}}}", r"{\mathrm{A}}", r"\mathit{rate}",
 ]
 
 
