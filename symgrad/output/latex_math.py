@@ -11,9 +11,17 @@ Changes to SymPy's own output (``sympy.latex``):
   ``\operatorname{atan2}{\left(y,x \right)}`` (SymPy writes ``atan`` with
   a subscript 2).
 * Symbols: two different names never print the same, and spellings that
-  read as something else (a superscript ``x__2`` as a power) or do not
-  compile with amsmath are spelled out (:mod:`~symgrad.output.latex_names`).
-  Non-ASCII names are spelled in ASCII first (``α`` is ``\alpha``).
+  read as something else (a superscript ``x__2`` as a power, a word ``rate``
+  as a product, ``e`` as Euler's number) or do not compile with amsmath are
+  spelled out (:mod:`~symgrad.output.latex_names`): what is printed reads
+  back with symgrad's LaTeX reader. Non-ASCII names are spelled in ASCII
+  first (``α`` is ``\alpha``). The imaginary unit is ``\mathrm{i}``.
+* Special functions are upright symbols (ISO 80000-2) the LaTeX reader reads
+  back, not SymPy's ``J_{0}(x)``, ``\zeta(s)``, ``\theta(x)`` (products of a
+  symbol and ``x`` to a reader): ``\operatorname{J}_{0}\left(x\right)``,
+  ``\operatorname{\zeta}\left(s\right)``, ``\operatorname{Heaviside}\left(x\right)``,
+  ``{}_{2}\operatorname{F}_{1}\left(a, b; c; z\right)``; a power of one is
+  ``\left(...\right)^{2}``.
 * Sums and products list their terms and factors with symbols in natural
   order, ``x_{8} + x_{10}``, ``x_{2} y + x_{10}``, ``x_{8} x_{10}``
   (:class:`~symgrad.output.order.NaturalOrder`); degrees are ordered as

@@ -29,6 +29,11 @@ command, with a caret under it):
   ``T_{\mathrm{max}}`` is ``T_max``), accents (``\dot{x}`` is ``xdot``,
   ``\hat{\theta}`` ``thetahat``), ``\mathit{name}`` for a longer name
   (``\mathit{x\_2}`` is ``x_2``);
+* special functions as symgrad's LaTeX writes them (:data:`SPECIAL_OPERATORS`):
+  ``\operatorname{J}_{\nu}(x)``, ``\operatorname{P}_{n}^{(a, b)}(x)``,
+  ``\operatorname{\zeta}(s)``, ``\operatorname{F}(\phi \middle| m)``,
+  ``{}_{2}\operatorname{F}_{1}(a, b; c; z)``, ``\operatorname{Ai}'(x)``, and
+  ``\operatorname{DiracDelta}(x, k)``, its k-th derivative;
 * constants: ``\pi``, ``e`` and ``\mathrm{e}`` (Euler's number: ``e^{x}``
   is ``exp(x)``; ``--symbols E`` makes ``e`` a variable), ``\mathrm{i}``
   (the imaginary unit; a bare ``i`` is a variable, often an index),
