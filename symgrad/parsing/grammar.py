@@ -11,15 +11,19 @@ in one SymPy call each, and nesting is bounded (:data:`limits.MAX_DEPTH`).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from .. import limits
 from ..errors import ParseError, ResourceLimitError, UnknownFunctionError
 from .functions import CONSTANT_NAMES, FUNCTION_NAMES, FUNCTIONS, constant, power
 from .tokens import SUPERSCRIPT_VALUE, Token, fraction_value, tokenize
 
-__all__ = ["E_AS_BASE", "DivisionByZeroError", "Parser", "check_length", "parse_one"]
+__all__ = [
+    "E_AS_BASE", "DivisionByZeroError", "Parser", "build_call", "check_depth", "check_divisor", "check_length",
+    "check_raised", "guarded_parse", "number_literal", "parse_one",
+]
 
 #: The warning for ``e^x``, ``e**(x*y)``, ``e²``: the variable e where Euler's number is likely meant.
 E_AS_BASE = "e is a variable here; for Euler's number write E or exp(...)"
@@ -76,10 +80,7 @@ class Parser:
 
     def enter(self) -> None:
         self.depth += 1
-        if self.depth > limits.MAX_DEPTH:
-            raise ResourceLimitError(
-                f"formula is nested more than {limits.MAX_DEPTH} levels deep"
-            )
+        check_depth(self.depth)
 
     def leave(self) -> None:
         self.depth -= 1
@@ -136,8 +137,7 @@ class Parser:
                 self.advance()
                 col = self.tok.col
                 divisor = self.unary()
-                if _is_zero(divisor):
-                    raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+                check_divisor(divisor, self.text, col)
                 factors.append(power(divisor, sp.S.NegativeOne))
             elif self._implicit_follows(self.tokens[self.pos - 1]):
                 factors.append(self.unary())
@@ -178,8 +178,7 @@ class Parser:
 
     def raised(self, base: Any, exp: Any, col: int) -> Any:
         """``base**exp``, refusing zero to a negative power (a division by zero)."""
-        if _is_zero(base) and exp.is_Number and exp.is_negative:
-            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        check_raised(base, exp, self.text, col)
         return power(base, exp)
 
     def note_base(self, tok: Token) -> None:
@@ -296,24 +295,7 @@ class Parser:
         return self.raised(self.call(tok), exp, tok.col)
 
     def number(self, tok: Token) -> Any:
-        import sympy as sp
-
-        text = tok.text
-        if all(ch.isdigit() for ch in text):
-            if len(text) > 3000:
-                raise ResourceLimitError(
-                    f"integer literal with {len(text)} digits is too long (limit: 3000)"
-                )
-            return sp.Integer(int(text))
-        if len(text) > 3000:
-            raise ResourceLimitError("number literal is too long (limit: 3000 characters)")
-        _, _, exponent = text.lower().partition("e")
-        if exponent and abs(int(exponent)) > limits.MAX_DECIMAL_EXPONENT:
-            # SymPy builds the exact value 10**exponent first.
-            raise ResourceLimitError(
-                f"exponent of {text} is too large (limit: {limits.MAX_DECIMAL_EXPONENT})"
-            )
-        return sp.Float(text)
+        return number_literal(tok.text)
 
     def name(self, tok: Token, variable: bool = False) -> Any:
         import sympy as sp
@@ -358,31 +340,78 @@ class Parser:
                 raise self.error(f"'(' of {name}( was never closed", tok.col + len(name))
             raise self.unexpected()
         self.advance()
-        low, high = function.min_args, function.max_args
-        if len(args) < low or (high is not None and len(args) > high):
-            if high is None:
-                wanted = f"at least {low}"
-            elif low == high:
-                wanted = str(low)
-            else:
-                wanted = f"{low} to {high}"
-            plural = "" if wanted in ("1", "at least 1") else "s"
-            raise self.error(
-                f"{name}() takes {wanted} argument{plural}, got {len(args)}", tok.col
-            )
-        try:
-            return function.build(*args)
-        except (ValueError, TypeError, ArithmeticError) as err:
-            # SymPy refuses some arguments, e.g. Max(I, 1) or Heaviside(I).
-            detail = " ".join(str(err).split()) or type(err).__name__
-            if len(detail) > 200:
-                detail = detail[:197] + "..."
-            raise self.error(f"{name}() cannot take these arguments: {detail}", tok.col) from None
+        return build_call(f"{name}()", function, args, lambda message: self.error(message, tok.col))
+
+
+# -- the guards, shared with the LaTeX reader (symgrad.parsing.latex_input) ----------
+
+
+def check_depth(depth: int) -> None:
+    """Refuse nesting deeper than :data:`limits.MAX_DEPTH`."""
+    if depth > limits.MAX_DEPTH:
+        raise ResourceLimitError(
+            f"formula is nested more than {limits.MAX_DEPTH} levels deep"
+        )
 
 
 def _is_zero(value: Any) -> bool:
     """An exact (or float) number zero: dividing by it is undefined."""
     return bool(getattr(value, "is_Number", False) and value.is_zero)
+
+
+def check_divisor(divisor: Any, text: str, col: int) -> None:
+    """Refuse dividing by an exact (or float) zero: ``x/0``, ``1/(2-2)``."""
+    if _is_zero(divisor):
+        raise DivisionByZeroError("division by zero: the formula is undefined", text, col)
+
+
+def check_raised(base: Any, exp: Any, text: str, col: int) -> None:
+    """Refuse zero to a negative power (a division by zero)."""
+    if _is_zero(base) and exp.is_Number and exp.is_negative:
+        raise DivisionByZeroError("division by zero: the formula is undefined", text, col)
+
+
+def number_literal(text: str) -> Any:
+    """An integer (exact) or decimal literal, refusing one too long or with a huge exponent."""
+    import sympy as sp
+
+    if all(ch.isdigit() for ch in text):
+        if len(text) > 3000:
+            raise ResourceLimitError(
+                f"integer literal with {len(text)} digits is too long (limit: 3000)"
+            )
+        return sp.Integer(int(text))
+    if len(text) > 3000:
+        raise ResourceLimitError("number literal is too long (limit: 3000 characters)")
+    _, _, exponent = text.lower().partition("e")
+    if exponent and abs(int(exponent)) > limits.MAX_DECIMAL_EXPONENT:
+        # SymPy builds the exact value 10**exponent first.
+        raise ResourceLimitError(
+            f"exponent of {text} is too large (limit: {limits.MAX_DECIMAL_EXPONENT})"
+        )
+    return sp.Float(text)
+
+
+def build_call(shown: str, function: Any, args: list[Any], error: Callable[[str], ParseError]) -> Any:
+    """``function`` applied to ``args``: the number of arguments checked, SymPy's refusal of
+    them (``Max(I, 1)``, ``Heaviside(I)``) made ``error(message)``, with ``shown`` the call's name."""
+    low, high = function.min_args, function.max_args
+    if len(args) < low or (high is not None and len(args) > high):
+        if high is None:
+            wanted = f"at least {low}"
+        elif low == high:
+            wanted = str(low)
+        else:
+            wanted = f"{low} to {high}"
+        plural = "" if wanted in ("1", "at least 1") else "s"
+        raise error(f"{shown} takes {wanted} argument{plural}, got {len(args)}")
+    try:
+        return function.build(*args)
+    except (ValueError, TypeError, ArithmeticError) as err:
+        detail = " ".join(str(err).split()) or type(err).__name__
+        if len(detail) > 200:
+            detail = detail[:197] + "..."
+        raise error(f"{shown} cannot take these arguments: {detail}") from None
 
 
 def check_length(text: str, what: str = "formula") -> None:
@@ -392,17 +421,30 @@ def check_length(text: str, what: str = "formula") -> None:
         )
 
 
-def parse_one(
-    text: str, *, real: bool, symbol_names: frozenset[str]
-) -> tuple[Any, set[str], list[str]]:
-    """One formula's expression, the constant names it used and warnings about its reading."""
+class _Reader(Protocol):
+    constants_used: set[str]
+    warnings: list[str]
+
+    def parse(self) -> Any: ...
+
+
+def guarded_parse(text: object, make: Callable[[str], _Reader]) -> tuple[Any, set[str], list[str]]:
+    """Read ``text`` with the parser ``make(text)`` inside the guards every reader has: text
+    only, its length, Python's own recursion limit, the size of the exact numbers read."""
     if not isinstance(text, str):
         raise TypeError(f"expected formula text, got {type(text).__name__}")
     check_length(text)
-    parser = Parser(text, real, symbol_names)
+    parser = make(text)
     try:
         expr = parser.parse()
     except RecursionError:
         raise ResourceLimitError("formula is nested too deeply") from None
     limits.check_numbers(expr, "a number in the formula")
     return expr, parser.constants_used, parser.warnings
+
+
+def parse_one(
+    text: str, *, real: bool, symbol_names: frozenset[str]
+) -> tuple[Any, set[str], list[str]]:
+    """One formula's expression, the constant names it used and warnings about its reading."""
+    return guarded_parse(text, lambda checked: Parser(checked, real, symbol_names))

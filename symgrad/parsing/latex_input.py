@@ -29,6 +29,11 @@ command, with a caret under it):
   ``T_{\mathrm{max}}`` is ``T_max``), accents (``\dot{x}`` is ``xdot``,
   ``\hat{\theta}`` ``thetahat``), ``\mathit{name}`` for a longer name
   (``\mathit{x\_2}`` is ``x_2``);
+* special functions as symgrad's LaTeX writes them (:data:`SPECIAL_OPERATORS`):
+  ``\operatorname{J}_{\nu}(x)``, ``\operatorname{P}_{n}^{(a, b)}(x)``,
+  ``\operatorname{\zeta}(s)``, ``\operatorname{F}(\phi \middle| m)``,
+  ``{}_{2}\operatorname{F}_{1}(a, b; c; z)``, ``\operatorname{Ai}'(x)``, and
+  ``\operatorname{DiracDelta}(x, k)``, its k-th derivative;
 * constants: ``\pi``, ``e`` and ``\mathrm{e}`` (Euler's number: ``e^{x}``
   is ``exp(x)``; ``--symbols E`` makes ``e`` a variable), ``\mathrm{i}``
   (the imaginary unit; a bare ``i`` is a variable, often an index),
@@ -42,13 +47,23 @@ Refused with a reason: ``\mathrm{d}`` (a differential), ``\left.`` /
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from .. import limits
-from ..errors import ParseError, ResourceLimitError, UnknownFunctionError
+from ..errors import ParseError, UnknownFunctionError
 from .functions import FUNCTIONS, KnownFunction, constant, power
-from .grammar import DivisionByZeroError, check_length
+from .grammar import (
+    DivisionByZeroError,
+    build_call,
+    check_depth,
+    check_divisor,
+    check_raised,
+    guarded_parse,
+    number_literal,
+)
 
 __all__ = ["LATEX_FUNCTION_ALIASES", "looks_like_latex", "parse_latex_one"]
 
@@ -68,6 +83,31 @@ LATEX_FUNCTION_ALIASES = {
     "arsinh": "asinh", "arcosh": "acosh", "artanh": "atanh", "arcoth": "acoth", "arsech": "asech",
     "arcsch": "acsch", "arccot": "acot", "arcsec": "asec", "arccsc": "acsc", "arcsinh": "asinh",
     "arccosh": "acosh", "arctanh": "atanh", "B": "beta", "sgn": "sign", "Gamma": "gamma",
+}
+#: symgrad's LaTeX of special functions (upright symbols, as ISO 80000-2 writes them):
+#: (``\operatorname`` word, has a subscript, number of ``^{\left(...\right)}`` parameters) -> the
+#: table's function. The arguments are the subscript, the parameters, then those in
+#: parentheses (``;`` and ``\middle|`` separate groups there, as ``,`` does), except for
+#: ``W_{k}(x)`` (``LambertW(x, k)``) and Appell's ``F_{1}`` (whose subscript is its name).
+SPECIAL_OPERATORS = {
+    ("J", True, 0): "besselj", ("Y", True, 0): "bessely", ("I", True, 0): "besseli", ("K", True, 0): "besselk",
+    ("E", True, 0): "expint", ("Li", True, 0): "polylog", ("W", False, 0): "LambertW", ("W", True, 0): "LambertW",
+    ("S", False, 0): "fresnels", ("C", False, 0): "fresnelc", ("Ai", False, 0): "airyai", ("Bi", False, 0): "airybi",
+    ("Ai'", False, 0): "airyaiprime", ("Bi'", False, 0): "airybiprime", ("\u03b6", False, 0): "zeta",
+    ("\u03b3", False, 0): "lowergamma", ("\u0393", False, 0): "uppergamma", ("K", False, 0): "elliptic_k",
+    ("E", False, 0): "elliptic_e", ("F", False, 0): "elliptic_f", ("\u03a0", False, 0): "elliptic_pi",
+    ("P", True, 0): "legendre", ("P", True, 1): "assoc_legendre", ("P", True, 2): "jacobi",
+    ("H", True, 0): "hermite", ("He", True, 0): "hermite_prob", ("T", True, 0): "chebyshevt",
+    ("U", True, 0): "chebyshevu", ("L", True, 0): "laguerre", ("L", True, 1): "assoc_laguerre",
+    ("C", True, 1): "gegenbauer", ("F", True, 0): "appellf1",
+}
+#: The hypergeometric functions ``{}_{p}\operatorname{F}_{q}`` of the table, by (p, q).
+HYPERGEOMETRIC = {(0, 1): "hyp0f1", (1, 1): "hyp1f1", (2, 1): "hyp2f1"}
+_SPECIAL_WORDS = frozenset(word.rstrip("'") for word, _, _ in SPECIAL_OPERATORS)
+#: Math accents on one letter inside ``\mathit{...}`` (``{\acute{e}}`` is ``é``): the combining characters.
+COMBINING_ACCENTS = {
+    "grave": "\u0300", "acute": "\u0301", "hat": "\u0302", "tilde": "\u0303", "bar": "\u0304",
+    "breve": "\u0306", "dot": "\u0307", "ddot": "\u0308", "mathring": "\u030a", "check": "\u030c",
 }
 #: Accents on a one-letter name: ``\dot{x}`` is the symbol ``xdot`` (as SymPy spells it).
 ACCENTS = frozenset("dot ddot hat bar tilde vec check breve acute grave mathring".split())
@@ -91,7 +131,7 @@ _TOKEN_RE = re.compile(
   | (?P<sym>\\[^A-Za-z])
   | (?P<num>[0-9]+(?:\.[0-9]+)?|\.[0-9]+)
   | (?P<letter>[^\W\d_])
-  | (?P<op>[-+*/^_()\[\]{}|,!=~'&])
+  | (?P<op>[-+*/^_()\[\]{}|,;!=~'&])
     """,
     re.VERBOSE,
 )
@@ -171,12 +211,17 @@ class LatexParser:
     depth: int = 0
     bars: int = 0  # open |...| absolute values
     constants_used: set[str] = field(default_factory=set)
+    warnings: list[str] = field(default_factory=list)  # none yet: the same shape as the text parser
     symbols: dict[str, Any] = field(default_factory=dict)
 
     # -- helpers --------------------------------------------------------
     @property
     def tok(self) -> Tok:
         return self.tokens[self.pos]
+
+    def peek(self, ahead: int) -> Tok:
+        """The token ``ahead`` places after the current one (the end, past it)."""
+        return self.tokens[min(self.pos + ahead, len(self.tokens) - 1)]
 
     def advance(self) -> Tok:
         tok = self.tokens[self.pos]
@@ -216,8 +261,7 @@ class LatexParser:
 
     def enter(self) -> None:
         self.depth += 1
-        if self.depth > limits.MAX_DEPTH:
-            raise ResourceLimitError(f"formula is nested more than {limits.MAX_DEPTH} levels deep")
+        check_depth(self.depth)
 
     def leave(self) -> None:
         self.depth -= 1
@@ -262,7 +306,7 @@ class LatexParser:
         if tok.kind == "sym":
             return tok.text == "{"
         if tok.kind == "cmd":
-            if tok.text in ("cdot", "times", "div"):
+            if tok.text in ("cdot", "times", "div", "middle"):
                 return False
             if tok.text in _BARS:
                 return tok.text != "rvert" and self.bars == 0
@@ -301,8 +345,7 @@ class LatexParser:
         import sympy as sp
 
         divisor = self.value(divisor, col)
-        if getattr(divisor, "is_Number", False) and divisor.is_zero:
-            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        check_divisor(divisor, self.text, col)
         return power(divisor, sp.S.NegativeOne)
 
     def unary(self) -> Any:
@@ -330,8 +373,7 @@ class LatexParser:
         return base
 
     def raised(self, base: Any, exp: Any, col: int) -> Any:
-        if getattr(base, "is_Number", False) and base.is_zero and exp.is_Number and exp.is_negative:
-            raise DivisionByZeroError("division by zero: the formula is undefined", self.text, col)
+        check_raised(base, exp, self.text, col)
         return power(base, exp)
 
     def script(self) -> Any:
@@ -383,6 +425,8 @@ class LatexParser:
         if tok.kind == "op" and tok.text in "([":
             return self.parenthesised()
         if tok.kind == "op" and tok.text == "{":
+            if self.peek(1).text == "}" and self.peek(2).text == "_":
+                return self.hypergeometric()
             return self.group()
         if tok.kind == "sym" and tok.text == "{":
             return self.parenthesised()
@@ -427,14 +471,7 @@ class LatexParser:
         return self.build("Abs", FUNCTIONS["Abs"], [inner], opened)
 
     def number(self, tok: Tok) -> Any:
-        import sympy as sp
-
-        text = tok.text
-        if len(text) > 3000:
-            raise ResourceLimitError(f"number literal with {len(text)} characters is too long (limit: 3000)")
-        if text.isdigit():
-            return sp.Integer(int(text))
-        return sp.Float(text)
+        return number_literal(tok.text)
 
     # -- names ----------------------------------------------------------
     def symbol(self, name: str, col: int) -> Any:
@@ -518,11 +555,21 @@ class LatexParser:
             elif tok.kind == "cmd" and tok.text in GREEK | {"pi"}:
                 parts.append(_greek_letter(tok.text))
             elif tok.kind == "cmd" and tok.text == "mathrm" and nesting:
-                # {\mathrm{u00e9}}: a character by its code point, as symgrad spells names out
+                # {\mathrm{u00e9}}: a character by its code point, as symgrad spells names out;
+                # {\mathrm{A}}: a Greek capital that looks Latin (SymPy's spelling of Alpha)
                 code = self.braced_word()
+                if code in _upright_greek():
+                    parts.append(_upright_greek()[code])
+                    continue
                 if not re.fullmatch(r"u[0-9a-f]{4,6}", code) or int(code[1:], 16) > 0x10FFFF:
                     raise self.error(f"\\mathrm{{{code}}} is not part of a name", tok.col)
                 parts.append(chr(int(code[1:], 16)))
+            elif tok.kind == "cmd" and tok.text in COMBINING_ACCENTS and nesting:
+                # {\acute{e}}: an accented letter, as symgrad spells names out
+                letter = self.braced_word()
+                if len(letter) != 1 or not letter.isascii():
+                    raise self.error(f"\\{tok.text} takes one letter here", tok.col)
+                parts.append(unicodedata.normalize("NFC", letter + COMBINING_ACCENTS[tok.text]))
             elif tok.kind == "end":
                 raise self.error("'{' was never closed", opened.col)
             else:
@@ -626,6 +673,8 @@ class LatexParser:
                 return constant("I")
             if word not in FUNCTIONS and word not in LATEX_FUNCTION_ALIASES:
                 return self.named(word, word_col)
+        if word in _SPECIAL_WORDS and tok.text == "operatorname" and (word not in FUNCTIONS or self.at("op", "_")):
+            return self.special(tok, word)
         target = LATEX_FUNCTION_ALIASES.get(word, word) if word not in FUNCTIONS else word
         if target not in FUNCTIONS and not (word == "polygamma" and "digamma" in FUNCTIONS):
             import difflib
@@ -634,6 +683,108 @@ class LatexParser:
             hint = f"; did you mean {close[0]!r}?" if close else ""
             raise UnknownFunctionError(f"unknown function {word!r}{hint}", self.text, word_col)
         return self.call(tok, target if target in FUNCTIONS else "polygamma", shown=word)
+
+    def special(self, tok: Tok, word: str) -> Any:
+        r"""A special function as symgrad writes it: ``\operatorname{J}_{\nu}\left(x\right)``,
+        ``\operatorname{P}_{n}^{\left(a, b\right)}\left(x\right)``, ``\operatorname{E}\left(\phi\middle| m\right)``."""
+        if word in ("Ai", "Bi") and self.at("op", "'"):
+            self.advance()
+            word += "'"
+        sub = None
+        if self.at("op", "_"):
+            self.advance()
+            self.enter()
+            sub = self.script()
+            self.leave()
+        parameters: list[Any] = []
+        if sub is not None and self.at("op", "^") and (word, True, 1) in SPECIAL_OPERATORS:
+            caret = self.advance()
+            if not (self.at("op", "{") and self.peek(1).text == "("):
+                raise self.error(f"write the parameters of \\operatorname{{{word}}} as ^{{\\left(a\\right)}}", caret.col)
+            opened = self.advance()
+            parameters = [item for group in self.grouped() for item in group]
+            self.expect("op", "}", opened)
+        name = SPECIAL_OPERATORS.get((word, sub is not None, len(parameters)))
+        if name is None:
+            scripts = " with a subscript" if sub is not None else " without a subscript"
+            raise self.error(f"\\operatorname{{{word}}}{scripts} is not a function symgrad knows", tok.col)
+        if not self.at("op", "("):
+            raise self.error(f"{name} needs its arguments in parentheses")
+        args = [item for group in self.grouped() for item in group]
+        if name == "uppergamma" and len(args) == 1:
+            name = "gamma"
+        if name == "LambertW":
+            args = args if sub is None else [*args, sub]
+        elif name == "appellf1":
+            if sub != 1:
+                raise self.error("\\operatorname{F}_{1} is Appell's F1; no other F_{n} is a function symgrad knows",
+                                 tok.col)
+        elif sub is not None:
+            args = [sub, *parameters, *args]
+        return self.build(name, FUNCTIONS[name], args, tok)
+
+    def grouped(self) -> list[list[Any]]:
+        r"""``\left(a, b; c \middle| z\right)``: arguments in groups, ``;`` or ``\middle|`` between
+        groups (a group may be empty: ``{}_{0}F_{1}(; b; z)``)."""
+        opened = self.advance()
+        self.enter()
+        saved, self.bars = self.bars, 0
+        groups: list[list[Any]] = [[]]
+        while not self.at("op", ")"):
+            if self.at("op", ";") or self.at("cmd", "middle"):
+                if self.advance().text == "middle":
+                    if not self.at("op", "|"):
+                        raise self.unexpected()
+                    self.advance()
+                groups.append([])
+                continue
+            if self.tok.kind == "end":
+                raise self.error(f"{_word_of(opened)!r} was never closed", opened.col)
+            col = self.tok.col
+            groups[-1].append(self.value(self.sum(), col))
+            if self.at("op", ","):
+                self.advance()
+                if self.at("op", ")") or self.at("op", ";"):
+                    raise self.unexpected()
+            elif not (self.at("op", ")") or self.at("op", ";") or self.at("cmd", "middle")):
+                raise self.unexpected()
+        self.bars = saved
+        self.leave()
+        self.expect("op", ")", opened)
+        return groups
+
+    def hypergeometric(self) -> Any:
+        r"""``{}_{2}\operatorname{F}_{1}\left(a, b; c; z\right)`` (also with a plain ``F``)."""
+        start = self.tok
+        self.advance()  # {
+        self.advance()  # }
+        self.advance()  # _
+        p = self.script()
+        if self.at("cmd", "operatorname"):
+            self.advance()
+            if self.braced_word() != "F":
+                raise self.error("expected F after {}_{p}: the hypergeometric function {}_{p}F_{q}", start.col)
+        elif self.at("letter", "F"):
+            self.advance()
+        else:
+            raise self.error("expected F after {}_{p}: the hypergeometric function {}_{p}F_{q}")
+        if not self.at("op", "_"):
+            raise self.error("expected _{q} after {}_{p}F")
+        self.advance()
+        q = self.script()
+        name = HYPERGEOMETRIC.get((int(p), int(q)) if p.is_Integer and q.is_Integer else (-1, -1))
+        if name is None:
+            raise self.error(f"{{}}_{{{p}}}F_{{{q}}} is not a function symgrad knows (0F1, 1F1 and 2F1 are)",
+                             start.col)
+        if not self.at("op", "("):
+            raise self.error(f"{name} needs its arguments in parentheses")
+        opened = self.tok
+        groups = self.grouped()
+        if [len(g) for g in groups] != [int(p), int(q), 1]:
+            a = ", ".join(f"a{k + 1}" for k in range(int(p)))
+            b = ", ".join(f"b{k + 1}" for k in range(int(q)))
+            raise self.error(f"{{}}_{{{p}}}F_{{{q}}} takes {p} and {q} parameters and z: ({a}; {b}; z)", opened.col)
+        return self.build(name, FUNCTIONS[name], [item for group in groups for item in group], start)
 
     def call(self, tok: Tok, target: str, shown: str | None = None, maybe_symbol: str | None = None) -> Any:
         """A function applied: its optional base (``\\log_{2}``), power (``\\sin^{2}``) and argument."""
@@ -714,23 +865,33 @@ class LatexParser:
         return self.sum()
 
     def build(self, name: str, function: KnownFunction, args: list[Any], tok: Tok, shown: str | None = None) -> Any:
-        shown = shown or name
-        low, high = function.min_args, function.max_args
-        if len(args) < low or (high is not None and len(args) > high):
-            wanted = f"at least {low}" if high is None else str(low) if low == high else f"{low} to {high}"
-            plural = "" if wanted in ("1", "at least 1") else "s"
-            raise self.error(f"{shown} takes {wanted} argument{plural}, got {len(args)}", tok.col)
+        if name == "DiracDelta" and len(args) == 2:  # symgrad's LaTeX of a derivative of DiracDelta(x)
+            import sympy as sp
+
+            limits.check_order(name, args[1])
+            function = KnownFunction(sp.DiracDelta, 2, 2)
+        return build_call(shown or name, function, args, lambda message: self.error(message, tok.col))
+
+
+@lru_cache(maxsize=1)
+def _upright_greek() -> dict[str, str]:
+    """``A`` -> ``Α``: the Greek capitals SymPy writes as upright Latin letters (``\\mathrm{A}``)."""
+    from sympy.printing.latex import tex_greek_dictionary
+
+    letters = {}
+    for name, tex in tex_greek_dictionary.items():
+        match = re.fullmatch(r"\\mathrm\{([A-Z])\}", tex)
         try:
-            return function.build(*args)
-        except (ValueError, TypeError, ArithmeticError) as err:
-            detail = " ".join(str(err).split()) or type(err).__name__
-            raise self.error(f"{shown} cannot take these arguments: {detail[:200]}", tok.col) from None
+            letter = unicodedata.lookup(f"GREEK CAPITAL LETTER {name.upper()}")
+        except KeyError:  # Khi: SymPy's other spelling of Chi
+            continue
+        if match:
+            letters[match.group(1)] = letter
+    return letters
 
 
 def _greek_letter(name: str) -> str:
     """``α`` for ``alpha``: a Greek command inside ``\\mathit{...}`` (symgrad's spelled-out names)."""
-    import unicodedata
-
     name = name.removeprefix("var")
     case = "CAPITAL" if name[0].isupper() else "SMALL"
     try:
@@ -740,14 +901,6 @@ def _greek_letter(name: str) -> str:
 
 
 def parse_latex_one(text: str, *, real: bool, symbol_names: frozenset[str]) -> tuple[Any, set[str], list[str]]:
-    """One LaTeX formula's expression, the constant names it used and warnings (none yet)."""
-    if not isinstance(text, str):
-        raise TypeError(f"expected formula text, got {type(text).__name__}")
-    check_length(text)
-    parser = LatexParser(text, real, symbol_names)
-    try:
-        expr = parser.parse()
-    except RecursionError:
-        raise ResourceLimitError("formula is nested too deeply") from None
-    limits.check_numbers(expr, "a number in the formula")
-    return expr, parser.constants_used, []
+    """One LaTeX formula's expression, the constant names it used and warnings (none yet),
+    inside the text parser's guards (:func:`~symgrad.parsing.grammar.guarded_parse`)."""
+    return guarded_parse(text, lambda checked: LatexParser(checked, real, symbol_names))

@@ -144,8 +144,9 @@ def test_a_name_alone_keeps_sympys_spelling():
 
 def test_when_two_names_share_a_spelling_the_literal_one_keeps_it(cli):
     assert printed(["x1", "x_1"]) == {"x1": r"\mathit{x1}", "x_1": "x_{1}"}
-    assert printed(["alpha", "α"]) == {"alpha": r"\mathit{alpha}", "α": r"\alpha"}
-    assert printed(["e", "é"]) == {"e": "e", "é": r"\mathit{{\acute{e}}}"}
+    # \alpha reads back as alpha (the text form's name), so alpha keeps it (issue 14)
+    assert printed(["alpha", "α"]) == {"alpha": r"\alpha", "α": r"\mathit{{\alpha}}"}
+    assert printed(["e", "é"]) == {"e": r"\mathit{e}", "é": r"\mathit{{\acute{e}}}"}  # e alone is Euler's number
     assert printed(["x_ab", "x_a_b"]) == {"x_ab": "x_{ab}", "x_a_b": r"\mathit{x\_a\_b}"}
     for wrt in ("x1,x_1", "x_1,x1"):  # the job: whatever the variables' order
         line = first_line(cli, "x1*x_1 + x_1", "--wrt", wrt)
@@ -299,6 +300,98 @@ def test_readable_latex_compiles(cli, pdflatex, tmp_path):
     formula += " + acosh(x+2) + asec(x+2) + acsc(x+2) + acoth(x+2) + atan2(y, x)^2 + x10*x1 + x_1 + x8"
     formula += " + alpha*α + x__2 + xabs + é*e + xdot"
     args = [formula, "-H", "--at", "x=1/2,y=3,x1=1,x_1=2,x8=3,x10=4,alpha=1,α=2,x__2=1,xabs=1,é=1,e=2,xdot=1"]
+    run, log = COMPILES.compile_tex(pdflatex, COMPILES.standalone(cli, args), tmp_path)
+    assert run.returncode == 0, run.stdout[-3000:]
+    assert "Undefined control sequence" not in log
+
+
+# -- 5. what is printed reads back (issue 14): names, constants, special functions ------
+
+
+@pytest.mark.parametrize(
+    ("name", "tex"),
+    [
+        ("rate", r"\mathit{rate}"),  # not the product r a t e
+        ("mu0x", r"\mathit{mu0x}"),  # not m u 0 x
+        ("rate_1", r"\mathit{rate}_{1}"),
+        ("e", r"\mathit{e}"),  # not Euler's number
+        ("pi", r"\mathit{pi}"),  # not the constant
+        ("Gamma", r"{\Gamma}"),  # \Gamma(x) is the gamma function
+        ("E", "E"),
+        ("I", "I"),
+        ("alpha", r"\alpha"),
+        ("sigma_k", r"\sigma_{k}"),
+        ("x1", "x_{1}"),
+        ("xdot", r"\dot{x}"),
+    ],
+)
+def test_a_name_prints_as_one_name_that_reads_back(name, tex):
+    from symgrad.parsing import parse_latex
+
+    assert printed([name])[name] == tex
+    symbol = parse_latex(tex, symbols=name) if name in ("pi", "E", "I") else parse_latex(tex)
+    assert isinstance(symbol, sp.Symbol)
+    with_parentheses = parse_latex(tex + r" \left(y + 1\right)^{2}")
+    assert with_parentheses == symbol * (sp.Symbol("y", real=True) + 1) ** 2
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(names, min_size=1, max_size=6, unique=True))
+def test_every_printed_name_reads_back_as_a_distinct_symbol(group):
+    """The LaTeX reader reads each name of a document as one symbol, a different one for each name."""
+    from symgrad.parsing import parse_latex
+
+    tex = printed(group)
+    back = {name: parse_latex(t) for name, t in tex.items()}
+    assert all(isinstance(b, sp.Symbol) for b in back.values()), (tex, back)
+    assert len(set(back.values())) == len(group), (tex, back)
+
+
+def test_word_names_in_a_job(cli):
+    line = first_line(cli, "rate*x + e*x + mu0x")
+    assert line.startswith(r"f(e, \mu0x, rate, x)") is False  # SymPy's spellings are gone
+    assert r"\mathit{rate} x" in line and r"\mathit{e} x" in line and r"\mathit{mu0x}" in line
+    assert first_line(cli, "E*x").endswith(r"&= e x \\")  # Euler's number stays e
+
+
+def test_the_imaginary_unit_is_upright():
+    assert TexPrinter().tex(sp.I * sp.Symbol("x")) == r"\mathrm{i} x"
+    assert printed(["i"])["i"] == "i"  # a variable i stays italic
+
+
+@pytest.mark.parametrize(
+    ("expr", "tex"),
+    [
+        (sp.Heaviside(sp.Symbol("x")), r"\operatorname{Heaviside}\left(x\right)"),
+        (sp.DiracDelta(sp.Symbol("x")), r"\operatorname{DiracDelta}\left(x\right)"),
+        (sp.DiracDelta(sp.Symbol("x"), 2), r"\operatorname{DiracDelta}\left(x, 2\right)"),
+        (sp.besselj(0, sp.Symbol("x")) ** 2, r"\left(\operatorname{J}_{0}\left(x\right)\right)^{2}"),
+        (sp.zeta(sp.Symbol("s")), r"\operatorname{\zeta}\left(s\right)"),
+        (sp.elliptic_f(sp.Symbol("x"), sp.Symbol("m")), r"\operatorname{F}\left(x\middle| m\right)"),
+        (sp.assoc_legendre(sp.Symbol("n"), 2, sp.Symbol("x")),
+         r"\operatorname{P}_{n}^{\left(2\right)}\left(x\right)"),
+        (sp.hyper([1, 2], [3], sp.Symbol("x")), r"{}_{2}\operatorname{F}_{1}\left(1, 2; 3; x\right)"),
+        (sp.airyaiprime(sp.Symbol("x")), r"\operatorname{Ai}'\left(x\right)"),
+    ],
+)
+def test_special_functions_print_upright_symbols(expr, tex):
+    """Not theta(x), delta(x), J_0(x), zeta(s): those read back as products of symbols."""
+    assert TexPrinter().tex(expr) == tex
+
+
+def test_special_functions_compile(cli, pdflatex, tmp_path):
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from special_corpus import CORPUS
+
+    # erfcinv (printed as \operatorname{erfinv}) is left out: in this sum it meets an internal
+    # error of tidy's numeric check (erfinv evaluated outside [-1, 1]), which is not LaTeX's
+    formula = " + ".join(f for f, _, _ in CORPUS.values() if ("(x)" in f or "x)" in f) and "erfcinv" not in f)
+    formula += " + Heaviside(x)*DiracDelta(y) + legendre(n, x) + assoc_legendre(n, 2, x) + jacobi(n, a, b, x)"
+    formula += " + hermite(n, x) + hermite_prob(n, x) + chebyshevt(n, x) + chebyshevu(n, x) + laguerre(n, x)"
+    formula += " + assoc_laguerre(n, a, x) + gegenbauer(n, a, x) + hyp0f1(a, x) + besselj(0, x)**2"
+    args = [formula, "--wrt", "x,y"]
     run, log = COMPILES.compile_tex(pdflatex, COMPILES.standalone(cli, args), tmp_path)
     assert run.returncode == 0, run.stdout[-3000:]
     assert "Undefined control sequence" not in log

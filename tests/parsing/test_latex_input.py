@@ -67,12 +67,33 @@ GAUSSIAN = r"\frac{1}{\sigma\sqrt{2\pi}} e^{-\frac{(x-\mu)^2}{2\sigma^2}}"
         (r"-\frac{x}{2}", "-x/2"),
         (r"e", "E"),
         (r"e_{1}", "e_1"),
+        # what symgrad's LaTeX writes (issue 14)
+        (r"\mathit{e} + \mathit{rate}_{1} + {\Gamma}\left(x\right)", "Symbol('e') + rate_1 + Gamma*x"),
+        (r"\mathrm{i} x", "I*x"),
+        (r"\operatorname{J}_{0}(x) + \operatorname{K}_{\nu}(x) + \operatorname{K}(x)", "besselj(0, x) + besselk(nu, x) + elliptic_k(x)"),
+        (r"\left(\operatorname{W}_{-1}\left(x\right)\right)^{2}", "LambertW(x, -1)**2"),
+        (r"\operatorname{Ai}'(x) + \operatorname{S}(x) + \operatorname{\zeta}(3, x)", "airyaiprime(x) + fresnels(x) + zeta(3, x)"),
+        (r"\operatorname{\Gamma}(x) + \operatorname{\Gamma}(x, y) + \operatorname{\gamma}(x, y)", "gamma(x) + uppergamma(x, y) + lowergamma(x, y)"),
+        (r"\operatorname{E}\left(x \middle| y\right) + \operatorname{\Pi}(z; x\middle| y)", "elliptic_e(x, y) + elliptic_pi(z, x, y)"),
+        (r"\operatorname{P}_{n}^{\left(a, b\right)}(x) + \operatorname{L}_{n}^{(a)}(x)", "jacobi(n, a, b, x) + assoc_laguerre(n, a, x)"),
+        (r"{}_{0}F_{1}(; b; x) + {}_{2}\operatorname{F}_{1}(a, b; c; x)", "hyp0f1(b, x) + hyp2f1(a, b, c, x)"),
+        (r"\operatorname{F}_{1}(a; b, c; d; x, y)", "appellf1(a, b, c, d, x, y)"),
     ],
 )
 def test_reads_the_subset(tex: str, text: str) -> None:
     got = parse_latex(tex)
     want = parse_expression(text)
     assert got == want or sp.simplify(got - want) == 0, (got, want)
+
+
+def test_dirac_delta_derivatives() -> None:
+    """symgrad's LaTeX of d/dx DiracDelta(x) is DiracDelta(x, 1); its order has the order limit."""
+    assert parse_latex(r"\operatorname{DiracDelta}(x, 2) + \operatorname{Heaviside}(x)") == (
+        sp.DiracDelta(x, 2) + sp.Heaviside(x))
+    with pytest.raises(ParseError, match="DiracDelta cannot take these arguments"):
+        parse_latex(r"\operatorname{DiracDelta}(x, \frac{1}{2})")
+    with pytest.raises(ResourceLimitError):
+        parse_latex(r"\operatorname{DiracDelta}(x, 1000)")
 
 
 def test_names_are_the_text_forms() -> None:
@@ -181,6 +202,28 @@ def test_huge_numbers_are_refused(tex: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "tex"),
+    [
+        ("1" * 4000, "1" * 4000),
+        ("0." + "1" * 4000, "0." + "1" * 4000),
+        ("(" * 150 + "x" + ")" * 150, "(" * 150 + "x" + ")" * 150),
+        ("x/0", r"\frac{x}{0}"),
+        ("0^(-1)", "0^{-1}"),
+        ("2^100000", "2^{100000}"),
+        ("x" * 200_000, "x" * 200_000),
+    ],
+)
+def test_the_guards_are_the_text_parsers(text: str, tex: str) -> None:
+    """One set of guards (symgrad.parsing.grammar): the same refusal, word for word, for both syntaxes."""
+    with pytest.raises(SymgradError) as by_text:
+        parse_expression(text)
+    with pytest.raises(SymgradError) as by_latex:
+        parse_latex(tex)
+    assert type(by_latex.value) is type(by_text.value)
+    assert str(by_latex.value).splitlines()[0] == str(by_text.value).splitlines()[0]
+
+
+@pytest.mark.parametrize(
     "tex",
     ["x\x00", "x\x1b[31m", "\\sin\x07x", "x\u202ey", r"\operatorname{__import__}(x)",
      r"\mathit{\_\_class\_\_}", r"\mathrm{os}.system", "\\\x00"],
@@ -259,16 +302,48 @@ CORPUS = [
     "(x**2 - 1)/(x**2 + 1)",
     "exp(sin(x)) * cos(exp(y))",
     "sqrt(1 - x**2/9) * asin(x/4)",
+    # issue 14: names that are words, a variable e, Heaviside and DiracDelta, the imaginary unit
+    "rate*x + mu0x**2 + rate_1*y",
+    "e*x + exp(y) + E*e",
+    "Gamma*(x + 1)**2 + gamma(y + 3)",
+    "alpha*x + sigma_k*y + x1*x_1",
+    "Heaviside(x - 1/2)*y**2 + Heaviside(y, 1/2)*x",
+    "DiracDelta(x - 1/3)*y + Heaviside(x)",
+    "exp(I*x) + exp(-I*x)",
+]
+
+#: One formula per family of special functions (issue 14), and the parameters held fixed
+#: (an order or degree that the printed formula keeps as a name: P_{n}(x), not its expansion).
+SPECIAL_CORPUS: list[tuple[str, dict[str, str]]] = [
+    ("besselj(0, x)*x + bessely(1, y + 2)", {}),
+    ("besseli(1, x) + besselk(nu, y + 2)", {"nu": "1/3"}),
+    ("airyai(x) + airybi(y) + airyaiprime(x)*airybiprime(y)", {}),
+    ("x*zeta(s) + zeta(3, y + 2)", {"s": "5/2"}),
+    ("polylog(2, x/2) + polylog(3, y/2) + Li(x + 3) + li(y + 3)", {}),
+    ("LambertW(x + 1) + LambertW(-y**2/20 - 1/10, -1)", {}),
+    ("expint(2, x + 2) + expint(nu, y + 2) + Ei(y + 2)", {"nu": "3/2"}),
+    ("fresnels(x) + fresnelc(y) + Si(x) + Ci(y + 2) + Shi(x) + Chi(y + 2)", {}),
+    ("uppergamma(x + 3, y + 2) + lowergamma(x + 3, y + 2) + polygamma(2, x + 3) + trigamma(y + 2)", {}),
+    ("elliptic_k(x/2) + elliptic_e(x/2) + elliptic_e(y, x/2) + elliptic_f(y, x/2)", {}),
+    ("elliptic_pi(x/3, y/2) + elliptic_pi(1/5, y, x/2)", {}),
+    ("legendre(n, x/2) + assoc_legendre(n, 1, y/2) + jacobi(n, a, b, x/2)", {"n": "3", "a": "1/2", "b": "1/3"}),
+    ("hermite(n, x) + hermite_prob(n, y) + chebyshevt(n, x/2) + chebyshevu(n, y/2)", {"n": "4"}),
+    ("laguerre(n, x) + assoc_laguerre(n, a, y) + gegenbauer(n, a, x/2)", {"n": "3", "a": "3/2"}),
+    ("hyp0f1(3/2, x) + hyp1f1(1/2, 3/2, y) + hyp2f1(1/2, 1, 3/2, x/2)", {}),
+    ("appellf1(1, 1/2, 1/3, 2, x/3, y/3)", {}),
+    ("erf(x) + erfcinv(y/2 + 1) + erfinv(x/2) + loggamma(y + 3) + digamma(x + 3) + beta(x + 2, y + 2)", {}),
 ]
 
 
-def _function_line(formula: str) -> str:
-    result = CliRunner().invoke(main, [formula, "--latex"], catch_exceptions=False)
+def _function_line(formula: str, wrt: list[str] | None = None) -> str:
+    """The function's LaTeX in ``symgrad formula --latex`` (a long one joined from its rows)."""
+    args = [formula, "--latex"] + (["--wrt", ",".join(wrt)] if wrt else [])
+    result = CliRunner().invoke(main, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
     line = result.stdout.splitlines()[1]
     match = re.fullmatch(r".*? &= (.*?)( \\\\)?", line)
     assert match is not None, line
-    return match.group(1)
+    return match.group(1).replace(r" \\ &\quad ", " ")
 
 
 def _name_map(parsed: sp.Expr, original: sp.Expr) -> dict[sp.Symbol, sp.Symbol]:
@@ -287,27 +362,58 @@ def _name_map(parsed: sp.Expr, original: sp.Expr) -> dict[sp.Symbol, sp.Symbol]:
 
 
 def _values(expr: sp.Expr, point: dict[sp.Symbol, float]) -> mpmath.mpf:
+    """``expr`` at ``point`` to 30 digits (a real number when its imaginary part is only rounding)."""
     with mpmath.workdps(30):
-        return sp.N(expr.subs(point), 30)
+        value = sp.N(expr.subs(point), 30)
+    if value.is_finite and not value.is_real and abs(sp.im(value)) <= 1e-25 * max(1, abs(value)):
+        return sp.re(value)
+    return value
 
 
 @pytest.mark.parametrize("formula", CORPUS)
 def test_round_trip(formula: str) -> None:
+    _check_round_trip(formula, {})
+
+
+@pytest.mark.parametrize(("formula", "fixed"), SPECIAL_CORPUS, ids=[f for f, _ in SPECIAL_CORPUS])
+def test_round_trip_special_functions(formula: str, fixed: dict[str, str]) -> None:
+    _check_round_trip(formula, fixed)
+
+
+def test_special_corpus_has_every_special_function() -> None:
+    """Every special function of the table is in SPECIAL_CORPUS (those whose value is printed as
+    another function's, erf2 and erfcinv, by their own name too)."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from special_corpus import CORPUS as FUNCTIONS_CORPUS
+    from special_corpus import function_name
+
+    text = " ".join(f for f, _ in SPECIAL_CORPUS)
+    missing = {function_name(f) for f, _, _ in FUNCTIONS_CORPUS.values()} - {"erf2"}
+    missing = {name for name in missing if not re.search(rf"\b{name}\(", text)}
+    assert not missing
+
+
+def _check_round_trip(formula: str, fixed: dict[str, str]) -> None:
     original = parse_expression(formula)
-    tex = _function_line(formula)
+    held = {s: sp.Rational(fixed[s.name]) for s in original.free_symbols if s.name in fixed}
+    variables = sorted(original.free_symbols - set(held), key=lambda s: s.name)
+    tex = _function_line(formula, [s.name for s in variables] if held else None)
     back = parse_latex(tex)
     mapping = _name_map(back, original)
     rng = random.Random(formula)
-    variables = sorted(original.free_symbols, key=lambda s: s.name)
     checked = 0
     for _ in range(12):
-        point = {s: sp.Rational(rng.randint(-150, 150), 100) for s in variables}
+        point = {s: sp.Rational(rng.randint(-150, 150), 100) for s in variables} | held
         want = _values(original, point)
         if not want.is_real or not want.is_finite:
             continue
         got = _values(back, {mapping[s]: v for s, v in point.items()})
         assert abs(got - want) <= 1e-20 * max(1, abs(want)), (tex, point)
         for s in variables:
+            assert not sp.diff(original, s).has(sp.Derivative), (formula, s)
             d_want = _values(sp.diff(original, s), point)
             d_got = _values(sp.diff(back, mapping[s]), {mapping[t]: v for t, v in point.items()})
             if d_want.is_real and d_want.is_finite:
@@ -339,6 +445,24 @@ def test_cli_error_has_caret() -> None:
     assert lines[2].index("^") == lines[1].index("\\")
 
 
+@pytest.mark.parametrize(
+    ("tex", "message"),
+    [
+        (r"{}_{3}\operatorname{F}_{2}\left(a, b, c; d, e; x\right)",
+         "Error: {}_{3}F_{2} is not a function symgrad knows (0F1, 1F1 and 2F1 are)"),
+        (r"\operatorname{J}(x)", r"Error: \operatorname{J} without a subscript is not a function symgrad knows"),
+        (r"\operatorname{F}_{2}(a; b, c; d; x, y)",
+         r"Error: \operatorname{F}_{1} is Appell's F1; no other F_{n} is a function symgrad knows"),
+        (r"{}_{2}F_{1}(a; b; x)", "Error: {}_{2}F_{1} takes 2 and 1 parameters and z: (a1, a2; b1; z)"),
+    ],
+)
+def test_cli_special_functions_it_cannot_read(tex: str, message: str) -> None:
+    """The README's LaTeX subset names these refusals (exit 2, a caret under the place)."""
+    result = CliRunner().invoke(main, ["--from", "latex", tex])
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[0] == message
+
+
 def test_cli_from_text_refuses_latex() -> None:
     result = CliRunner().invoke(main, ["--from", "text", r"\frac{x}{2}"])
     assert result.exit_code == 2
@@ -352,6 +476,8 @@ _PIECES = [
     r"\sin", r"\log", r"\ln", r"\exp", r"\pi", r"\alpha", r"\sigma", r"\cdot", r"\,", r"\{", r"\}",
     r"\operatorname{erf}", r"\operatorname{atan2}", r"\mathrm{d}", r"\mathit{ab}", r"\Gamma",
     r"\binom", r"\dot", r"\foo", r"\infty", r"\left.", "\x00",
+    ";", r"\middle|", r"\operatorname{J}", r"\operatorname{P}", r"\operatorname{W}", r"\operatorname{\zeta}",
+    r"{}_{2}F_{1}", "{}_", r"\operatorname{Ai}'", r"\mathit{{\acute{e}}}", r"{\mathrm{A}}", r"\mathit{rate}",
 ]
 
 
