@@ -297,7 +297,8 @@ def _function_table() -> dict[str, KnownFunction]:
             "binomial": KnownFunction(_guarded_binomial, 2, 2),
             "beta": KnownFunction(_sympy_function("beta"), 2, 2),
             "Heaviside": KnownFunction(_sympy_function("Heaviside"), 1, 2),
-            "DiracDelta": KnownFunction(_sympy_function("DiracDelta"), 1, 1),
+            # DiracDelta(x, k): its k-th derivative, as symgrad's text writes it
+            "DiracDelta": KnownFunction(_special("DiracDelta", orders=(1,)), 1, 2),
             "Max": KnownFunction(_sympy_function("Max"), 1, None),
             "Min": KnownFunction(_sympy_function("Min"), 1, None),
             "atan2": KnownFunction(_sympy_function("atan2"), 2, 2),

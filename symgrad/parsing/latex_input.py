@@ -865,11 +865,6 @@ class LatexParser:
         return self.sum()
 
     def build(self, name: str, function: KnownFunction, args: list[Any], tok: Tok, shown: str | None = None) -> Any:
-        if name == "DiracDelta" and len(args) == 2:  # symgrad's LaTeX of a derivative of DiracDelta(x)
-            import sympy as sp
-
-            limits.check_order(name, args[1])
-            function = KnownFunction(sp.DiracDelta, 2, 2)
         return build_call(shown or name, function, args, lambda message: self.error(message, tok.col))
 
 

@@ -61,7 +61,7 @@ def _allowed_classes() -> frozenset[type]:
         count = function.min_args if function.max_args == function.min_args else max(function.min_args, 2)
         try:
             built = function.build(*names[:count])
-        except ParseError:  # real_root(x, n) needs a number n
+        except (ParseError, ValueError):  # real_root(x, n) and DiracDelta(x, k) need a number
             built = function.build(x, sp.Integer(3))
         classes |= {type(node) for node in sp.preorder_traversal(built)}
     # what the table's functions evaluate to at some arguments

@@ -147,3 +147,15 @@ def test_hessian_of_a_special_function_matches_mpmath():
             assert abs(mp.mpf(str(sp.N(h[i][j], 35))) - expected) < mp.mpf(10) ** -20
     finally:
         mp.mp.dps = 15
+
+
+def test_a_derivative_of_diracdelta_reads_back_as_symgrad_writes_it():
+    """``DiracDelta(x, k)`` (its k-th derivative) is read as written; a bad order is refused."""
+    x = sp.Symbol("x", real=True)
+    written = str(symgrad.gradient("DiracDelta(x)", wrt="x").first[0][0])
+    assert written == "DiracDelta(x, 1)"
+    assert parse(written).exprs[0] == sp.DiracDelta(x, 1)
+    with pytest.raises(ParseError, match="non-negative integer, y given"):
+        parse("DiracDelta(x, y)")
+    with pytest.raises(ExactSizeError):
+        parse("DiracDelta(x, 500)")
