@@ -10,7 +10,6 @@ turned into one ``Error:`` line and an exit code by
 
 from __future__ import annotations
 
-import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import IO, Any
@@ -381,8 +380,28 @@ def _stdin_jobs(stream: IO[str]) -> Iterator[tuple[int, list[str] | None]]:
         text = line.strip()
         if not text or text.startswith("#"):
             continue
-        # ";" separates formulas; "\;" is a LaTeX space
-        yield number, re.split(r"(?<!\\);", text)
+        yield number, split_formulas(text)
+
+
+def split_formulas(text: str) -> list[str]:
+    """A stdin line's formulas: split at each ``;`` outside brackets (``(``,
+    ``[``, ``{``), so that LaTeX's ``{}_{2}F_{1}(a, b; c; z)`` stays one
+    formula; ``\\;`` is a LaTeX space, not a separator."""
+    parts: list[str] = []
+    depth = 0
+    start = 0
+    previous = ""
+    for k, char in enumerate(text):
+        if char in "([{":
+            depth += 1
+        elif char in ")]}":
+            depth = max(0, depth - 1)
+        elif char == ";" and depth == 0 and previous != "\\":
+            parts.append(text[start:k])
+            start = k + 1
+        previous = char
+    parts.append(text[start:])
+    return parts
 
 
 def _run_stream(

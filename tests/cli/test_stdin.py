@@ -97,6 +97,15 @@ def test_semicolon_separates_the_formulas_of_a_vector_function(cli):
     ]
 
 
+def test_a_semicolon_inside_brackets_does_not_separate_formulas(cli):
+    """LaTeX's hypergeometric function writes ``;`` between its argument lists."""
+    result = cli("--json", "-", "--from", "latex", "--wrt", "z",
+                 input="{}_{2}F_{1}(a, b; c; z) \\; + z; z^2\n")
+    assert result.exit_code == 0, result.stderr
+    (doc,) = json_lines(result.stdout)
+    assert doc["expressions"] == ["z + hyper((a, b), (c,), z)", "z**2"]
+
+
 def test_point_naming_a_symbol_a_line_lacks_fails_that_line(cli):
     result = cli("--json", "-", "--at", "x=1,y=2", input="x*y; x+y\nx**2\n")
     assert result.exit_code == 2
