@@ -370,8 +370,14 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
     # gets the reduced entries, with the temporaries handed back as its cse:
     # it writes them as assignments before the entries and walks only the
     # reduced form (its own walk of the plain entries took n³ steps).
-    temps, reduced = shared_terms(list(exprs), prefix="_t")
     modules = _numpy_modules(exprs)
+    # Entries of a few shapes (a Hessian's) go a shape at a time (templates.py).
+    from .templates import compile_templates
+
+    grouped = compile_templates(args, exprs, modules, _numeric_printer(modules))
+    if grouped is not None:
+        return grouped
+    temps, reduced = shared_terms(list(exprs), prefix="_t")
     function = sp.lambdify(list(args), reduced, modules=modules, cse=lambda _: (temps, reduced),
                            docstring_limit=0, printer=_numeric_printer(modules))
 
