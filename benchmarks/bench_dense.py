@@ -10,7 +10,12 @@ form is run as the command a user would type, in a fresh process, wall time:
 * ``json@``: ``symgrad -H F --json --at x1=0.1,...``;
 * ``c``: ``symgrad -H F -f c``;
 * ``points``: ``symgrad -H F --points in.npy -o out.npy`` (1e4 rows; with
-  ``--rows`` more sizes, e.g. ``--rows 10000,1000000``).
+  ``--rows`` more sizes, e.g. ``--rows 10000,1000000``);
+* ``eval``: symgrad's compiled evaluation alone, in this process, after
+  compiling (as JAX's time is taken), in the chunks ``--points`` uses, on
+  the baselines' blocks of rows. symgrad computes the gradient and the
+  Hessian's upper triangle (n + n(n+1)/2 numbers a row), the baselines the
+  whole n×n Hessian.
 
 Baselines, measured in this run: ``python -c "import sympy"`` (the floor
 of any SymPy-based command; the column ``/ import`` is each form's time
@@ -40,6 +45,11 @@ import time
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, ROOT)
+
+import symgrad  # this checkout's, as the commands run it
+from symgrad.evaluation.compiled import CompiledEntries
+from symgrad.points.run import rows_at_once
 
 
 def lse_text(n: int) -> str:
@@ -130,7 +140,7 @@ def main() -> None:
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
     row_counts = [int(float(r)) for r in args.rows.split(",")]
-    symgrad = [sys.executable, "-m", "symgrad"]
+    command = [sys.executable, "-m", "symgrad"]
     floor = min(run([sys.executable, "-c", "import sympy"], 60) for _ in range(3))
     print(f"python -c 'import sympy': {floor:.2f} s (best of 3, this run)")
     jax_missing = jax_hessian("dense") is None
@@ -147,9 +157,9 @@ def main() -> None:
                 point = ",".join(f"x{i}={0.1 * (i % 7) - 0.3:.1f}" for i in range(1, n + 1))
                 limit = ["--timeout", "0"]
                 forms = {
-                    "text": [*symgrad, "-H", formula, *limit],
-                    "json@": [*symgrad, "-H", formula, "--json", "--at", point, *limit],
-                    "c": [*symgrad, "-H", formula, "-f", "c", *limit],
+                    "text": [*command, "-H", formula, *limit],
+                    "json@": [*command, "-H", formula, "--json", "--at", point, *limit],
+                    "c": [*command, "-H", formula, "-f", "c", *limit],
                 }
                 for form, cmd in forms.items():
                     t = run(cmd, args.limit, os.path.join(tmp, "out.txt"))
@@ -161,7 +171,7 @@ def main() -> None:
                     x = rng.uniform(-1.0, 1.0, size=(rows, n))
                     path = os.path.join(tmp, "in.npy")
                     np.save(path, x)  # a plain 2-D array: columns are the variables in order
-                    cmd = [*symgrad, "-H", formula, "--points", path, "-o", os.path.join(tmp, "out.npy"),
+                    cmd = [*command, "-H", formula, "--points", path, "-o", os.path.join(tmp, "out.npy"),
                            "--no-value", *limit]
                     t = run(cmd, args.limit)
                     # The baselines' Hessians are rows×n×n doubles: beyond memory (1e6
@@ -178,6 +188,16 @@ def main() -> None:
                     print(f"| {shape} | {n} | points {rows:.0e} | {shown(t, args.limit)} | {ratio(t, floor)} "
                           f"| {'-' if numpy_s is None else f'{numpy_s:.3f}'} | {ratio(t, numpy_s)} "
                           f"| {'-' if jax_s is None else f'{jax_s:.3f}'} | {ratio(t, jax_s)} |", flush=True)
+                    # symgrad's compiled evaluation alone (after compiling, as JAX's is
+                    # timed), in the chunks --points uses, on the same block, scaled
+                    compiled = CompiledEntries(symgrad.hessian(formula), "auto", rows=rows)
+                    step = rows_at_once(compiled)
+                    compiled(xb[:step])  # warm
+                    sg_s = timed(lambda compiled=compiled, xb=xb, step=step: [
+                        compiled(xb[k : k + step]) for k in range(0, xb.shape[0], step)]) * scale
+                    print(f"| {shape} | {n} | eval {rows:.0e} ({compiled.backend}) | {sg_s:.3f} | "
+                          f"| {numpy_s:.3f} | {ratio(sg_s, numpy_s)} "
+                          f"| {'-' if jax_s is None else f'{jax_s:.3f}'} | {ratio(sg_s, jax_s)} |", flush=True)
 
 
 if __name__ == "__main__":
