@@ -20,10 +20,10 @@ the same expressions: substituting the temporaries back
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
-__all__ = ["Replacer", "distinct_nodes", "expand_terms", "shared_terms"]
+__all__ = ["Replacer", "distinct_nodes", "expand_terms", "named_terms", "shared_terms"]
 
 Temporaries = list[tuple[Any, Any]]
 
@@ -191,3 +191,65 @@ def expand_terms(temps: Temporaries, reduced: Sequence[Any]) -> list[Any]:
     for symbol, value in temps:
         values[symbol] = value.xreplace(values)
     return [e.xreplace(values) for e in reduced]
+
+
+#: :func:`named_terms` names a shared subexpression of at least this many
+#: operations (a sum or product of k terms counts k - 1, a power or a
+#: function 1): ``exp(x) + exp(y) + exp(z)`` (5) gets a name, ``(x - a)**2``
+#: (3) and ``exp(x1)`` (1) are clearer written out.
+MIN_NAMED_OPERATIONS = 4
+
+
+def _operations_at_least(expr: Any, count: int) -> bool:
+    """Whether ``expr`` has at least ``count`` operations (repeats counted)."""
+    stack = [expr]
+    seen = 0
+    while stack:
+        node = stack.pop()
+        if node.args:
+            seen += max(1, len(node.args) - 1) if (node.is_Add or node.is_Mul) else 1
+            if seen >= count:
+                return True
+            stack.extend(node.args)
+    return False
+
+
+def named_terms(exprs: Sequence[Any], taken: Iterable[str] = (), prefix: str = "t",
+                min_operations: int = MIN_NAMED_OPERATIONS) -> tuple[Temporaries, list[Any]]:
+    """``(names, rewritten)``: the subexpressions ``exprs`` share, named for a reader.
+
+    The shared subexpressions of :func:`shared_terms`, but only those of at
+    least ``min_operations`` operations and not equal to a whole entry get a name
+    (``t0``, ``t1``, ... after ``prefix``, none of ``taken`` nor of the
+    entries' own names); the others are written out again. ``names`` is in
+    order of computation; ``rewritten`` is ``exprs`` in those names: each
+    entry's own tree with the named subtrees replaced by their names
+    (rebuilt without SymPy's re-evaluation, which took seconds on a dense
+    Hessian; the printers order terms themselves). Putting the values back
+    (:func:`expand_terms`) gives ``exprs``.
+    """
+    import sympy as sp
+
+    exprs = list(exprs)
+    distinct = list(dict.fromkeys(exprs))
+    whole = set(distinct)
+    temps, reduced = shared_terms(distinct, prefix="_shared")
+    used = {n.name for n in distinct_nodes(distinct) if isinstance(n, sp.Symbol)} | set(taken)
+    make = _temporaries(prefix, used)
+    back = Replacer({}, evaluate=False)
+    names: Temporaries = []
+    for symbol, value in temps:
+        value = back(value)
+        if value.is_Pow and _operations_at_least(value.base, min_operations):
+            # 1/(a sum) shared: the sum is named, the entries divide by it (exp(x)/t0)
+            name = make()
+            names.append((name, value.base))
+            back.memo[symbol] = name**value.exp
+        elif value in whole or not _operations_at_least(value, min_operations):
+            back.memo[symbol] = value
+        else:
+            name = make()
+            back.memo[symbol] = name
+            names.append((name, value))
+    by_entry = {entry: back(r) for entry, r in zip(distinct, reduced)}
+    return names, [by_entry[e] for e in exprs]

@@ -27,7 +27,7 @@ from ..output.options import NAME_PATTERN
 #: ``--help``'s sections, in order: (title, the options' long names).
 SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("Input", ("--wrt", "--at", "--hessian", "--from", "--symbols", "--complex")),
-    ("Output", ("--format", "--latex", "--json", "--simplify", "--digits", "--full", "--name")),
+    ("Output", ("--format", "--latex", "--json", "--simplify", "--digits", "--full", "--shared-terms", "--name")),
     ("LaTeX", ("--latex-env", "--latex-style", "--standalone")),
     ("Many points", ("--points", "--grid", "--output", "--strict", "--no-value", "--backend", "--chunk-rows",
                      "--workers", "--scheduler")),
@@ -161,6 +161,8 @@ RULES: tuple[Rule, ...] = (
     Needs(("--latex-env", "--latex-style", "--standalone"), (LATEX,)),
     Needs(("--name",), (LATEX, CODE, BULK)),
     Needs(("--digits",), (READ,)),
+    Needs(("--shared-terms",), (When("--format text or json", lambda inv: inv.fmt in ("text", "json")),)),
+    Excludes(("--shared-terms",), BULK, "values at many points show no derivative"),
     Valid("--name", lambda name: bool(NAME_PATTERN.fullmatch(name)),
           "use a letter followed by up to 31 letters, digits or underscores"),
     Check(lambda inv: not inv.exprs and not inv.stream,

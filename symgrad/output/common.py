@@ -93,6 +93,17 @@ def entries(values: Any) -> Iterator[tuple[str, Any]]:
         yield e.key, e.value
 
 
+def shared_names(d: Any) -> tuple[list[tuple[Any, Any]], dict[Any, Any]]:
+    """The named shared terms of derivatives ``d`` (``--shared-terms``) and each
+    entry written in them: ``([(t0, value), ...], {entry: rewritten})``."""
+    from ..subexpressions import named_terms
+
+    values = [e.value for e in d.entries()]
+    taken = [s.name for s in (*d.variables, *d.parameters)]
+    names, rewritten = named_terms(values, taken)
+    return names, dict(zip(values, rewritten))
+
+
 def symbolic_text(expr: Any) -> str:
     """SymPy's string form, as ``parse_expr`` reads it back (short floats, each
     double in its shortest round-trip form: :func:`symgrad.output.numbers.symbolic_text`).

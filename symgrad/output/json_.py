@@ -21,7 +21,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 from ..results import LargeReal, plain
-from .common import Printer, readable_text
+from .common import Printer, readable_text, shared_names
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -45,6 +45,13 @@ def _symbolic(matrix: Any, seen: dict[int, str] | None = None) -> Any:
     if key not in seen:
         seen[key] = readable_text(matrix)
     return seen[key]
+
+
+def _rewritten(matrix: Any, rewritten: dict[Any, Any]) -> Any:
+    """``matrix`` with each entry replaced by its form in the shared names."""
+    if isinstance(matrix, tuple):
+        return tuple(_rewritten(x, rewritten) for x in matrix)
+    return rewritten.get(matrix, matrix)
 
 
 def _numeric(matrix: Any, seen: dict[int, Any] | None = None) -> Any:
@@ -102,7 +109,11 @@ class JsonPrinter(Printer):
             "expressions": [readable_text(e) for e in d.exprs],
             "variables": [v.name for v in d.variables],
         }
-        return doc | _layout(d, _symbolic)
+        if not self.options.shared:
+            return doc | _layout(d, _symbolic)
+        names, rewritten = shared_names(d)
+        doc["shared"] = {t.name: readable_text(value) for t, value in names}
+        return doc | _layout(d, lambda matrix: _symbolic(_rewritten(matrix, rewritten)))
 
     def _render_PointValues(self, values: PointValues) -> dict[str, Any]:
         point: dict[str, Any] = {"at": {sym.name: plain(v) for sym, v in values.at}}

@@ -39,6 +39,9 @@ class RenderOptions:
     #: Pretty, text and LaTeX: round each double computed at a point to this many
     #: significant digits (:mod:`symgrad.output.numbers`); None: its shortest round-trip text.
     digits: int | None = None
+    #: Text and JSON: name the big subexpressions the entries share (``t0 = ...``,
+    #: :func:`symgrad.subexpressions.named_terms`) and write the entries in those names.
+    shared: bool = False
 
     def __post_init__(self) -> None:
         if self.width < 20:

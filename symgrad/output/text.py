@@ -33,6 +33,7 @@ from .common import (
     mp_value_text,
     number_text,
     point_text,
+    shared_names,
     symbolic_text,
     value_text,
     where,
@@ -64,7 +65,11 @@ class TextPrinter(Printer):
     def _render_Derivatives(self, d: Derivatives) -> list[str]:
         functions = [labels.function(c) for c in d.components()]
         lines = [f"{f} = {symbolic_text(e)}" for f, e in zip(functions, d.exprs)]
-        return lines + [f"{name} = {symbolic_text(e)}" for name, e in entries(d)]
+        if not self.options.shared:
+            return lines + [f"{name} = {symbolic_text(e)}" for name, e in entries(d)]
+        names, rewritten = shared_names(d)
+        lines += [f"{t} = {symbolic_text(value)}" for t, value in names]
+        return lines + [f"{name} = {symbolic_text(rewritten[e])}" for name, e in entries(d)]
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
         at = point_text(values)
