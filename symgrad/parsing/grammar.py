@@ -408,7 +408,7 @@ def build_call(shown: str, function: Any, args: list[Any], error: Callable[[str]
     try:
         return function.build(*args)
     except (ValueError, TypeError, ArithmeticError) as err:
-        detail = " ".join(str(err).split()).removeprefix("Error: ") or type(err).__name__
+        detail = " ".join(str(err).split()).removeprefix("Error:").strip() or type(err).__name__  # SymPy's own prefix
         if len(detail) > 200:
             detail = detail[:197] + "..."
         raise error(f"{shown} cannot take these arguments: {detail}") from None

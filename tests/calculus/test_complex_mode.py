@@ -104,7 +104,7 @@ def test_cli_complex_point_in_every_form(cli):
     assert sp.parse_expr(point["exact"]["gradient"][0]) == 2 + 2 * sp.I
     assert "warnings" not in doc
     tex = cli("z**2", "--complex", "--at", "z=1+I", "--format", "latex")
-    assert tex.exit_code == 0 and "2 + 2 i" in tex.stdout
+    assert tex.exit_code == 0 and r"2 + 2 \mathrm{i}" in tex.stdout
 
 
 def test_cli_complex_point_without_complex_is_refused(cli):
