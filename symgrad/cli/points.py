@@ -8,6 +8,7 @@ reader and writer from the options and reports what happened on stderr.
 from __future__ import annotations
 
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable, Sequence
@@ -112,8 +113,27 @@ def _prepare(
     fixed = {name: float(value) for name, value in given.items()}
     # fixed parameters go into the entries before compiling, as --at substitutes them first
     compiled = CompiledEntries(with_parameters(derivs, given), options.backend, options.name,
-                               value=options.value)
+                               value=options.value, rows=_rows_hint(options, len(names) - len(fixed)))
     return compiled, names, fixed
+
+
+def _rows_hint(options: BulkOptions, columns: int) -> int | None:
+    """About how many rows the input has, for the ``auto`` backend's cost model
+    (None: unknown, standard input). A grid's points are counted; a file's rows
+    are guessed from its size: 8 bytes a value in ``.npy``/``.npz``/Parquet,
+    about 20 characters a value in text."""
+    if options.grid is not None:
+        from ..points.grid import parse_grid
+
+        return math.prod(len(axis.values) for axis in parse_grid(options.grid))
+    if options.points is None or not os.path.isfile(options.points):
+        return None  # standard input, partitions (a folder or glob), a missing file
+    try:
+        size = os.path.getsize(options.points)
+    except OSError:
+        return None
+    binary = options.points.lower().endswith((".npy", ".npz", ".parquet"))
+    return max(1, size // ((8 if binary else 20) * max(1, columns)))
 
 
 def _cores() -> int:

@@ -177,16 +177,19 @@ class CompiledEntries:
 ROWS_HINT = 65536
 
 #: The cost model of ``backend="auto"``, in seconds, fitted on the chained
-#: Rosenbrock (sparse) and log-sum-exp (dense) Hessians for n = 30, 60, 100 at
-#: 20,000 rows (2 cores, symengine 0.15, SymPy 1.14, NumPy 2). symengine's
-#: LLVM compile grows with the entries' tree counted with repetition (it
-#: converts and searches each entry whole: 28 µs a node, 31 s for the dense
-#: n = 100 Hessian's 1.1 million), NumPy's with the distinct nodes after
-#: :func:`~symgrad.subexpressions.shared_terms` (0.3 ms a node, 4 s for its
-#: 15,600); per row symengine's machine code takes about 12 ns a distinct
-#: node and NumPy 20 ns, and writing the block about 2 and 10 ns a column.
-SYMENGINE_COST = {"start": 0.1, "tree_node": 28e-6, "row_node": 12e-9, "row_column": 2e-9}
-NUMPY_COST = {"start": 0.05, "node": 0.3e-3, "row_node": 20e-9, "row_column": 10e-9}
+#: Rosenbrock (sparse: 1,101 distinct nodes, 3,271 in the tree) and
+#: log-sum-exp (dense: 15,556 distinct, 1.1 million in the tree) Hessians
+#: for n = 100 at 20,000 rows (2 cores, symengine 0.15, SymPy 1.14,
+#: NumPy 2, with entries of one shape evaluated together:
+#: :mod:`symgrad.evaluation.templates`). symengine's LLVM compile grows
+#: with the entries' tree counted with repetition (6 µs a node: 6.9 s for
+#: the dense Hessian), NumPy's with the distinct nodes after
+#: :func:`~symgrad.subexpressions.shared_terms` (25 µs a node: 0.4 s); per
+#: row symengine's machine code takes about 1 ns a distinct node and NumPy
+#: 3.6 ns, and filling the block 0.1 and 1.4 ns a column. So the dense
+#: Hessian goes to NumPy below about 140,000 rows and to symengine above.
+SYMENGINE_COST = {"start": 0.1, "tree_node": 6.2e-6, "row_node": 1.0e-9, "row_column": 0.1e-9}
+NUMPY_COST = {"start": 0.05, "node": 25e-6, "row_node": 3.6e-9, "row_column": 1.4e-9}
 #: Tree nodes counted at most (beyond, the tree is taken as this big).
 TREE_COUNT_LIMIT = 5_000_000
 
@@ -194,8 +197,8 @@ TREE_COUNT_LIMIT = 5_000_000
 #: ``auto`` leaves symengine (the default before the cost model) for NumPy
 #: only on a clear win: NumPy expected this many times faster and this many
 #: seconds sooner (the estimates are rough, and small jobs are quick either
-#: way). The dense 100-variable Hessian at one chunk of rows: 28 s against 44 s.
-NUMPY_MARGIN = (1.25, 1.0)
+#: way).
+NUMPY_MARGIN = (1.25, 0.25)
 
 
 def prefers_numpy(estimate: dict[str, float]) -> bool:
