@@ -53,14 +53,24 @@ entry over :data:`MAX_ENTRY_NODES` nodes gets only the cheap rewrite
 rewrites do not depend on time (the same job is always tidied the same
 way); only those that expand are skipped on entries with high powers of
 sums (:data:`MAX_EXPANDED_POWER`). Entries that no rewrite
-can shrink (no sum in them: ``2*x``, ``-sin(x3)``) are skipped at once. The
-job's own time limit (:func:`symgrad.limits.time_limit`) holds throughout.
+can shrink (no sum in them: ``2*x``, ``-sin(x3)``) are skipped at once.
+Two nets measure the process's CPU time, not the wall clock, so that a
+loaded machine tidies a job exactly as an idle one: ``trigsimp`` gets
+:data:`TRIG_ENTRY_SECONDS` an entry, and a job :data:`TIDY_JOB_SECONDS` in
+all (the entries not reached stay as they were). Only when the job's own
+time limit (:func:`symgrad.limits.time_limit`, ``--timeout``) would come
+near does the wall clock stop tidying (:data:`TIDY_WALL_SHARE`); that limit
+holds throughout.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OptionError, SymgradError
@@ -73,6 +83,7 @@ if TYPE_CHECKING:
     from . import Derivatives
 
 __all__ = [
+    "CPU_REFIRE_INTERVAL",
     "FULL_ENTRY_SECONDS",
     "MAX_CHEAP_JOB_NODES",
     "MAX_ENTRY_NODES",
@@ -86,8 +97,10 @@ __all__ = [
     "MAX_TRIG_OPS",
     "MODES",
     "TIDY_JOB_SECONDS",
+    "TIDY_WALL_SHARE",
     "TRIG_ENTRY_SECONDS",
     "check_mode",
+    "cpu_limit",
     "job_plan",
     "measure",
     "tidy",
@@ -133,26 +146,109 @@ MAX_TIDIED_JOB_ENTRIES = 5_000
 #: ``factor`` alone, the derivative of a sum of 37 functions (148
 #: operations) 23 s in ``cancel`` and ``factor``.
 MAX_FACTORED_OPS = 50
-#: Most seconds mode tidy spends on one job: past it, the entries not yet
-#: tidied stay as differentiation left them, so tidying never makes a job hit
-#: its own time limit (``--timeout``, 10 s by default). Mode full has no such
-#: net (its ``simplify`` has :data:`FULL_ENTRY_SECONDS` per entry).
+#: Most seconds of CPU time (``time.process_time``: the process's own, not
+#: the wall clock) mode tidy spends on one job: past it, the entries not yet
+#: tidied stay as differentiation left them. CPU time, so a loaded machine
+#: tidies a job exactly as an idle one does. Mode full has no such net (its
+#: ``simplify`` has :data:`FULL_ENTRY_SECONDS` per entry).
 TIDY_JOB_SECONDS = 3.0
+#: When the job has its own (wall-clock) time limit (``--timeout``, 10 s by
+#: default), tidying also stops once this share of the time the job has
+#: left has passed, so tidying never makes a job hit its limit. On an idle
+#: or moderately loaded machine :data:`TIDY_JOB_SECONDS` of CPU time ends
+#: first; this acts only when the job gets less than about a third of a core.
+TIDY_WALL_SHARE = 0.8
 #: See :data:`MAX_FACTORED_OPS`.
 MAX_FACTORED_GENERATORS = 4
 #: Mode tidy expands (``expand``) entries with at most this many operations.
 MAX_EXPANDED_OPS = 25
 #: Mode tidy runs SymPy's ``trigsimp`` only on entries with at most this many operations ...
 MAX_TRIG_OPS = 40
-#: ... and gives it at most this many seconds an entry (it factors over
-#: extensions, which can take long; on overrun its candidate is dropped).
+#: ... and gives it at most this many seconds of CPU time an entry (it
+#: factors over extensions, which can take long; on overrun its candidate is
+#: dropped).
 TRIG_ENTRY_SECONDS = 0.5
+#: Seconds between repeats of a CPU-time limit's signal once it has fired (an
+#: overrun raised where SymPy swallows exceptions is raised again).
+CPU_REFIRE_INTERVAL = 0.05
 
 Rewrite = Callable[[Any], Any]
 
 
 class _Overrun(Exception):
     """An entry's own time budget ran out (not the job's limit)."""
+
+
+@contextmanager
+def cpu_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_Overrun` in the block once it has used ``seconds`` of CPU time.
+
+    The process's CPU time (``time.process_time``, counted by the kernel's
+    ``ITIMER_PROF`` timer, which signals ``SIGPROF``), so how far the block
+    gets does not depend on the machine's load. Like
+    :func:`symgrad.limits.time_limit`: a no-op without a limit, off the main
+    thread or without ``setitimer``; inside a CPU limit that ends sooner it
+    does nothing, and on leaving it rearms the enclosing one with what is
+    left; once fired it fires again every :data:`CPU_REFIRE_INTERVAL`
+    seconds until the block ends, and a block that swallowed it and ended
+    normally raises on leaving.
+    """
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and hasattr(signal, "SIGPROF")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_PROF)
+    if outer_left and outer_left <= seconds:
+        yield  # the enclosing CPU limit ends first and stays in force
+        return
+    fired = [False]
+    active = [True]
+
+    def on_signal(signum: int, frame: object) -> None:
+        if active[0]:
+            fired[0] = True
+            raise _Overrun
+
+    previous = signal.getsignal(signal.SIGPROF)
+    started = time.process_time()
+    completed = False
+    try:
+        signal.signal(signal.SIGPROF, on_signal)
+        signal.setitimer(signal.ITIMER_PROF, max(seconds, 1e-6), CPU_REFIRE_INTERVAL)
+        yield
+        completed = True
+    finally:
+        try:
+            active[0] = False
+        finally:  # each step runs even if a signal cut the one before it short
+            try:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+            finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                # SIGPROF's default action ends the process: never restore it
+                # while a timer might still be armed (ignoring it changes nothing else)
+                keep = previous not in (None, signal.SIG_DFL)
+                signal.signal(signal.SIGPROF, previous if keep else signal.SIG_IGN)
+                if outer_left:
+                    left = max(outer_left - (time.process_time() - started), 1e-6)
+                    signal.setitimer(signal.ITIMER_PROF, left, outer_interval)
+    if completed and fired[0]:
+        raise _Overrun
+
+
+def _wall_backstop() -> float | None:
+    """Seconds of wall-clock time tidying may take within the job's own time
+    limit (:data:`TIDY_WALL_SHARE` of what it has left), or None if it has none."""
+    if not hasattr(signal, "getitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    left = signal.getitimer(signal.ITIMER_REAL)[0]
+    return left * TIDY_WALL_SHARE if left else None
 
 
 def check_mode(mode: str) -> str:
@@ -318,9 +414,11 @@ def _attempt(rewrite: Rewrite, expr: Any) -> Any:
 
 
 def _collect(
-    expr: Any, rewrite_list: Iterable[Rewrite], seconds: float | None, into: list[Any]
+    expr: Any, rewrite_list: Iterable[Rewrite], seconds: float | None, into: list[Any],
+    *, cpu: bool = False,
 ) -> None:
-    """Append each rewrite of ``expr`` (oriented) to ``into``, within ``seconds``."""
+    """Append each rewrite of ``expr`` (oriented) to ``into``, within ``seconds``
+    (of CPU time with ``cpu``, else of wall-clock time)."""
 
     def run() -> None:
         for rewrite in rewrite_list:
@@ -334,7 +432,7 @@ def _collect(
         run()
         return
     try:
-        with time_limit(seconds, error=_Overrun):
+        with cpu_limit(seconds) if cpu else time_limit(seconds, error=_Overrun):
             run()
     except _Overrun:
         pass  # keep the candidates found so far
@@ -348,7 +446,7 @@ def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> 
     _collect(base, [*_cheap_rewrites(base), *extra], None, found)
     if not cheap:
         _collect(base, _tidy_rewrites(base), None, found)
-        _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found)
+        _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found, cpu=True)
         # a second round on the smallest rewrite, when it is a new expression
         # that the guards (size, generators) now let cancel and factor
         import sympy as sp
@@ -469,8 +567,10 @@ def tidy_derivatives(
     # A safety net, not a budget the corpus meets: no tidy job has come near
     # it since cancel and factor were bounded (MAX_FACTORED_OPS).
     seconds = None if mode == "full" else TIDY_JOB_SECONDS
+    wall = None if mode == "full" else _wall_backstop()
     try:
-        with time_limit(seconds, error=_Overrun):
+        # the CPU limit inside: it is disarmed before the wall-clock one cleans up
+        with time_limit(wall, error=_Overrun), cpu_limit(seconds):
             for e in unsettled:
                 new = _tidy_entry(e, mode, cheap, extra)
                 if new is not e:
