@@ -25,7 +25,13 @@ each derivative and keeps the smallest. Modes (``simplify=`` in the library,
   print in the user's orientation where that costs nothing: ``2*y*(x - 1)``
   rather than ``y*(2*x - 2)``, ``(mu - x)**2`` rather than ``(-mu + x)**2``.
   The smallest rewrite, when the budgets below kept ``cancel`` and
-  ``factor`` from the entry itself, gets a second round of them;
+  ``factor`` from the entry itself, gets a second round of them; then the
+  :data:`POLISHED` smallest candidates get the last touches: the sign
+  moved into a sum (``-(x**2 - 1)/d`` is ``(1 - x**2)/d``), the logistic
+  function's slope ``exp(u)/(exp(u) + 1)**2`` written ``1/(4*cosh(u/2)**2)``
+  (and its powers, where the exponentials cancel), and the smallest one's
+  sums collected in each of its symbols and functions, the coefficients
+  factored or not (``y*(72*x - 48)``; ``(y - 1)*exp(2*u) + 2*exp(u) - y``);
 * ``"full"``: those, plus SymPy's ``simplify`` and ``factor``, each within
   :data:`FULL_ENTRY_SECONDS` per entry (on overrun the tidy result stays).
 
@@ -86,6 +92,8 @@ __all__ = [
     "CPU_REFIRE_INTERVAL",
     "FULL_ENTRY_SECONDS",
     "MAX_CHEAP_JOB_NODES",
+    "MAX_COLLECTED_GENERATORS",
+    "MAX_COLLECTED_OPS",
     "MAX_ENTRY_NODES",
     "MAX_EXPANDED_OPS",
     "MAX_EXPANDED_POWER",
@@ -96,6 +104,7 @@ __all__ = [
     "MAX_TIDIED_JOB_ENTRIES",
     "MAX_TRIG_OPS",
     "MODES",
+    "POLISHED",
     "TIDY_JOB_SECONDS",
     "TIDY_WALL_SHARE",
     "TRIG_ENTRY_SECONDS",
@@ -168,6 +177,15 @@ MAX_TRIG_OPS = 40
 #: factors over extensions, which can take long; on overrun its candidate is
 #: dropped).
 TRIG_ENTRY_SECONDS = 0.5
+#: How many of the smallest candidates get the last rewrites (a sign moved
+#: into a sum, the logistic function's powers as ``cosh``).
+POLISHED = 3
+#: The last rewrites collect the sums of a candidate with at most this many
+#: operations in each of its first :data:`MAX_COLLECTED_GENERATORS` symbols
+#: and functions (``y*(72*x - 48)``; ``exp(w*x)`` in a logistic's numerator).
+MAX_COLLECTED_OPS = 60
+#: See :data:`MAX_COLLECTED_OPS`.
+MAX_COLLECTED_GENERATORS = 6
 #: Seconds between repeats of a CPU-time limit's signal once it has fired (an
 #: overrun raised where SymPy swallows exceptions is raised again).
 CPU_REFIRE_INTERVAL = 0.05
@@ -312,6 +330,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         found.append(rewrites.expanded_coefficient)
     if expr.has(sp.tanh):
         found.append(lambda e: sp.factor_terms(rewrites.sech_squares(e)))
+    if rewrites.has_logistic_power(expr):
+        found.append(rewrites.logistic_cosh)
     if expr.has(sp.Abs):
         found.append(rewrites.abs_merged)
     if any(p.base.is_Add and p.exp.is_Rational and not p.exp.is_Integer
@@ -322,9 +342,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     if not _factorable_size(expr):
         return found
     if quotient:
-        found.append(lambda e: rewrites.abs_merged(
-            sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp"))))
-        found.append(lambda e: rewrites.abs_merged(sp.powsimp(sp.factor(e), deep=True, combine="exp")))
+        found.append(lambda e: rewrites.abs_merged(sp.factor_terms(_powers_merged(sp.cancel(e)))))
+        found.append(lambda e: rewrites.abs_merged(_powers_merged(sp.factor(e))))
     if _has_quotient(expr) and any(a.args[0].could_extract_minus_sign() for a in expr.atoms(sp.exp)):
         found.append(rewrites.positive_exponentials)
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
@@ -340,6 +359,39 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         if expr.is_Mul:
             found.append(lambda e: sp.Mul(*(sp.factor(f) if f.is_Add else f for f in e.args)))
     return found
+
+
+def _powers_merged(expr: Any) -> Any:
+    """``powsimp(expr, deep=True, combine="exp")``, where it may act: on an ``exp`` or
+    a power with an exponent that is not an integer (a polynomial has neither)."""
+    import sympy as sp
+
+    if not any(isinstance(a, sp.exp) or not a.exp.is_Integer for a in expr.atoms(sp.Pow, sp.exp)):
+        return expr
+    return sp.powsimp(expr, deep=True, combine="exp")
+
+
+def _polishes(expr: Any, collect: bool) -> list[Rewrite]:
+    """The rewrites tried last, on the :data:`POLISHED` smallest candidates; with
+    ``collect`` (the smallest) its sums collected in each symbol and function too."""
+    import sympy as sp
+
+    found: list[Rewrite] = []
+    if sp.count_ops(expr) <= MAX_FACTORED_OPS and any(
+            m.could_extract_minus_sign() for m in expr.atoms(sp.Mul)):
+        found.append(rewrites.signed)
+    if rewrites.has_logistic_power(expr):
+        found.append(rewrites.logistic_cosh)
+    if collect and sp.count_ops(expr) <= MAX_COLLECTED_OPS:
+        for generator in rewrites.collection_generators(expr)[:MAX_COLLECTED_GENERATORS]:
+            found.append(_collected_sums(generator, factored=True))
+            found.append(_collected_sums(generator, factored=False))
+    return found
+
+
+def _collected_sums(generator: Any, factored: bool) -> Rewrite:
+    """A rewrite: :func:`~._tidy_rewrites.collected_sums` in ``generator``."""
+    return lambda e: rewrites.collected_sums(e, generator, factored)
 
 
 def _collected(symbol: Any) -> Rewrite:
@@ -449,15 +501,47 @@ def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> 
         _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found, cpu=True)
         # a second round on the smallest rewrite, when it is a new expression
         # that the guards (size, generators) now let cancel and factor
-        import sympy as sp
-
-        smallest = min(found[2:], key=lambda c: sp.count_ops(c, visual=False), default=None)
+        sizes = _Sizes()
+        smallest = next(iter(sizes.smallest(found[2:], 1)), None)
         if (smallest is not None and smallest not in (base, expr) and not smallest.is_Atom
                 and _expandable(base)):
             _collect(smallest, _tidy_rewrites(smallest), None, found)
+        # the last touches, on the few smallest: exact rewrites that act on
+        # what cancel and factor leave (a sign into a sum, exp(u)/(exp(u) + 1)**2)
+        for k, best in enumerate(sizes.smallest(found[2:], POLISHED)):
+            _collect(best, _polishes(best, collect=k == 0), None, found)
         if mode == "full":
             _collect(base, _full_rewrites(), FULL_ENTRY_SECONDS, found)
     return found
+
+
+class _Sizes:
+    """:func:`measure` of candidates, each part taken once and ``str`` only where needed."""
+
+    def __init__(self) -> None:
+        self._ops: dict[Any, int] = {}
+        self._lengths: dict[Any, int] = {}
+
+    def ops(self, expr: Any) -> int:
+        import sympy as sp
+
+        if expr not in self._ops:
+            self._ops[expr] = int(sp.count_ops(expr, visual=False))
+        return self._ops[expr]
+
+    def length(self, expr: Any) -> int:
+        if expr not in self._lengths:
+            self._lengths[expr] = len(str(expr))
+        return self._lengths[expr]
+
+    def smallest(self, candidates: Iterable[Any], k: int) -> list[Any]:
+        """The ``k`` smallest distinct candidates by :func:`measure` (first occurrence first on a tie)."""
+        unique = list(dict.fromkeys(candidates))
+        by_ops = sorted(unique, key=self.ops)  # stable
+        if len(by_ops) > k:  # only those tied with the k-th need their length
+            cut = self.ops(by_ops[k - 1])
+            by_ops = [c for c in by_ops if self.ops(c) <= cut]
+        return sorted(by_ops, key=lambda c: (self.ops(c), self.length(c)))[:k]
 
 
 def _best(expr: Any, candidates: list[Any]) -> Any:
