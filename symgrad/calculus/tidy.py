@@ -382,7 +382,9 @@ def _polishes(expr: Any, collect: bool) -> list[Rewrite]:
         found.append(rewrites.signed)
     if rewrites.has_logistic_power(expr):
         found.append(rewrites.logistic_cosh)
-    if collect and sp.count_ops(expr) <= MAX_COLLECTED_OPS:
+    # not with DiracDelta: the numerical check cannot see it (it is 0 at every
+    # point it uses), so its terms are not regrouped here
+    if collect and sp.count_ops(expr) <= MAX_COLLECTED_OPS and not expr.has(sp.DiracDelta):
         for generator in rewrites.collection_generators(expr)[:MAX_COLLECTED_GENERATORS]:
             found.append(_collected_sums(generator, factored=True))
             found.append(_collected_sums(generator, factored=False))
