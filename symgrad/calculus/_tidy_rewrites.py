@@ -8,6 +8,10 @@
   valid for any values.
 * :func:`pythagorean`: ``a*sin(u)**2 + a*cos(u)**2`` is ``a`` and
   ``a*cosh(u)**2 - a*sinh(u)**2`` is ``a``, for complex ``u`` too.
+* :func:`logistic_cosh`: ``exp(u)/(exp(u) + 1)**2`` is ``1/(4*cosh(u/2)**2)``
+  (``exp(u) + 1 = 2*exp(u/2)*cosh(u/2)``), for complex ``u`` too.
+* :func:`collected_sums`: the terms of each sum grouped by one symbol or
+  function (``sympy.collect``), the coefficients factored or not.
 * :func:`settled`: an expression none of the tidy step's rewrites can make
   smaller (no sum anywhere, no product of two exponentials), so the job
   skips it at once: ``2*x``, ``x**2*cos(y)``, ``-sin(x3)``; also one that
@@ -449,8 +453,13 @@ def sech_squares(expr: Any) -> Any:
 
 def _powers(product: Any) -> dict[Any, Any]:
     """The exponent of each base in ``product`` (``x**2*y/x`` gives ``{x: 1, y: 1}``)."""
+    return _powers_of(product.args)
+
+
+def _powers_of(factors: tuple[Any, ...]) -> dict[Any, Any]:
+    """The exponent of each base in the product of ``factors``."""
     powers: dict[Any, Any] = {}
-    for factor in product.args:
+    for factor in factors:
         base, exp = factor.as_base_exp()
         powers[base] = powers.get(base, 0) + exp
     return powers
@@ -461,3 +470,110 @@ def _product(powers: dict[Any, Any]) -> Any:
     import sympy as sp
 
     return sp.Mul(*(sp.Pow(b, e) for b, e in powers.items()))
+
+
+def _logistic_power(base: Any, exp: Any) -> Any:
+    """The argument ``u`` of a power ``(exp(u) + 1)**-q`` (``q`` a positive integer), or None."""
+    import sympy as sp
+
+    if not (base.is_Add and len(base.args) == 2 and exp.is_Integer and exp < 0):
+        return None
+    one, other = sorted(base.args, key=lambda a: not a.is_Number)
+    if one == 1 and isinstance(other, sp.exp):
+        return other.args[0]
+    return None
+
+
+def has_logistic_power(expr: Any) -> bool:
+    """Whether ``expr`` holds a power ``(exp(u) + 1)**-q`` (:func:`logistic_cosh` may act)."""
+    import sympy as sp
+
+    return any(_logistic_power(p.base, p.exp) is not None for p in expr.atoms(sp.Pow))
+
+
+def logistic_cosh(expr: Any) -> Any:
+    """``expr`` with each product ``exp(q*u/2)/(exp(u) + 1)**q`` written ``1/(2*cosh(u/2))**q``:
+    ``exp(u)/(exp(u) + 1)**2`` (the logistic function's derivative) is
+    ``1/(4*cosh(u/2)**2)``. Products whose exponentials do not cancel so
+    (``exp(u)/(exp(u) + 1)``) are left as they are.
+
+    Exact for complex ``u`` too: ``exp(u) + 1 = 2*exp(u/2)*cosh(u/2)``, and ``q`` is an integer.
+    """
+    import sympy as sp
+
+    def merged(factors: tuple[Any, ...]) -> Any:
+        powers = _powers_of(factors)
+        exponent = sp.Integer(0)
+        changed = False
+        for base, k in list(powers.items()):
+            u = _logistic_power(base, k)
+            if u is None:
+                continue
+            del powers[base]
+            half = u / 2
+            cosh = sp.cosh(half)
+            powers[cosh] = powers.get(cosh, 0) + k
+            powers[sp.Integer(2)] = powers.get(sp.Integer(2), 0) + k
+            exponent += k * half
+            changed = True
+        if not changed:
+            return sp.Mul(*factors)
+        for base in [b for b in powers if isinstance(b, sp.exp) or b == sp.E]:
+            k = powers.pop(base)  # exp(v) reads as E**v
+            exponent += k if base == sp.E else k * base.args[0]
+        if sp.expand(exponent) != 0:
+            return sp.Mul(*factors)  # exp(u/2)/cosh(u/2) would be no one's form
+        return _product(powers)
+
+    memo: dict[Any, Any] = {}
+
+    def walk(e: Any) -> Any:
+        if e.is_Atom or not e.args:
+            return e
+        hit = memo.get(e)
+        if hit is None:
+            if e.is_Mul or (e.is_Pow and _logistic_power(e.base, e.exp) is not None):
+                factors = e.args if e.is_Mul else (e,)
+                # a logistic power's base is walked, the power itself kept for merged
+                hit = merged(tuple(sp.Pow(walk(f.base), f.exp)
+                                   if f.is_Pow and _logistic_power(f.base, f.exp) is not None
+                                   else walk(f) for f in factors))
+            else:
+                hit = e.func(*(walk(a) for a in e.args))
+            memo[e] = hit
+        return hit
+
+    if not has_logistic_power(expr):
+        return expr
+    return walk(expr)
+
+
+#: Fewest terms a sum must have for :func:`collected_sums` to collect it.
+COLLECTED_TERMS = 3
+
+
+def collection_generators(expr: Any) -> list[Any]:
+    """What :func:`collected_sums` may collect in: the symbols and the functions (``exp(w*x)``)
+    of the sums of ``expr`` with :data:`COLLECTED_TERMS` terms or more, in a fixed order."""
+    import sympy as sp
+
+    found: set[Any] = set()
+    for add in expr.atoms(sp.Add):
+        if len(add.args) >= COLLECTED_TERMS:
+            found |= add.free_symbols | add.atoms(sp.Function)
+    return sorted(found, key=lambda g: (not g.is_Symbol, sp.default_sort_key(g)))
+
+
+def collected_sums(expr: Any, generator: Any, factored: bool) -> Any:
+    """``expr`` with each sum of :data:`COLLECTED_TERMS` terms or more collected in
+    ``generator``, the coefficients factored if ``factored``:
+    ``2*y*e**2 - 2*e**2 + 2*y*e - 2*e`` (``e = exp(u)``) is ``2*(y - 1)*e**2 + 2*(y - 1)*e``.
+    Exact: only the terms are grouped."""
+    import sympy as sp
+
+    def collected(add: Any) -> Any:
+        if len(add.args) < COLLECTED_TERMS or not add.has(generator):
+            return add
+        return sp.collect(add, generator, func=sp.factor if factored else None)
+
+    return expr.replace(lambda e: e.is_Add, collected)

@@ -25,7 +25,13 @@ each derivative and keeps the smallest. Modes (``simplify=`` in the library,
   print in the user's orientation where that costs nothing: ``2*y*(x - 1)``
   rather than ``y*(2*x - 2)``, ``(mu - x)**2`` rather than ``(-mu + x)**2``.
   The smallest rewrite, when the budgets below kept ``cancel`` and
-  ``factor`` from the entry itself, gets a second round of them;
+  ``factor`` from the entry itself, gets a second round of them; then the
+  :data:`POLISHED` smallest candidates get the last touches: the sign
+  moved into a sum (``-(x**2 - 1)/d`` is ``(1 - x**2)/d``), the logistic
+  function's slope ``exp(u)/(exp(u) + 1)**2`` written ``1/(4*cosh(u/2)**2)``
+  (and its powers, where the exponentials cancel), and the smallest one's
+  sums collected in each of its symbols and functions, the coefficients
+  factored or not (``y*(72*x - 48)``; ``(y - 1)*exp(2*u) + 2*exp(u) - y``);
 * ``"full"``: those, plus SymPy's ``simplify`` and ``factor``, each within
   :data:`FULL_ENTRY_SECONDS` per entry (on overrun the tidy result stays).
 
@@ -53,14 +59,24 @@ entry over :data:`MAX_ENTRY_NODES` nodes gets only the cheap rewrite
 rewrites do not depend on time (the same job is always tidied the same
 way); only those that expand are skipped on entries with high powers of
 sums (:data:`MAX_EXPANDED_POWER`). Entries that no rewrite
-can shrink (no sum in them: ``2*x``, ``-sin(x3)``) are skipped at once. The
-job's own time limit (:func:`symgrad.limits.time_limit`) holds throughout.
+can shrink (no sum in them: ``2*x``, ``-sin(x3)``) are skipped at once.
+Two nets measure the process's CPU time, not the wall clock, so that a
+loaded machine tidies a job exactly as an idle one: ``trigsimp`` gets
+:data:`TRIG_ENTRY_SECONDS` an entry, and a job :data:`TIDY_JOB_SECONDS` in
+all (the entries not reached stay as they were). Only when the job's own
+time limit (:func:`symgrad.limits.time_limit`, ``--timeout``) would come
+near does the wall clock stop tidying (:data:`TIDY_WALL_SHARE`); that limit
+holds throughout.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable, Sequence
+import signal
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OptionError, SymgradError
@@ -73,8 +89,11 @@ if TYPE_CHECKING:
     from . import Derivatives
 
 __all__ = [
+    "CPU_REFIRE_INTERVAL",
     "FULL_ENTRY_SECONDS",
     "MAX_CHEAP_JOB_NODES",
+    "MAX_COLLECTED_GENERATORS",
+    "MAX_COLLECTED_OPS",
     "MAX_ENTRY_NODES",
     "MAX_EXPANDED_OPS",
     "MAX_EXPANDED_POWER",
@@ -85,9 +104,12 @@ __all__ = [
     "MAX_TIDIED_JOB_ENTRIES",
     "MAX_TRIG_OPS",
     "MODES",
+    "POLISHED",
     "TIDY_JOB_SECONDS",
+    "TIDY_WALL_SHARE",
     "TRIG_ENTRY_SECONDS",
     "check_mode",
+    "cpu_limit",
     "job_plan",
     "measure",
     "tidy",
@@ -133,26 +155,118 @@ MAX_TIDIED_JOB_ENTRIES = 5_000
 #: ``factor`` alone, the derivative of a sum of 37 functions (148
 #: operations) 23 s in ``cancel`` and ``factor``.
 MAX_FACTORED_OPS = 50
-#: Most seconds mode tidy spends on one job: past it, the entries not yet
-#: tidied stay as differentiation left them, so tidying never makes a job hit
-#: its own time limit (``--timeout``, 10 s by default). Mode full has no such
-#: net (its ``simplify`` has :data:`FULL_ENTRY_SECONDS` per entry).
+#: Most seconds of CPU time (``time.process_time``: the process's own, not
+#: the wall clock) mode tidy spends on one job: past it, the entries not yet
+#: tidied stay as differentiation left them. CPU time, so a loaded machine
+#: tidies a job exactly as an idle one does. Mode full has no such net (its
+#: ``simplify`` has :data:`FULL_ENTRY_SECONDS` per entry).
 TIDY_JOB_SECONDS = 3.0
+#: When the job has its own (wall-clock) time limit (``--timeout``, 10 s by
+#: default), tidying also stops once this share of the time the job has
+#: left has passed, so tidying never makes a job hit its limit. On an idle
+#: or moderately loaded machine :data:`TIDY_JOB_SECONDS` of CPU time ends
+#: first; this acts only when the job gets less than about a third of a core.
+TIDY_WALL_SHARE = 0.8
 #: See :data:`MAX_FACTORED_OPS`.
 MAX_FACTORED_GENERATORS = 4
 #: Mode tidy expands (``expand``) entries with at most this many operations.
 MAX_EXPANDED_OPS = 25
 #: Mode tidy runs SymPy's ``trigsimp`` only on entries with at most this many operations ...
 MAX_TRIG_OPS = 40
-#: ... and gives it at most this many seconds an entry (it factors over
-#: extensions, which can take long; on overrun its candidate is dropped).
+#: ... and gives it at most this many seconds of CPU time an entry (it
+#: factors over extensions, which can take long; on overrun its candidate is
+#: dropped).
 TRIG_ENTRY_SECONDS = 0.5
+#: How many of the smallest candidates get the last rewrites (a sign moved
+#: into a sum, the logistic function's powers as ``cosh``).
+POLISHED = 3
+#: The last rewrites collect the sums of a candidate with at most this many
+#: operations in each of its first :data:`MAX_COLLECTED_GENERATORS` symbols
+#: and functions (``y*(72*x - 48)``; ``exp(w*x)`` in a logistic's numerator).
+MAX_COLLECTED_OPS = 60
+#: See :data:`MAX_COLLECTED_OPS`.
+MAX_COLLECTED_GENERATORS = 6
+#: Seconds between repeats of a CPU-time limit's signal once it has fired (an
+#: overrun raised where SymPy swallows exceptions is raised again).
+CPU_REFIRE_INTERVAL = 0.05
 
 Rewrite = Callable[[Any], Any]
 
 
 class _Overrun(Exception):
     """An entry's own time budget ran out (not the job's limit)."""
+
+
+@contextmanager
+def cpu_limit(seconds: float | None) -> Iterator[None]:
+    """Raise :class:`_Overrun` in the block once it has used ``seconds`` of CPU time.
+
+    The process's CPU time (``time.process_time``, counted by the kernel's
+    ``ITIMER_PROF`` timer, which signals ``SIGPROF``), so how far the block
+    gets does not depend on the machine's load. Like
+    :func:`symgrad.limits.time_limit`: a no-op without a limit, off the main
+    thread or without ``setitimer``; inside a CPU limit that ends sooner it
+    does nothing, and on leaving it rearms the enclosing one with what is
+    left; once fired it fires again every :data:`CPU_REFIRE_INTERVAL`
+    seconds until the block ends, and a block that swallowed it and ended
+    normally raises on leaving.
+    """
+    usable = (
+        seconds is not None
+        and hasattr(signal, "setitimer")
+        and hasattr(signal, "SIGPROF")
+        and threading.current_thread() is threading.main_thread()
+    )
+    if not usable:
+        yield
+        return
+    assert seconds is not None
+    outer_left, outer_interval = signal.getitimer(signal.ITIMER_PROF)
+    if outer_left and outer_left <= seconds:
+        yield  # the enclosing CPU limit ends first and stays in force
+        return
+    fired = [False]
+    active = [True]
+
+    def on_signal(signum: int, frame: object) -> None:
+        if active[0]:
+            fired[0] = True
+            raise _Overrun
+
+    previous = signal.getsignal(signal.SIGPROF)
+    started = time.process_time()
+    completed = False
+    try:
+        signal.signal(signal.SIGPROF, on_signal)
+        signal.setitimer(signal.ITIMER_PROF, max(seconds, 1e-6), CPU_REFIRE_INTERVAL)
+        yield
+        completed = True
+    finally:
+        try:
+            active[0] = False
+        finally:  # each step runs even if a signal cut the one before it short
+            try:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+            finally:
+                signal.setitimer(signal.ITIMER_PROF, 0)
+                # SIGPROF's default action ends the process: never restore it
+                # while a timer might still be armed (ignoring it changes nothing else)
+                keep = previous not in (None, signal.SIG_DFL)
+                signal.signal(signal.SIGPROF, previous if keep else signal.SIG_IGN)
+                if outer_left:
+                    left = max(outer_left - (time.process_time() - started), 1e-6)
+                    signal.setitimer(signal.ITIMER_PROF, left, outer_interval)
+    if completed and fired[0]:
+        raise _Overrun
+
+
+def _wall_backstop() -> float | None:
+    """Seconds of wall-clock time tidying may take within the job's own time
+    limit (:data:`TIDY_WALL_SHARE` of what it has left), or None if it has none."""
+    if not hasattr(signal, "getitimer") or threading.current_thread() is not threading.main_thread():
+        return None
+    left = signal.getitimer(signal.ITIMER_REAL)[0]
+    return left * TIDY_WALL_SHARE if left else None
 
 
 def check_mode(mode: str) -> str:
@@ -216,6 +330,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         found.append(rewrites.expanded_coefficient)
     if expr.has(sp.tanh):
         found.append(lambda e: sp.factor_terms(rewrites.sech_squares(e)))
+    if rewrites.has_logistic_power(expr):
+        found.append(rewrites.logistic_cosh)
     if expr.has(sp.Abs):
         found.append(rewrites.abs_merged)
     if any(p.base.is_Add and p.exp.is_Rational and not p.exp.is_Integer
@@ -226,9 +342,8 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
     if not _factorable_size(expr):
         return found
     if quotient:
-        found.append(lambda e: rewrites.abs_merged(
-            sp.factor_terms(sp.powsimp(sp.cancel(e), deep=True, combine="exp"))))
-        found.append(lambda e: rewrites.abs_merged(sp.powsimp(sp.factor(e), deep=True, combine="exp")))
+        found.append(lambda e: rewrites.abs_merged(sp.factor_terms(_powers_merged(sp.cancel(e)))))
+        found.append(lambda e: rewrites.abs_merged(_powers_merged(sp.factor(e))))
     if _has_quotient(expr) and any(a.args[0].could_extract_minus_sign() for a in expr.atoms(sp.exp)):
         found.append(rewrites.positive_exponentials)
     if expr.has(sp.tan, sp.cot, sp.sec, sp.csc):
@@ -244,6 +359,41 @@ def _tidy_rewrites(expr: Any) -> list[Rewrite]:
         if expr.is_Mul:
             found.append(lambda e: sp.Mul(*(sp.factor(f) if f.is_Add else f for f in e.args)))
     return found
+
+
+def _powers_merged(expr: Any) -> Any:
+    """``powsimp(expr, deep=True, combine="exp")``, where it may act: on an ``exp`` or
+    a power with an exponent that is not an integer (a polynomial has neither)."""
+    import sympy as sp
+
+    if not any(isinstance(a, sp.exp) or not a.exp.is_Integer for a in expr.atoms(sp.Pow, sp.exp)):
+        return expr
+    return sp.powsimp(expr, deep=True, combine="exp")
+
+
+def _polishes(expr: Any, collect: bool) -> list[Rewrite]:
+    """The rewrites tried last, on the :data:`POLISHED` smallest candidates; with
+    ``collect`` (the smallest) its sums collected in each symbol and function too."""
+    import sympy as sp
+
+    found: list[Rewrite] = []
+    if sp.count_ops(expr) <= MAX_FACTORED_OPS and any(
+            m.could_extract_minus_sign() for m in expr.atoms(sp.Mul)):
+        found.append(rewrites.signed)
+    if rewrites.has_logistic_power(expr):
+        found.append(rewrites.logistic_cosh)
+    # not with DiracDelta: the numerical check cannot see it (it is 0 at every
+    # point it uses), so its terms are not regrouped here
+    if collect and sp.count_ops(expr) <= MAX_COLLECTED_OPS and not expr.has(sp.DiracDelta):
+        for generator in rewrites.collection_generators(expr)[:MAX_COLLECTED_GENERATORS]:
+            found.append(_collected_sums(generator, factored=True))
+            found.append(_collected_sums(generator, factored=False))
+    return found
+
+
+def _collected_sums(generator: Any, factored: bool) -> Rewrite:
+    """A rewrite: :func:`~._tidy_rewrites.collected_sums` in ``generator``."""
+    return lambda e: rewrites.collected_sums(e, generator, factored)
 
 
 def _collected(symbol: Any) -> Rewrite:
@@ -318,9 +468,11 @@ def _attempt(rewrite: Rewrite, expr: Any) -> Any:
 
 
 def _collect(
-    expr: Any, rewrite_list: Iterable[Rewrite], seconds: float | None, into: list[Any]
+    expr: Any, rewrite_list: Iterable[Rewrite], seconds: float | None, into: list[Any],
+    *, cpu: bool = False,
 ) -> None:
-    """Append each rewrite of ``expr`` (oriented) to ``into``, within ``seconds``."""
+    """Append each rewrite of ``expr`` (oriented) to ``into``, within ``seconds``
+    (of CPU time with ``cpu``, else of wall-clock time)."""
 
     def run() -> None:
         for rewrite in rewrite_list:
@@ -334,7 +486,7 @@ def _collect(
         run()
         return
     try:
-        with time_limit(seconds, error=_Overrun):
+        with cpu_limit(seconds) if cpu else time_limit(seconds, error=_Overrun):
             run()
     except _Overrun:
         pass  # keep the candidates found so far
@@ -348,18 +500,50 @@ def _candidates(expr: Any, mode: str, cheap: bool, extra: Sequence[Rewrite]) -> 
     _collect(base, [*_cheap_rewrites(base), *extra], None, found)
     if not cheap:
         _collect(base, _tidy_rewrites(base), None, found)
-        _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found)
+        _collect(base, _trig_rewrites(base), TRIG_ENTRY_SECONDS, found, cpu=True)
         # a second round on the smallest rewrite, when it is a new expression
         # that the guards (size, generators) now let cancel and factor
-        import sympy as sp
-
-        smallest = min(found[2:], key=lambda c: sp.count_ops(c, visual=False), default=None)
+        sizes = _Sizes()
+        smallest = next(iter(sizes.smallest(found[2:], 1)), None)
         if (smallest is not None and smallest not in (base, expr) and not smallest.is_Atom
                 and _expandable(base)):
             _collect(smallest, _tidy_rewrites(smallest), None, found)
+        # the last touches, on the few smallest: exact rewrites that act on
+        # what cancel and factor leave (a sign into a sum, exp(u)/(exp(u) + 1)**2)
+        for k, best in enumerate(sizes.smallest(found[2:], POLISHED)):
+            _collect(best, _polishes(best, collect=k == 0), None, found)
         if mode == "full":
             _collect(base, _full_rewrites(), FULL_ENTRY_SECONDS, found)
     return found
+
+
+class _Sizes:
+    """:func:`measure` of candidates, each part taken once and ``str`` only where needed."""
+
+    def __init__(self) -> None:
+        self._ops: dict[Any, int] = {}
+        self._lengths: dict[Any, int] = {}
+
+    def ops(self, expr: Any) -> int:
+        import sympy as sp
+
+        if expr not in self._ops:
+            self._ops[expr] = int(sp.count_ops(expr, visual=False))
+        return self._ops[expr]
+
+    def length(self, expr: Any) -> int:
+        if expr not in self._lengths:
+            self._lengths[expr] = len(str(expr))
+        return self._lengths[expr]
+
+    def smallest(self, candidates: Iterable[Any], k: int) -> list[Any]:
+        """The ``k`` smallest distinct candidates by :func:`measure` (first occurrence first on a tie)."""
+        unique = list(dict.fromkeys(candidates))
+        by_ops = sorted(unique, key=self.ops)  # stable
+        if len(by_ops) > k:  # only those tied with the k-th need their length
+            cut = self.ops(by_ops[k - 1])
+            by_ops = [c for c in by_ops if self.ops(c) <= cut]
+        return sorted(by_ops, key=lambda c: (self.ops(c), self.length(c)))[:k]
 
 
 def _best(expr: Any, candidates: list[Any]) -> Any:
@@ -469,8 +653,10 @@ def tidy_derivatives(
     # A safety net, not a budget the corpus meets: no tidy job has come near
     # it since cancel and factor were bounded (MAX_FACTORED_OPS).
     seconds = None if mode == "full" else TIDY_JOB_SECONDS
+    wall = None if mode == "full" else _wall_backstop()
     try:
-        with time_limit(seconds, error=_Overrun):
+        # the CPU limit inside: it is disarmed before the wall-clock one cleans up
+        with time_limit(wall, error=_Overrun), cpu_limit(seconds):
             for e in unsettled:
                 new = _tidy_entry(e, mode, cheap, extra)
                 if new is not e:
