@@ -73,13 +73,13 @@ def value(expr: Any, point: dict[Any, Any]) -> Any:
 
     try:
         result = expr.xreplace(point).evalf(DIGITS)
+        if not result.is_number or result.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
+            return None
+        re, im = result.as_real_imag()  # may evaluate parts again (erfinv outside [-1, 1] raises)
     except SymgradError:
         raise  # the job's own time limit
     except Exception:  # noqa: BLE001 - SymPy cannot evaluate it there: no value to compare
         return None
-    if not result.is_number or result.has(sp.nan, sp.zoo, sp.oo, -sp.oo):
-        return None
-    re, im = result.as_real_imag()
     if not (re.is_Number and im.is_Number):
         return None
     with mpmath.workdps(DIGITS + 5):
