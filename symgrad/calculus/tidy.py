@@ -75,8 +75,7 @@ import dataclasses
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..errors import OptionError, SymgradError
@@ -197,8 +196,7 @@ class _Overrun(Exception):
     """An entry's own time budget ran out (not the job's limit)."""
 
 
-@contextmanager
-def cpu_limit(seconds: float | None) -> Iterator[None]:
+def cpu_limit(seconds: float | None) -> _CpuLimit:
     """Raise :class:`_Overrun` in the block once it has used ``seconds`` of CPU time.
 
     The process's CPU time (``time.process_time``, counted by the kernel's
@@ -211,53 +209,73 @@ def cpu_limit(seconds: float | None) -> Iterator[None]:
     seconds until the block ends, and a block that swallowed it and ended
     normally raises on leaving.
     """
-    usable = (
-        seconds is not None
-        and hasattr(signal, "setitimer")
-        and hasattr(signal, "SIGPROF")
-        and threading.current_thread() is threading.main_thread()
-    )
-    if not usable:
-        yield
-        return
-    assert seconds is not None
-    outer_left, outer_interval = signal.getitimer(signal.ITIMER_PROF)
-    if outer_left and outer_left <= seconds:
-        yield  # the enclosing CPU limit ends first and stays in force
-        return
-    fired = [False]
-    active = [True]
+    return _CpuLimit(seconds)
 
-    def on_signal(signum: int, frame: object) -> None:
-        if active[0]:
-            fired[0] = True
+
+class _CpuLimit:
+    """:func:`cpu_limit`'s context manager.
+
+    A class rather than a generator so that its signal handler can tell its
+    own set-up and clean-up apart (the code of :meth:`__enter__` and
+    :meth:`__exit__`) and never raise there: an overrun raised at the very
+    start of the clean-up would skip it, leaving the timer armed and the
+    handler active, to raise later outside any block.
+    """
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+        self.noop = True
+        self.active = False
+        self.fired = False
+
+    def on_signal(self, signum: int, frame: Any) -> None:
+        if self.active and (frame is None or frame.f_code not in _OWN_CODE):
+            self.fired = True
             raise _Overrun
 
-    previous = signal.getsignal(signal.SIGPROF)
-    started = time.process_time()
-    completed = False
-    try:
-        signal.signal(signal.SIGPROF, on_signal)
+    def __enter__(self) -> None:
+        seconds = self.seconds
+        usable = (
+            seconds is not None
+            and hasattr(signal, "setitimer")
+            and hasattr(signal, "SIGPROF")
+            and threading.current_thread() is threading.main_thread()
+        )
+        if not usable:
+            return
+        assert seconds is not None
+        self.outer_left, self.outer_interval = signal.getitimer(signal.ITIMER_PROF)
+        if self.outer_left and self.outer_left <= seconds:
+            return  # the enclosing CPU limit ends first and stays in force
+        self.noop = False
+        self.previous = signal.getsignal(signal.SIGPROF)
+        self.started = time.process_time()
+        self.active = True
+        signal.signal(signal.SIGPROF, self.on_signal)
         signal.setitimer(signal.ITIMER_PROF, max(seconds, 1e-6), CPU_REFIRE_INTERVAL)
-        yield
-        completed = True
-    finally:
+
+    def __exit__(self, kind: object, error: object, trace: object) -> None:
+        if self.noop:
+            return
+        self.active = False
         try:
-            active[0] = False
-        finally:  # each step runs even if a signal cut the one before it short
+            signal.setitimer(signal.ITIMER_PROF, 0)
+        finally:  # each step runs even if another signal (Ctrl-C, the job's limit) cut one short
             try:
                 signal.setitimer(signal.ITIMER_PROF, 0)
             finally:
-                signal.setitimer(signal.ITIMER_PROF, 0)
-                # SIGPROF's default action ends the process: never restore it
-                # while a timer might still be armed (ignoring it changes nothing else)
-                keep = previous not in (None, signal.SIG_DFL)
-                signal.signal(signal.SIGPROF, previous if keep else signal.SIG_IGN)
-                if outer_left:
-                    left = max(outer_left - (time.process_time() - started), 1e-6)
-                    signal.setitimer(signal.ITIMER_PROF, left, outer_interval)
-    if completed and fired[0]:
-        raise _Overrun
+                # SIGPROF's default action ends the process: never restore it while a
+                # timer might still be armed (ignoring it changes nothing else)
+                keep = self.previous not in (None, signal.SIG_DFL)
+                signal.signal(signal.SIGPROF, self.previous if keep else signal.SIG_IGN)
+                if self.outer_left:
+                    left = max(self.outer_left - (time.process_time() - self.started), 1e-6)
+                    signal.setitimer(signal.ITIMER_PROF, left, self.outer_interval)
+        if kind is None and self.fired:
+            raise _Overrun
+
+
+_OWN_CODE = (_CpuLimit.__enter__.__code__, _CpuLimit.__exit__.__code__)
 
 
 def _wall_backstop() -> float | None:

@@ -613,3 +613,29 @@ def test_a_candidate_sympy_cannot_split_at_a_point_is_no_internal_error():
 
     g = symgrad.gradient("erfcinv(x) + jacobi(n, a, b, x) + hermite_prob(n, x)", wrt=["x"])
     assert "erfinv(1 - x)" in str(g.first[0][0])
+
+
+def test_a_cpu_limit_never_raises_in_its_own_clean_up_and_leaves_nothing_armed() -> None:
+    """An overrun at the very start of the clean-up would skip it (the timer left armed,
+    the handler active, raising later outside any block: once seen in a full test run)."""
+    import signal
+    import types
+
+    limit = tidying.cpu_limit(10.0)
+    with limit:
+        own = types.SimpleNamespace(f_code=type(limit).__exit__.__code__)
+        limit.on_signal(signal.SIGPROF, own)  # in the clean-up: ignored
+        with pytest.raises(tidying._Overrun):
+            limit.on_signal(signal.SIGPROF, types.SimpleNamespace(f_code=busy_rewrite.__code__))
+        limit.fired = False
+    # many blocks cut short at random points, then CPU time outside any block
+    for k in range(200):
+        try:
+            with tidying.cpu_limit(0.0005 + 0.0001 * (k % 7)):
+                busy_rewrite(x)
+        except tidying._Overrun:
+            pass
+    assert signal.getitimer(signal.ITIMER_PROF) == (0.0, 0.0)
+    start = time.process_time()
+    while time.process_time() - start < 0.2:
+        pass  # a stray overrun would be raised here
