@@ -148,6 +148,8 @@ def _work(piece: Any) -> list[_Part]:
             row = int(first[entry])
             firsts[entry] = (int(part.lines[row]), dict(zip(names, full[row].tolist())))
         rendered = job.render(Chunk(full, part.lines, part.raw, part.extra), block.values)
+        if isinstance(rendered, str):
+            rendered = rendered.encode("utf-8")  # text rows: encoded here, not in the main process
         parts.append(_Part(full.shape[0], bad, firsts, rendered))
     return parts
 

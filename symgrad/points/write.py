@@ -11,6 +11,7 @@ back as the same double, as the CSV output of ``--at`` writes it too.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import csv
 import io
@@ -90,13 +91,27 @@ class _Sink:
         self.stream = stream
         self.staged = staged
 
-    def write(self, text: str) -> None:
+    def write(self, text: str | bytes) -> None:
+        """Write rows' text; as UTF-8 bytes (a worker's, encoded there) straight to
+        the file under a UTF-8 text stream, skipping this process's encoding."""
         if self.staged is None:
-            self.stream.write(text)
+            self._put(text)
             self.stream.flush()
             return
         with self.staged.writing():
+            self._put(text)
+
+    def _put(self, text: str | bytes) -> None:
+        if isinstance(text, str):
             self.stream.write(text)
+            return
+        binary = getattr(self.stream, "buffer", None)
+        utf8 = codecs.lookup(getattr(self.stream, "encoding", None) or "ascii").name == "utf-8"
+        if binary is None or not utf8 or os.linesep != "\n":  # (a Windows stdout translates "\n")
+            self.stream.write(text.decode("utf-8"))  # the stream's own encoding and error handling
+            return
+        self.stream.flush()  # what the text layer holds (the header) goes first
+        binary.write(text)
 
     def close(self) -> None:
         if self.staged is None:
