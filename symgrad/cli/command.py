@@ -171,7 +171,7 @@ def _formats() -> list[str]:
 @click.option("--digits", type=click.IntRange(*DIGITS_RANGE), metavar="N", default=None, help="round each double computed at a point to N significant digits (exact values stay exact). Default: the shortest text that reads back as the same double.")
 @click.option("--simplify", type=click.Choice(["off", "tidy", "full"]), default="tidy", show_default=True, help="How derivatives are written: off is SymPy's raw diff; tidy pulls out factors, cancels and merges, keeping the smallest form (every rewrite checked numerically); full adds simplify() within a time budget.")
 @click.option("--full", is_flag=True, help="Pretty output: draw big vectors, matrices and tables in full instead of folding them.")
-@click.option("--shared-terms", "shared_terms", is_flag=True, help="Text and JSON: name the big subexpressions the entries share (t0 = ...; JSON: a \"shared\" object) and write the entries in those names.")
+@click.option("--shared-terms", "shared_terms", is_flag=True, help="name the big subexpressions the entries share (t0 = ...; JSON: a \"shared\" object) and write the entries in those names.")
 @click.option("--points", "points_file", metavar="FILE", help="Evaluate at every row of FILE (CSV/TSV with a header, JSON Lines, .npy, .npz; - for stdin).")
 @click.option("--grid", metavar="x=-1:1:0.5,y=0:1:n=11", help="Evaluate on a mesh: start:stop:step or start:stop:n=COUNT per variable.")
 @click.option("-o", "--output", "output_file", metavar="FILE", help="write to FILE (.csv .tsv .jsonl .npy .npz .parquet).")
