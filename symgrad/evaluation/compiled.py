@@ -369,20 +369,21 @@ def _compile_numpy(args: Sequence[Any], exprs: Sequence[Any]) -> Callable[[Any],
     import sympy as sp
 
     # The shared subexpressions are found once by shared_terms (a linear pass;
-    # sympy.cse takes minutes on a dense 100-variable Hessian), and lambdify
-    # gets the reduced entries, with the temporaries handed back as its cse:
-    # it writes them as assignments before the entries and walks only the
-    # reduced form (its own walk of the plain entries took n³ steps).
+    # sympy.cse takes minutes on a dense 100-variable Hessian).
+    temps, reduced = shared_terms(list(exprs), prefix="_t")
     modules = _numpy_modules(exprs)
+    printer = _numeric_printer(modules)
     # Entries of a few shapes (a Hessian's) go a shape at a time (templates.py).
     from .templates import compile_templates
 
-    grouped = compile_templates(args, exprs, modules, _numeric_printer(modules))
+    grouped = compile_templates(args, temps, reduced, modules, printer)
     if grouped is not None:
         return grouped
-    temps, reduced = shared_terms(list(exprs), prefix="_t")
+    # Otherwise lambdify gets the reduced entries, with the temporaries handed
+    # back as its cse: it writes them as assignments before the entries and
+    # walks only the reduced form (its own walk of the plain entries took n³ steps).
     function = sp.lambdify(list(args), reduced, modules=modules, cse=lambda _: (temps, reduced),
-                           docstring_limit=0, printer=_numeric_printer(modules))
+                           docstring_limit=0, printer=printer)
 
     def run(points: np.ndarray) -> np.ndarray:
         columns = np.ascontiguousarray(points.T)

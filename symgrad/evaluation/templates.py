@@ -8,7 +8,7 @@ one by one, such a job makes NumPy calls per entry per chunk of rows, and
 the calls' overhead, not the arithmetic, takes the time.
 
 :func:`compile_templates` sorts the entries (and the shared temporaries of
-:func:`~symgrad.subexpressions.shared_terms`) by *shape*: the tree with
+:func:`~symgrad.subexpressions.shared_terms`, found by the caller) by *shape*: the tree with
 its symbols taken out, with which of its symbol slots hold the same symbol.
 Each shape becomes one function of its slots (``lambdify`` of the shape with
 placeholder symbols), called once per chunk on 2-D arrays: row ``k`` of a
@@ -28,7 +28,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ..subexpressions import Replacer, shared_terms
+from ..subexpressions import Replacer, Temporaries
 
 __all__ = ["Shapes", "compile_templates", "shapes_of"]
 
@@ -112,14 +112,14 @@ def shapes_of(items: Sequence[Any], leaves: Sequence[Any]) -> Shapes:
     return Shapes(members, firsts)
 
 
-def compile_templates(args: Sequence[Any], exprs: Sequence[Any], modules: Sequence[Any],
-                      printer: Any) -> Callable[[Any], Any] | None:
-    """A function of a ``(rows, len(args))`` array giving ``(rows, len(exprs))``, or ``None``
+def compile_templates(args: Sequence[Any], temps: Temporaries, reduced: Sequence[Any],
+                      modules: Sequence[Any], printer: Any) -> Callable[[Any], Any] | None:
+    """A function of a ``(rows, len(args))`` array giving the entries ``(rows, len(reduced))``,
+    from :func:`~symgrad.subexpressions.shared_terms`' ``temps`` and ``reduced``; ``None``
     when grouping would not save calls (:data:`MAX_SHAPES`, :data:`MIN_PER_SHAPE`)."""
     import numpy as np
     import sympy as sp
 
-    temps, reduced = shared_terms(list(exprs), prefix="_t")
     leaves = [*args, *(symbol for symbol, _ in temps)]
     row = {leaf: k for k, leaf in enumerate(leaves)}
     items = [value for _, value in temps] + list(reduced)
