@@ -27,9 +27,9 @@ def one_by_one(derivs: symgrad.Derivatives, points: np.ndarray) -> np.ndarray:
         return CompiledEntries(derivs, "numpy")(points).values
 
 
-def grouped(derivs: symgrad.Derivatives, points: np.ndarray) -> np.ndarray:
-    """The entries evaluated a shape at a time, however few entries share a shape."""
-    used = []
+def spy_on_grouping(patch: pytest.MonkeyPatch) -> list[bool]:
+    """Each later compile_templates call's answer: whether it grouped the entries."""
+    used: list[bool] = []
     real = templates.compile_templates
 
     def spy(*args, **kwargs):
@@ -37,10 +37,16 @@ def grouped(derivs: symgrad.Derivatives, points: np.ndarray) -> np.ndarray:
         used.append(result is not None)
         return result
 
+    patch.setattr(templates, "compile_templates", spy)
+    return used
+
+
+def grouped(derivs: symgrad.Derivatives, points: np.ndarray) -> np.ndarray:
+    """The entries evaluated a shape at a time, however few entries share a shape."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(templates, "MIN_PER_SHAPE", 0)
         patch.setattr(templates, "MAX_SHAPES", 10**6)
-        patch.setattr(templates, "compile_templates", spy)
+        used = spy_on_grouping(patch)
         compiled_entries = CompiledEntries(derivs, "numpy")
         values = compiled_entries(points).values
     assert used == ([True] if compiled_entries._varying else [])
@@ -120,15 +126,7 @@ def test_grouped_evaluation_gives_the_same_doubles_as_each_entry_alone(formula):
 
 def test_a_job_of_distinct_entries_is_not_grouped(monkeypatch):
     """A small gradient of distinct entries keeps the one-lambdify path."""
-    calls = []
-    real = templates.compile_templates
-
-    def spy(*args, **kwargs):
-        result = real(*args, **kwargs)
-        calls.append(result is not None)
-        return result
-
-    monkeypatch.setattr(templates, "compile_templates", spy)
+    calls = spy_on_grouping(monkeypatch)
     CompiledEntries(symgrad.gradient("sin(x)*y + log(y)*z**3 + exp(z)"), "numpy")  # distinct entries
     CompiledEntries(symgrad.hessian(lse(10)), "numpy")
     assert calls == [False, True]
