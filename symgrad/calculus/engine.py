@@ -25,6 +25,7 @@ on stderr and uses SymPy.
 
 from __future__ import annotations
 
+import functools
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
@@ -275,6 +276,9 @@ class _ToSympy:
 
         self.sp = sp
         self.memo: dict[Any, Any] = {}
+        self.sort_key = functools.cmp_to_key(sp.Basic.compare)
+        #: Atoms ``Mul.flatten`` treats specially that are not numbers.
+        self.special = (sp.I, sp.zoo)
 
     def __call__(self, node: Any) -> Any:
         hit = self.memo.get(node)
@@ -285,10 +289,10 @@ class _ToSympy:
         if kind == "Add":
             result = sp.Add(*map(self, node.args))
         elif kind == "Mul":
-            result = sp.Mul(*map(self, node.args))
+            result = self.product(list(map(self, node.args)))
         elif kind == "Pow":
             base, exp = node.args
-            result = sp.Pow(self(base), self(exp))
+            result = self.power(self(base), self(exp))
         elif kind in _FUNCTION_NAMES:
             result = getattr(sp, kind)(*map(self, node.args))
         elif kind in ("Derivative", "Subs"):
@@ -299,6 +303,83 @@ class _ToSympy:
                 raise _Unevaluated
         self.memo[node] = result
         return result
+
+    # SymPy re-evaluates every product and power it builds, and its
+    # assumption queries on each new ``x_i + x_j`` inside ``exp`` are most of
+    # the cost of a dense Hessian. The two shortcuts below build the object
+    # SymPy's evaluation would return, without it, in the cases where that
+    # evaluation provably leaves the factors as they are (SymPy 1.14's
+    # ``Mul.flatten`` and ``exp.eval``); anything else is built the usual way.
+
+    def product(self, factors: list[Any]) -> Any:
+        """``Mul(*factors)`` for SymPy-canonical ``factors``.
+
+        ``Mul.flatten`` returns its factors sorted, coefficient first, when
+        no two share a base (``as_base_exp``), no exponent is known to be
+        zero, at most one factor is a number (a rational other than 0 and
+        1), and none is a sum, a product, a power of a number, ``I``,
+        ``zoo`` or non-commutative: nothing combines, distributes or
+        cancels. Those products are built from their sorted factors. An
+        exponent's ``is_zero`` is asked only when :meth:`linear` cannot
+        answer (the query is the cost this saves).
+        """
+        sp = self.sp
+        coeff = None
+        bases = set()
+        rest = []
+        for factor in factors:
+            if factor.is_Number:
+                if coeff is not None or not factor.is_Rational or factor in (0, 1):
+                    return sp.Mul(*factors)
+                coeff = factor
+                continue
+            if factor.is_Add or factor.is_Mul or factor in self.special or not factor.is_commutative:
+                return sp.Mul(*factors)
+            base, exponent = factor.as_base_exp()
+            if base in bases or factor.is_Pow and base.is_Number:
+                return sp.Mul(*factors)
+            if not self.linear(exponent) and exponent.is_zero:
+                return sp.Mul(*factors)  # exp(z) with z known to be zero: flatten drops it
+            bases.add(base)
+            rest.append(factor)
+        if len(rest) < 2 and coeff is None or not rest:
+            return sp.Mul(*factors)
+        rest.sort(key=self.sort_key)
+        if coeff is not None:
+            rest.insert(0, coeff)
+        return sp.Mul._from_args(rest, True)
+
+    def power(self, base: Any, exp: Any) -> Any:
+        """``Pow(base, exp)``, with ``exp(u)`` built directly for a linear ``u``.
+
+        For ``u`` a symbol, a rational times a symbol, or a sum of those (no
+        constant term), none of whose symbols is known to be zero,
+        ``exp.eval`` changes nothing: it would drop a term only if the
+        term, or ``u`` itself, were known to be zero, and a sum of distinct
+        symbols that may each be nonzero is not.
+        """
+        sp = self.sp
+        if base is sp.E and self.linear(exp):
+            return sp.exp(exp, evaluate=False)
+        return sp.Pow(base, exp)
+
+    def linear(self, u: Any) -> bool:
+        """Whether ``u`` is a symbol, rational*symbol, or a sum of those, none known to be zero."""
+        terms = u.args if u.is_Add else (u,)
+        for term in terms:
+            if term.is_Mul:
+                if len(term.args) != 2:
+                    return False
+                coeff, symbol = term.args
+                if not (coeff.is_Rational and symbol.is_Symbol):
+                    return False
+            elif term.is_Symbol:
+                symbol = term
+            else:
+                return False
+            if symbol.is_zero:
+                return False
+        return True
 
 
 # ---------------------------------------------------------------------------

@@ -14,6 +14,7 @@ import mpmath
 import pytest
 import sympy as sp
 from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from test_properties import SETTINGS, formulas, text_of
 
 import symgrad
@@ -269,3 +270,67 @@ def test_engines_agree_on_random_formulas(tree):
             if mpmath.isnan(va.real) or mpmath.isinf(abs(va)):
                 continue
             assert abs(va - vb) <= 1e-9 * max(1.0, abs(va)), (text, ea, eb, point)
+
+
+# ---------------------------------------------------------------------------
+# The conversion's shortcuts build exactly what SymPy's evaluation builds
+
+A, B = sp.symbols("a b", real=True)
+ZERO = sp.Symbol("z0", zero=True)
+POSITIVE = sp.Symbol("p", positive=True)
+
+#: Canonical SymPy factors, some that combine or cancel in a product
+#: (shared bases, numbers, powers of numbers, sums, I, zoo) and some that do not.
+FACTOR_POOL = [
+    X, Y, Z, A, POSITIVE, X**2, Y**-1, sp.sqrt(X), (X + Y) ** -2, (X + Y + Z) ** 3, sp.exp(X), sp.exp(X + Y),
+    sp.exp(2 * Y - Z), sp.exp(-X), sp.sin(X), sp.log(X), sp.cos(X + Y), sp.pi, sp.E, sp.I, sp.zoo, sp.oo,
+    sp.Integer(-1), sp.Integer(2), sp.Rational(-3, 4), sp.Integer(0), sp.Integer(1), sp.Float(1.5), sp.sqrt(2),
+    sp.sqrt(3), sp.Rational(1, 2) ** X, 2**X, 3**X, X + Y, 2 * X, X * Y, sp.exp(sp.log(X) + Y), Z ** sp.Rational(1, 3),
+]  # fmt: skip
+
+
+def shortcut_matches_sympy(built, expected):
+    """The same object: equal, same type and the same args in the same order."""
+    return type(built) is type(expected) and built == expected and built.args == expected.args
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(FACTOR_POOL), min_size=1, max_size=6))
+def test_products_are_built_as_sympy_builds_them(factors):
+    to_sympy = engine._ToSympy()
+    assert shortcut_matches_sympy(to_sympy.product(list(factors)), sp.Mul(*factors))
+
+
+def linear_forms():
+    symbols = st.sampled_from([X, Y, Z, A, B, POSITIVE, ZERO])
+    coefficients = st.sampled_from([1, -1, 2, sp.Rational(-1, 3), sp.Rational(5, 2), 0])
+    term = st.tuples(coefficients, symbols).map(lambda pair: pair[0] * pair[1])
+    extra = st.sampled_from([0, 0, 1, sp.pi * sp.I, sp.log(X), sp.Rational(1, 2), sp.sin(Y)])
+    return st.tuples(st.lists(term, min_size=1, max_size=5), extra).map(lambda pair: sp.Add(*pair[0], pair[1]))
+
+
+@settings(max_examples=400, deadline=None)
+@given(linear_forms())
+def test_exponentials_are_built_as_sympy_builds_them(u):
+    to_sympy = engine._ToSympy()
+    built = to_sympy.power(sp.E, u)
+    expected = sp.Pow(sp.E, u)
+    assert shortcut_matches_sympy(built, expected)
+    # and the product of such a power with others, as in a Hessian entry
+    s = sp.exp(X) + sp.exp(Y)
+    factors = [sp.Integer(-1), built, s**-2]
+    assert shortcut_matches_sympy(to_sympy.product(factors), sp.Mul(*factors))
+
+
+def test_a_dense_hessian_converts_to_the_entries_sympy_builds():
+    xs = sp.symbols("x1:9", real=True)
+    f = sp.log(sum(sp.exp(x) for x in xs) + xs[0] * xs[1] ** 2)
+    twins = [engine._se_symbol(x) for x in xs]
+    g = engine._to_symengine(f, xs)
+    to_sympy = engine._ToSympy()
+    for i, a in enumerate(twins):
+        for b in twins[i:]:
+            entry = g.diff(a).diff(b)
+            converted = to_sympy(entry)
+            expected = sp.sympify(str(entry), locals={x.name: x for x in xs})
+            assert shortcut_matches_sympy(converted, expected)
