@@ -4,7 +4,8 @@
 compiled evaluation once, from the formula text (a picklable ``build``
 function: no compiled code crosses a process boundary). The main process
 reads the input in pieces (:meth:`~symgrad.points.common.PointsReader.pieces`:
-a CSV/TSV reader hands out its rows' text), a worker turns each piece into
+a CSV/TSV reader hands out its rows' text, as the file's bytes where they
+hold no quotes), a worker splits each piece into rows and turns them into
 doubles (:meth:`~symgrad.points.common.PointsReader.parser`), evaluates it
 and renders its output text (:meth:`~symgrad.points.common.PointsWriter.renderer`),
 and the main process writes the rendered pieces out in input order. At most

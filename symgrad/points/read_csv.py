@@ -55,6 +55,31 @@ class _Rows:
         return _Rows(texts, numbers)
 
 
+def _plain_rows(lines: list[str], first: int) -> _Rows:
+    """Lines without quotes, the first numbered ``first``, as rows (empty lines left out)."""
+    import numpy as np
+
+    numbers = np.arange(first, first + len(lines))
+    if "" in lines:
+        keep = [k for k, line in enumerate(lines) if line]
+        lines, numbers = [lines[k] for k in keep], numbers[keep]
+    return _Rows(lines, numbers)
+
+
+@dataclass
+class _Block:
+    """Lines of a CSV/TSV input as its bytes: ASCII, no quote or carriage
+    return, each line ending in a newline; ``first`` is the first's number."""
+
+    data: bytes
+    first: int
+
+    def rows(self) -> _Rows:
+        lines = self.data.decode("ascii").split("\n")
+        lines.pop()  # after the last newline
+        return _plain_rows(lines, self.first)
+
+
 class DelimitedReader(TextReader):
     """CSV or TSV with a header row."""
 
@@ -91,9 +116,19 @@ class DelimitedReader(TextReader):
             if chunk is not None:
                 yield chunk
 
-    def pieces(self) -> Iterator[_Rows]:
-        """The rows' text, a chunk at a time (their fields are read by :meth:`parser`)."""
+    def pieces(self) -> Iterator[_Rows | _Block]:
+        """The rows' text, a chunk at a time (their fields are read by :meth:`parser`).
+
+        A chunk of a file without quotes, carriage returns or anything but
+        ASCII is a :class:`_Block` of its bytes, which :meth:`parser` splits
+        into rows (in a worker of ``--workers``, not in the process reading
+        the file); any other chunk is read here, as :meth:`_rows` reads it.
+        """
         while True:
+            block = self.lines.take_block(self.chunk_rows, points_types.MAX_CHUNK_CHARS, _QUOTE.encode())
+            if block is not None:
+                yield _Block(*block)
+                continue
             rows = self._rows(self.chunk_rows)
             if rows is None:
                 return
@@ -105,19 +140,13 @@ class DelimitedReader(TextReader):
 
     def _rows(self, count: int) -> _Rows | None:
         """The next ``count`` lines as rows (without empty lines); None at the end."""
-        import numpy as np
-
         lines = self.lines.take(count, points_types.MAX_CHUNK_CHARS)
         if not lines:
             return None
         first = self.lines.number - len(lines) + 1
         if any(map(operator.contains, lines, itertools.repeat(_QUOTE))):
             return self._quoted_rows(lines, first)
-        numbers = np.arange(first, first + len(lines))
-        if "" in lines:
-            keep = [k for k, line in enumerate(lines) if line]
-            lines, numbers = [lines[k] for k in keep], numbers[keep]
-        return _Rows(lines, numbers)
+        return _plain_rows(lines, first)
 
     def _quoted_rows(self, lines: list[str], first: int) -> _Rows:
         """Rows as ``csv.reader`` reads them from ``lines`` on; the last may go
@@ -172,8 +201,12 @@ class RowParser:
     usecols: tuple[int, ...]
     symbols: tuple[str, ...]
 
-    def __call__(self, rows: _Rows) -> Chunk | None:
+    def __call__(self, rows: _Rows | _Block) -> Chunk | None:
         """The chunk of ``rows``; None if they are all blank."""
+        if isinstance(rows, _Block):
+            rows = rows.rows()
+            if not rows:
+                return None  # only empty lines
         try:
             values = self._parse(rows)
         except ValueError:

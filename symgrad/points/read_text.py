@@ -43,7 +43,7 @@ class Lines:
         self.number = 0
         self._pending: list[str] = []  # complete lines read ahead
         self._next = 0  # index of the next of them to hand out
-        self._partial = ""  # the start of a line whose end is not read yet
+        self._partial = ""  # text read but not split yet: the start of a line (and whole lines, after take_block)
         self._short = False  # the last read got less than it asked for: the input had no more then
 
     def take(self, count: int, max_chars: int | None = None) -> list[str]:
@@ -86,33 +86,125 @@ class Lines:
         """Can more be read without waiting for the input?"""
         return not self._short or self.ready is None or self.ready()
 
+    def take_block(self, count: int, max_chars: int, refuse: bytes) -> tuple[bytes, int] | None:
+        """The next ``count`` lines as the input's own bytes, each ending in a
+        newline, and the number of the first; None where :meth:`take` must
+        read them instead (it then will: the bytes read are its lines now).
+
+        That is: an input that may be slow (a pipe), the
+        end of the input within ``count`` lines, more than ``max_chars``
+        characters in them, or bytes a block must not hold: anything but
+        ASCII, a carriage return, or ``refuse`` (the CSV quote). A block is
+        then exactly the lines :meth:`take` would hand out, found with
+        ``bytes.count`` and without decoding or splitting them: a worker of
+        ``--workers`` does that. The reads are those :meth:`take` makes,
+        and a line too long is refused at the same read.
+        """
+        if self.ready is not None or self.decoder.getstate() != (b"", 0):
+            return None
+        if self._next < len(self._pending):  # lines read ahead: they are read again, as text
+            self._partial = "\n".join(self._pending[self._next :]) + "\n" + self._partial
+            self._pending, self._next = [], 0
+        if not self._partial.isascii() or "\r" in self._partial or refuse.decode() in self._partial:
+            return None
+        carried = self._partial.encode("ascii")
+        parts, counts = [carried], [_newlines(carried)]
+        newlines = counts[0]
+        last_line_start = carried.rfind(b"\n") + 1
+        size = len(carried)
+        while newlines < count:
+            want = points_types.READ_CHARS
+            data = self.read(want)
+            self._short = len(data) < want
+            if not data or not data.isascii() or b"\r" in data or refuse in data:
+                self._take_in(b"".join(parts[1:]) + data)  # (at the end: the last lines, read by take)
+                return None
+            parts.append(data)
+            counts.append(_newlines(data))
+            newlines += counts[-1]
+            end = data.rfind(b"\n")
+            if end >= 0:
+                last_line_start = size + end + 1
+            size += len(data)
+            if size - last_line_start > points_types.MAX_LINE_CHARS:
+                raise PointsError(f"--points: line {self.number + newlines + 1} is longer "
+                                  f"than {points_types.MAX_LINE_CHARS:,} characters")
+        cut = _end_of_line(parts, counts, count)
+        block = b"".join(parts)
+        if cut - count > max_chars:  # wide rows: take counts their characters
+            self._partial = ""
+            self._take_in(block)
+            return None
+        self._partial = block[cut:].decode("ascii")  # whole lines read ahead, and the start of one
+        first = self.number + 1
+        self.number += count
+        return block[:cut], first
+
     def _fill(self) -> bool:
         """Read the next block of complete lines into ``_pending``; False at the end."""
         while True:
             want = points_types.READ_CHARS
             data = self.read(want)
             self._short = len(data) < want
-            try:
-                block = self.decoder.decode(data, final=not data)
-            except UnicodeDecodeError:
-                raise PointsError("--points: the input is not UTF-8 text "
-                                  "(for binary data use a .npy or .npz file)") from None
-            if not data:
-                pending = [self._partial] if self._partial else []
-                self._partial = ""
-                self._pending, self._next = pending, 0
-                return bool(pending)
-            text = self._partial + block
-            if "\r" in text:
-                text = text.replace("\r\n", "\n")
-            pending = text.split("\n")
-            self._partial = pending.pop()
-            if len(self._partial) > points_types.MAX_LINE_CHARS:
-                raise PointsError(f"--points: line {self.number + len(pending) + 1} is longer "
-                                  f"than {points_types.MAX_LINE_CHARS:,} characters")
-            if pending:
-                self._pending, self._next = pending, 0
+            if self._take_in(data):
                 return True
+            if not data:
+                return False
+
+    def _take_in(self, data: bytes) -> bool:
+        """Decode ``data`` (read after ``_partial``; empty at the end of the input)
+        into ``_pending`` and ``_partial``; whether it made complete lines."""
+        try:
+            block = self.decoder.decode(data, final=not data)
+        except UnicodeDecodeError:
+            raise PointsError("--points: the input is not UTF-8 text "
+                              "(for binary data use a .npy or .npz file)") from None
+        text = self._partial + block
+        if not data:
+            # the last line need not end in a newline (``_partial`` may hold
+            # several lines, read ahead by :meth:`take_block`)
+            pending = text.split("\n") if text else []
+            if pending and not pending[-1]:
+                pending.pop()
+            self._partial = ""
+            self._pending, self._next = pending, 0
+            return bool(pending)
+        if "\r" in text:
+            text = text.replace("\r\n", "\n")
+        pending = text.split("\n")
+        self._partial = pending.pop()
+        if len(self._partial) > points_types.MAX_LINE_CHARS:
+            raise PointsError(f"--points: line {self.number + len(pending) + 1} is longer "
+                              f"than {points_types.MAX_LINE_CHARS:,} characters")
+        if pending:
+            self._pending, self._next = pending, 0
+            return True
+        return False
+
+
+def _newline_positions(data: bytes) -> np.ndarray:
+    import numpy as np
+
+    return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+
+
+def _newlines(data: bytes) -> int:
+    """How many newlines ``data`` holds (NumPy counts them several times faster than ``bytes.count``)."""
+    import numpy as np
+
+    return int(np.count_nonzero(np.frombuffer(data, dtype=np.uint8) == 10))
+
+
+def _end_of_line(parts: Sequence[bytes], counts: Sequence[int], count: int) -> int:
+    """The index just past the ``count``-th newline (``count`` ≥ 1) of the
+    ``parts`` joined, of which part ``k`` holds ``counts[k]`` newlines."""
+    offset = 0
+    for part, held in zip(parts, counts):
+        if count <= held:
+            return offset + int(_newline_positions(part)[count - 1]) + 1
+        count -= held
+        offset += len(part)
+    raise ValueError("fewer newlines than asked for")
 
 
 class TextReader(PointsReader):
