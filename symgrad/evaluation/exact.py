@@ -125,6 +125,23 @@ def _check_special(name: str, args: Sequence[Any]) -> None:
     check_special_arguments(name, args, *GUARDED_ARGUMENTS[name])
 
 
+_FROM_ARGS: dict[type, bool] = {}
+
+
+def _free_symbols_from_args(cls: type) -> bool:
+    """Whether ``cls`` has ``Basic``'s ``free_symbols`` (the union of its arguments').
+
+    Looked up along the class's own MRO: ``type(expr).free_symbols`` would
+    find the property SymPy's function metaclass defines for the class itself."""
+    known = _FROM_ARGS.get(cls)
+    if known is None:
+        import sympy as sp
+
+        owner = next(c for c in cls.__mro__ if "free_symbols" in c.__dict__)
+        known = _FROM_ARGS[cls] = owner is sp.Basic
+    return known
+
+
 class _Substituter:
     """Bottom-up substitution with a memo shared by all entries of a point."""
 
@@ -132,6 +149,29 @@ class _Substituter:
         self.values = dict(values)
         self.exact = exact
         self.memo: dict[Any, Any] = {}
+        self.free: dict[Any, bool] = {}
+
+    def has_free_symbols(self, expr: Any) -> bool:
+        """``bool(expr.free_symbols)``, remembered for every subexpression.
+
+        SymPy walks the whole tree for each ``free_symbols``: asked of every
+        entry of a dense Hessian, it would walk the sum they all share each
+        time. Where a class takes its free symbols from its arguments (as
+        ``Basic`` does: sums, products, powers, functions), so does this;
+        a class with bound variables of its own (an integral) is asked.
+        """
+        import sympy as sp
+
+        known = self.free.get(expr)
+        if known is None:
+            if isinstance(expr, sp.Symbol):
+                known = True
+            elif _free_symbols_from_args(type(expr)):
+                known = any(map(self.has_free_symbols, expr.args))
+            else:
+                known = bool(expr.free_symbols)
+            self.free[expr] = known
+        return known
 
     def __call__(self, expr: Any) -> Any:
         import sympy as sp
@@ -140,7 +180,7 @@ class _Substituter:
             return self.memo[expr]
         if isinstance(expr, sp.Symbol):
             result = self.values.get(expr, expr)
-        elif not expr.args or not expr.free_symbols:
+        elif not expr.args or not self.has_free_symbols(expr):
             result = expr
         elif isinstance(expr, (sp.Derivative, sp.Subs, sp.Integral)):
             result = expr.subs(self.values).doit()

@@ -665,3 +665,28 @@ def test_an_undefined_function_value_is_shown_but_is_not_a_problem():
 def test_a_function_value_too_large_to_compute_exactly_is_none():
     p = symgrad.gradient("x**20000 + y", wrt="y").at(x=2, y=1)
     assert p.gradient == (1,) and p.value is None
+
+
+def test_free_symbols_are_found_as_sympy_finds_them():
+    """The substituter's remembered ``free_symbols`` test agrees with SymPy's on
+    every subexpression, bound variables (integrals, sums, lambdas, Subs) included."""
+    import sympy as sp
+
+    from symgrad.evaluation.exact import _Substituter
+
+    x, y, t = sp.symbols("x y t", real=True)
+    f = sp.Function("f")
+    corpus = [
+        sp.log(sp.exp(x) + sp.exp(y)) ** 2 / (1 + sp.exp(x + y)),
+        sp.Integral(t * x, (t, 0, 1)) + sp.Integral(t**2, (t, 0, 1)),
+        sp.Sum(t / 2**t, (t, 1, sp.oo)) * y,
+        sp.Subs(f(t).diff(t), t, 1) + sp.Subs(f(t), t, x),
+        sp.Derivative(f(x), x) + sp.Lambda(t, t + 1)(y),
+        sp.Piecewise((x, y > 0), (sp.pi, True)) + sp.besselj(2, x) + sp.Abs(sp.sqrt(2) - 3),
+        sp.Integral(sp.exp(-(t**2)), (t, 0, x)),
+    ]
+    substituter = _Substituter({})
+    for expr in corpus:
+        for sub in sp.preorder_traversal(expr):
+            if isinstance(sub, sp.Basic):
+                assert substituter.has_free_symbols(sub) == bool(sub.free_symbols), sub
