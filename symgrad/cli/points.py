@@ -234,8 +234,10 @@ def _run(
     compiled: CompiledEntries, reader: PointsReader, writer: PointsWriter, fixed: dict[str, float],
     workers: int = 1, build: Callable[[], CompiledEntries] | None = None,
 ) -> BulkReport:
+    from ..points.memory import keep_freed_memory
     from ..points.run import run_bulk
 
+    keep_freed_memory()  # this process's chunk buffers are reused, not mapped anew (and its workers')
     pool = progress = report = None
     started = False
     try:

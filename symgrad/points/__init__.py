@@ -5,8 +5,10 @@ This package's face names what a caller needs; the code is in
 for which input) with :mod:`.read_csv`, :mod:`.read_text` and
 :mod:`.read_npy`, :mod:`.write` and :mod:`.write_npy` (outputs, each
 written to one temporary file beside the target and renamed into place),
-:mod:`.grid` (the mesh of ``--grid``) and :mod:`.run` (the loop: read a
-chunk, evaluate it with :mod:`symgrad.evaluation.compiled`, write it).
+:mod:`.grid` (the mesh of ``--grid``), :mod:`.run` (the loop: read a
+chunk, evaluate it with :mod:`symgrad.evaluation.compiled`, write it),
+:mod:`.parallel` and :mod:`.cluster` (the loop on worker processes, on a
+Dask cluster) and :mod:`.memory` (a run's freed buffers reused).
 """
 
 from __future__ import annotations
