@@ -46,14 +46,17 @@ def costly_to_order(expr: Any) -> bool:
 
 
 def linear_order(expr: Any) -> list[Any] | None:
-    """The terms of a sum of distinct symbols, each alone or times a rational
-    (``x1 + 2*x2 - x3``), in SymPy's lex order; ``None`` for any other sum.
+    """The terms of a sum of distinct commutative symbols, each alone or times
+    a rational (``x1 + 2*x2 - x3``), in SymPy's lex order
+    (``expr.as_ordered_terms()``); ``None`` for any other sum.
 
     Each term's monomial is one symbol to the first power, so SymPy's lex
     order of the monomials is the order of the symbols themselves
     (:func:`~sympy.core.sorting.default_sort_key`); sorting by that alone
     skips building an exponent vector for every term, which is most of the
     time of printing a dense Hessian's thousands of ``exp(x_i + x_j)``.
+    A noncommutative symbol is no monomial to SymPy (it sorts after every
+    commutative term: ``b + A``), so a sum with one is left to SymPy.
     """
     from sympy.core.sorting import default_sort_key
 
@@ -64,7 +67,7 @@ def linear_order(expr: Any) -> list[Any] | None:
             if len(term.args) != 2 or not term.args[0].is_Rational:
                 return None
             symbol = term.args[1]
-        if not symbol.is_Symbol:
+        if not (symbol.is_Symbol and symbol.is_commutative):
             return None
         keyed.append((default_sort_key(symbol), term))
     keyed.sort(key=lambda pair: pair[0])
