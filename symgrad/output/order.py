@@ -76,6 +76,131 @@ def linear_order(expr: Any) -> list[Any] | None:
     return [term for _, term in keyed]
 
 
+def sort_key(expr: Any) -> Any:
+    """``default_sort_key(expr)``, without ordering the terms of a sum by exponent vectors where :func:`linear_order` can.
+
+    SymPy sorts a product's factors by their sort keys
+    (``Mul.as_ordered_factors``), and the key of ``exp(x_i + x_j)`` holds the
+    keys of ``x_i + x_j``'s terms in ``as_ordered_terms`` order, which SymPy
+    finds by building the terms' exponent vectors (``Expr.as_terms``, a
+    ``complex()`` of every coefficient): most of the time of printing a dense
+    Hessian. This is ``Expr.sort_key`` step for step, with the terms of a
+    linear form taken from :func:`linear_order` (the same list); an
+    expression whose class has a ``sort_key``, ``as_ordered_terms`` or
+    ``as_ordered_factors`` of its own, a power of ``E`` (SymPy keys it as
+    ``exp``) and a sum that is not a linear form get SymPy's own key
+    (cached by SymPy). Only the default order is mirrored: the one
+    ``as_ordered_factors()`` uses in the printers. Keys are remembered in
+    SymPy's cache (``cacheit``, emptied by ``clear_cache``), as SymPy
+    remembers its own: a factor shared by many entries
+    (``sin(x2*cos(x1 + x2)*...)``) is keyed once, not once per entry.
+    """
+    return _sort_key()(expr)
+
+
+_SORT_KEY: list[Any] = []
+
+
+def _sort_key() -> Any:
+    """The function behind :func:`sort_key`, made on first use: it runs for
+    every factor printed, and SymPy's names are looked up once instead of imported on each call."""
+    if _SORT_KEY:
+        return _SORT_KEY[0]
+    from sympy.core.basic import Basic
+    from sympy.core.cache import cacheit
+    from sympy.core.expr import Expr
+    from sympy.core.mul import Mul
+    from sympy.core.singleton import S
+    from sympy.core.sorting import default_sort_key
+
+    expr_sort_key, expr_terms, mul_factors, one, exp1 = (
+        Expr.sort_key, Expr.as_ordered_terms, Mul.as_ordered_factors, S.One, S.Exp1)
+
+    def uncached(expr: Any) -> Any:
+        if not isinstance(expr, Basic):
+            return default_sort_key(expr)
+        if type(expr).sort_key is not expr_sort_key:
+            return expr.sort_key()  # atoms, numbers, symbols, non-expressions: cheap, their own
+        coeff, core = expr.as_coeff_Mul()
+        exponent = one
+        if core.is_Pow:
+            core, exponent = core.as_base_exp()
+            if core is exp1:
+                return expr.sort_key()
+        args: Any
+        if core.is_Dummy:
+            args = (core.sort_key(),)
+        elif core.is_Atom:
+            args = (str(core),)
+        else:
+            if core.is_Add:
+                terms = linear_order(core) if type(core).as_ordered_terms is expr_terms else None
+                if terms is None:
+                    return expr.sort_key()
+            elif core.is_Mul:
+                if type(core).as_ordered_factors is not mul_factors:
+                    return expr.sort_key()
+                terms = ordered_factors(core)
+            else:
+                terms = core.args
+            args = tuple([key(term) for term in terms])
+        return core.class_key(), (len(args), args), key(exponent), coeff
+
+    key: Any = cacheit(uncached)  # what uncached's own calls reach too
+    _SORT_KEY.append(key)
+    return key
+
+
+def ordered_factors(expr: Any) -> list[Any]:
+    """``expr.as_ordered_factors()`` of a product ``expr``, its commutative factors sorted by :func:`sort_key`."""
+    commutative, noncommutative = expr.args_cnc()
+    commutative.sort(key=_sort_key())
+    return list(commutative) + list(noncommutative)
+
+
+_QUICK_MUL: list[Any] = []
+
+
+def quick_mul(expr: Any) -> Any:
+    """The product ``expr`` (same factors, stored in the same order) as a ``Mul`` whose
+    ``as_ordered_factors()`` is :func:`ordered_factors`.
+
+    ``StrPrinter._print_Mul`` takes a product's factor order from
+    ``expr.as_ordered_factors()`` (after splitting off a negative
+    coefficient, ``as_coeff_Mul`` of such a ``Mul`` is one too) and prints
+    the factors, never the product itself. So it prints this product exactly
+    as ``expr``: the factors, their stored order, their ordered list and the
+    precedence (found from the class's bases, ``Mul``) are the same. Where
+    the printer rebuilds the product around a negative coefficient other
+    than ``-1`` (``_keep_coeff``) it makes a plain ``Mul`` again, which
+    SymPy orders itself.
+    """
+    if not _QUICK_MUL:
+        from sympy.core.mul import Mul
+
+        class QuickOrderMul(Mul):  # type: ignore[misc]
+            """A ``Mul`` that sorts its factors with :func:`sort_key` (made only to be printed)."""
+
+            def as_ordered_factors(self, order: Any = None) -> list[Any]:
+                return ordered_factors(self) if order is None else super().as_ordered_factors(order)
+
+        _QUICK_MUL.append(QuickOrderMul)
+    return _QUICK_MUL[0]._from_args(expr.args, expr.is_commutative)
+
+
+class QuickFactorOrder:
+    """A mixin for ``StrPrinter``: a product's factors are sorted with :func:`sort_key` (:func:`quick_mul`).
+
+    The order, and so the text, is SymPy's; keying ``exp(x_i + x_j)`` by
+    :func:`linear_order` is what makes it quick.
+    """
+
+    def _print_Mul(self, expr: Any) -> Any:
+        from sympy.core.mul import Mul
+
+        return super()._print_Mul(quick_mul(expr) if type(expr) is Mul else expr)  # type: ignore[misc]
+
+
 class BoundedOrder:
     """A mixin for SymPy printers: a sum too costly to sort prints in stored order."""
 
