@@ -56,10 +56,11 @@ def linear_order(expr: Any) -> list[Any] | None:
     skips building an exponent vector for every term, which is most of the
     time of printing a dense Hessian's thousands of ``exp(x_i + x_j)``.
     A noncommutative symbol is no monomial to SymPy (it sorts after every
-    commutative term: ``b + A``), so a sum with one is left to SymPy.
+    commutative term: ``b + A``), so a sum with one is left to SymPy. A
+    symbol's ``sort_key()`` is its ``default_sort_key`` (that of any SymPy
+    object is), called without the import and type tests around it: this
+    runs twice for every ``exp(x_i + x_j)`` printed.
     """
-    from sympy.core.sorting import default_sort_key
-
     keyed = []
     for term in expr.args:
         symbol = term
@@ -69,7 +70,7 @@ def linear_order(expr: Any) -> list[Any] | None:
             symbol = term.args[1]
         if not (symbol.is_Symbol and symbol.is_commutative):
             return None
-        keyed.append((default_sort_key(symbol), term))
+        keyed.append((symbol.sort_key(), term))
     keyed.sort(key=lambda pair: pair[0])
     if any(a[0] == b[0] for a, b in itertools.pairwise(keyed)):
         return None
