@@ -8,6 +8,11 @@ symbols (a 100 kB formula ``x0 + x1 + ...``) takes terms × factors cells,
 cells prints its terms in the order SymPy stores them (``order="none"``,
 canonical and deterministic); every smaller sum prints exactly as before.
 
+A product's factors are sorted by their SymPy sort keys, and the key of
+``exp(x_i + x_j)`` orders the sum inside; the ``str`` printers
+(:class:`QuickFactorOrder`) find the same keys without SymPy's exponent
+vectors for a sum of symbols times rationals (:func:`sort_key`).
+
 SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
 order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
 sorts terms and factors as SymPy does with the symbols in natural order
@@ -87,9 +92,9 @@ def sort_key(expr: Any) -> Any:
     ``complex()`` of every coefficient): most of the time of printing a dense
     Hessian. This is ``Expr.sort_key`` step for step, with the terms of a
     linear form taken from :func:`linear_order` (the same list); an
-    expression whose class has a ``sort_key``, ``as_ordered_terms`` or
-    ``as_ordered_factors`` of its own, a power of ``E`` (SymPy keys it as
-    ``exp``) and a sum that is not a linear form get SymPy's own key
+    expression whose class has a ``sort_key`` of its own, a power of ``E``
+    (SymPy keys it as ``exp``), a sum that is not a linear form and a sum
+    or product of a class derived from ``Add`` or ``Mul`` get SymPy's own key
     (cached by SymPy). Only the default order is mirrored: the one
     ``as_ordered_factors()`` uses in the printers. Keys are remembered in
     SymPy's cache (``cacheit``, emptied by ``clear_cache``), as SymPy
@@ -107,6 +112,7 @@ def _sort_key() -> Any:
     every factor printed, and SymPy's names are looked up once instead of imported on each call."""
     if _SORT_KEY:
         return _SORT_KEY[0]
+    from sympy.core.add import Add
     from sympy.core.basic import Basic
     from sympy.core.cache import cacheit
     from sympy.core.expr import Expr
@@ -114,8 +120,7 @@ def _sort_key() -> Any:
     from sympy.core.singleton import S
     from sympy.core.sorting import default_sort_key
 
-    expr_sort_key, expr_terms, mul_factors, one, exp1 = (
-        Expr.sort_key, Expr.as_ordered_terms, Mul.as_ordered_factors, S.One, S.Exp1)
+    expr_sort_key, one, exp1 = Expr.sort_key, S.One, S.Exp1
 
     def uncached(expr: Any) -> Any:
         if not isinstance(expr, Basic):
@@ -135,11 +140,11 @@ def _sort_key() -> Any:
             args = (str(core),)
         else:
             if core.is_Add:
-                terms = linear_order(core) if type(core).as_ordered_terms is expr_terms else None
+                terms = linear_order(core) if type(core) is Add else None
                 if terms is None:
                     return expr.sort_key()
             elif core.is_Mul:
-                if type(core).as_ordered_factors is not mul_factors:
+                if type(core) is not Mul:
                     return expr.sort_key()
                 terms = ordered_factors(core)
             else:
@@ -147,7 +152,7 @@ def _sort_key() -> Any:
             args = tuple([key(term) for term in terms])
         return core.class_key(), (len(args), args), key(exponent), coeff
 
-    key: Any = cacheit(uncached)  # what uncached's own calls reach too
+    key: Any = cacheit(uncached)  # uncached's calls for the parts go through the cache too
     _SORT_KEY.append(key)
     return key
 
@@ -163,21 +168,27 @@ _QUICK_MUL: list[Any] = []
 
 
 def quick_mul(expr: Any) -> Any:
-    """The product ``expr`` (same factors, stored in the same order) as a ``Mul`` whose
-    ``as_ordered_factors()`` is :func:`ordered_factors`.
+    """The product ``expr`` (the same factors, stored in the same order) as a
+    ``Mul`` whose ``as_ordered_factors()`` is :func:`ordered_factors`; anything
+    but a plain ``Mul`` as it is.
 
-    ``StrPrinter._print_Mul`` takes a product's factor order from
-    ``expr.as_ordered_factors()`` (after splitting off a negative
-    coefficient, ``as_coeff_Mul`` of such a ``Mul`` is one too) and prints
-    the factors, never the product itself. So it prints this product exactly
-    as ``expr``: the factors, their stored order, their ordered list and the
-    precedence (found from the class's bases, ``Mul``) are the same. Where
-    the printer rebuilds the product around a negative coefficient other
-    than ``-1`` (``_keep_coeff``) it makes a plain ``Mul`` again, which
-    SymPy orders itself.
+    ``StrPrinter._print_Mul`` splits a negative coefficient off a product
+    (``c, e = expr.as_coeff_Mul()``), rebuilds the product without the sign
+    (``_keep_coeff(-c, e)``), takes the factor order from that product's
+    ``as_ordered_factors()`` and prints the factors, never the product
+    itself. This product answers each of those calls with what the printer
+    would get from ``expr``, as a product of this class where it would get a
+    product: its coefficient and the rest (``as_coeff_Mul`` keeps the class);
+    for a coefficient ``c < 0`` other than ``-1``, the coefficient ``-1`` and
+    the product the printer would rebuild (``-c`` times the rest), which
+    ``_keep_coeff(1, ...)`` hands back as it is (``Mul.as_coeff_Mul(rational=True)``
+    splits a negative float the same way). Its precedence is found from its
+    bases (``Mul``), its factors are the same objects, and their order is
+    SymPy's, so it prints exactly as ``expr``.
     """
     if not _QUICK_MUL:
-        from sympy.core.mul import Mul
+        from sympy.core.mul import Mul, _keep_coeff
+        from sympy.core.singleton import S
 
         class QuickOrderMul(Mul):  # type: ignore[misc]
             """A ``Mul`` that sorts its factors with :func:`sort_key` (made only to be printed)."""
@@ -185,8 +196,15 @@ def quick_mul(expr: Any) -> Any:
             def as_ordered_factors(self, order: Any = None) -> list[Any]:
                 return ordered_factors(self) if order is None else super().as_ordered_factors(order)
 
-        _QUICK_MUL.append(QuickOrderMul)
-    return _QUICK_MUL[0]._from_args(expr.args, expr.is_commutative)
+            def as_coeff_Mul(self, rational: bool = False) -> tuple[Any, Any]:
+                coeff, rest = super().as_coeff_Mul(rational)
+                if rational or coeff is S.NegativeOne or not (coeff.is_Number and coeff.is_extended_negative):
+                    return coeff, rest
+                return S.NegativeOne, quick_mul(_keep_coeff(-coeff, rest))
+
+        _QUICK_MUL.append((Mul, QuickOrderMul))
+    mul, quick = _QUICK_MUL[0]
+    return quick._from_args(expr.args, expr.is_commutative) if type(expr) is mul else expr
 
 
 class QuickFactorOrder:
@@ -197,9 +215,7 @@ class QuickFactorOrder:
     """
 
     def _print_Mul(self, expr: Any) -> Any:
-        from sympy.core.mul import Mul
-
-        return super()._print_Mul(quick_mul(expr) if type(expr) is Mul else expr)  # type: ignore[misc]
+        return super()._print_Mul(quick_mul(expr))  # type: ignore[misc]
 
 
 class BoundedOrder:

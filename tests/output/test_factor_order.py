@@ -12,7 +12,10 @@ names such as ``x1``, ``x10``, ``x2``, ``a_b``):
 * the factor order is ``as_ordered_factors()``;
 * the text of the ``str`` printers (``sstr``, ``readable_sstr``,
   ``symbolic_text``, also with ``order="none"``) is
-  ``StrPrinter({"full_prec": False})``'s, character for character;
+  ``StrPrinter({"full_prec": False})``'s, character for character, also
+  for the products the printer takes apart around a negative coefficient
+  (``-2*...``, ``-5/3*...``, ``-2.5*...``, ``-2*(x1 + y)``), unevaluated
+  products, noncommutative factors, ``E**u``, a ``Dummy``, infinities;
 * printing ``y*exp(x1 + x2)`` builds no exponent vectors (the point of it).
 """
 
@@ -103,6 +106,14 @@ d = sp.Dummy("d")
 SPECIAL = [
     -sp.exp(x1 + x10) / (sp.exp(x1) + sp.exp(x2) + sp.exp(x10)) ** 2,  # a log-sum-exp Hessian entry
     -2 * sp.exp(x2 - x10 / 3) * y / (a_b + 1),  # a coefficient other than -1: rebuilt by _keep_coeff
+    -2 * sp.exp(x2 + x10),  # ... around a single factor
+    sp.Rational(-5, 3) * sp.exp(x2 + x1) / (y * sp.exp(x10 - x2)),
+    sp.Mul._from_args((sp.Integer(-2), x1 + y)),  # ... around a sum
+    sp.Mul._from_args((sp.Integer(-2), x1 + y, sp.exp(x10 + x1))),
+    sp.Mul._from_args((sp.Rational(-1, 2), 2 * x1 + 4 * y)),  # the sum keeps the coefficient (_keep_coeff's clear)
+    -sp.oo * x1 * sp.exp(x2 + y),
+    sp.Float(-2.5) * sp.exp(x2 + y) * sp.exp(x1 + 3 * x2),
+    sp.Float(-1.0) * sp.exp(x2 + y) * x10,
     sp.Mul(2, 3, x1, evaluate=False),  # unevaluated: printed as stored
     sp.Mul(sp.S.One, x1, sp.exp(x2 + x1), evaluate=False),
     # E**u (unevaluated) keys as exp(u): between exp(x10) and exp(x10 + x2)
@@ -115,6 +126,7 @@ SPECIAL = [
     sp.sqrt(x1 + x2) * sp.exp(-x1 - x2) * sp.sin(x10 + 2 * y) ** 2 * sp.log(a_b + y),
     sp.Rational(-3, 7) * sp.exp(x1 + x2) * sp.exp(x10) / (y * a_b),
     sp.oo * x1 * sp.exp(x2 + y),
+    sp.zoo * x1 * sp.exp(x2 + y),
     sp.I * sp.exp(x1 + x2) * sp.exp(y - x1),
 ]
 
