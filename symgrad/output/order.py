@@ -62,9 +62,10 @@ def linear_order(expr: Any) -> list[Any] | None:
     time of printing a dense Hessian's thousands of ``exp(x_i + x_j)``.
     A noncommutative symbol is no monomial to SymPy (it sorts after every
     commutative term: ``b + A``), so a sum with one is left to SymPy. A
-    symbol's ``sort_key()`` is its ``default_sort_key`` (that of any SymPy
-    object is), called without the import and type tests around it: this
-    runs twice for every ``exp(x_i + x_j)`` printed.
+    symbol's ``sort_key(order=None)`` is its ``default_sort_key`` (that of
+    any SymPy object is), called without the import and type tests around
+    it (this runs twice for every ``exp(x_i + x_j)`` printed) and as that
+    function calls it, so SymPy's cache of keys serves both.
     """
     keyed = []
     for term in expr.args:
@@ -75,7 +76,7 @@ def linear_order(expr: Any) -> list[Any] | None:
             symbol = term.args[1]
         if not (symbol.is_Symbol and symbol.is_commutative):
             return None
-        keyed.append((symbol.sort_key(), term))
+        keyed.append((symbol.sort_key(order=None), term))
     keyed.sort(key=lambda pair: pair[0])
     if any(a[0] == b[0] for a, b in itertools.pairwise(keyed)):
         return None
@@ -95,8 +96,10 @@ def sort_key(expr: Any) -> Any:
     expression whose class has a ``sort_key`` of its own, a power of ``E``
     (SymPy keys it as ``exp``), a sum that is not a linear form and a sum
     or product of a class derived from ``Add`` or ``Mul`` get SymPy's own key
-    (cached by SymPy). Only the default order is mirrored: the one
-    ``as_ordered_factors()`` uses in the printers. Keys are remembered in
+    (cached by SymPy; asked for as ``Mul.as_ordered_factors`` asks,
+    ``sort_key(order=None)``, so one cache entry serves both). Only the
+    default order is mirrored: the one ``as_ordered_factors()`` uses in the
+    printers. Keys are remembered in
     SymPy's cache (``cacheit``, emptied by ``clear_cache``), as SymPy
     remembers its own: a factor shared by many entries
     (``sin(x2*cos(x1 + x2)*...)``) is keyed once, not once per entry.
@@ -126,13 +129,13 @@ def _sort_key() -> Any:
         if not isinstance(expr, Basic):
             return default_sort_key(expr)
         if type(expr).sort_key is not expr_sort_key:
-            return expr.sort_key()  # atoms, numbers, symbols, non-expressions: cheap, their own
+            return expr.sort_key(order=None)  # atoms, numbers, symbols, non-expressions: cheap, their own
         coeff, core = expr.as_coeff_Mul()
         exponent = one
         if core.is_Pow:
             core, exponent = core.as_base_exp()
             if core is exp1:
-                return expr.sort_key()
+                return expr.sort_key(order=None)
         args: Any
         if core.is_Dummy:
             args = (core.sort_key(),)
@@ -142,10 +145,10 @@ def _sort_key() -> Any:
             if core.is_Add:
                 terms = linear_order(core) if type(core) is Add else None
                 if terms is None:
-                    return expr.sort_key()
+                    return expr.sort_key(order=None)
             elif core.is_Mul:
                 if type(core) is not Mul:
-                    return expr.sort_key()
+                    return expr.sort_key(order=None)
                 terms = ordered_factors(core)
             else:
                 terms = core.args
@@ -159,9 +162,9 @@ def _sort_key() -> Any:
 
 def ordered_factors(expr: Any) -> list[Any]:
     """``expr.as_ordered_factors()`` of a product ``expr``, its commutative factors sorted by :func:`sort_key`."""
-    commutative, noncommutative = expr.args_cnc()
+    commutative, noncommutative = expr.args_cnc()  # two new lists
     commutative.sort(key=_sort_key())
-    return list(commutative) + list(noncommutative)
+    return commutative + noncommutative  # type: ignore[no-any-return]
 
 
 _QUICK_MUL: list[Any] = []
