@@ -50,9 +50,9 @@ def sstr(expr: Any) -> str:
     if not _STR_PRINTER:
         from sympy.printing.str import StrPrinter
 
-        from .order import BoundedOrder
+        from .order import BoundedOrder, QuickFactorOrder
 
-        class Printer(MemoPrinter, BoundedOrder, StrPrinter):  # type: ignore[misc]
+        class Printer(MemoPrinter, QuickFactorOrder, BoundedOrder, StrPrinter):  # type: ignore[misc]
             pass
 
         _STR_PRINTER.append(Printer({"full_prec": False}))
@@ -80,9 +80,9 @@ def readable_sstr(expr: Any) -> str:
     if not _READABLE_PRINTER:
         from sympy.printing.str import StrPrinter
 
-        from .order import BoundedOrder
+        from .order import BoundedOrder, QuickFactorOrder
 
-        class Printer(MemoPrinter, BoundedOrder, StrPrinter):  # type: ignore[misc]
+        class Printer(MemoPrinter, QuickFactorOrder, BoundedOrder, StrPrinter):  # type: ignore[misc]
             def _print_Symbol(self, expr: Any) -> str:
                 text: str = super()._print_Symbol(expr)
                 return text if text == expr.name and reads_as_symbol(text) else f"Symbol({expr.name!r})"

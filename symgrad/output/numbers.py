@@ -100,14 +100,14 @@ def _printer(kind: str, digits: int | None) -> Any:
     if key in _PRINTERS:
         return _PRINTERS[key]
     from .memo import MemoPrinter
-    from .order import BoundedOrder
+    from .order import BoundedOrder, QuickFactorOrder
 
     base: Any
     mixins: tuple[type, ...]
     if kind == "str":
         from sympy.printing.str import StrPrinter
 
-        base, mixins = StrPrinter, (MemoPrinter, BoundedOrder)
+        base, mixins = StrPrinter, (MemoPrinter, QuickFactorOrder, BoundedOrder)
     else:
         from sympy.printing.pretty.pretty import PrettyPrinter
 

@@ -8,6 +8,11 @@ symbols (a 100 kB formula ``x0 + x1 + ...``) takes terms × factors cells,
 cells prints its terms in the order SymPy stores them (``order="none"``,
 canonical and deterministic); every smaller sum prints exactly as before.
 
+A product's factors are sorted by their SymPy sort keys, and the key of
+``exp(x_i + x_j)`` orders the sum inside; the ``str`` printers
+(:class:`QuickFactorOrder`) find the same keys without SymPy's exponent
+vectors for a sum of symbols times rationals (:func:`sort_key`).
+
 SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
 order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
 sorts terms and factors as SymPy does with the symbols in natural order
@@ -46,17 +51,22 @@ def costly_to_order(expr: Any) -> bool:
 
 
 def linear_order(expr: Any) -> list[Any] | None:
-    """The terms of a sum of distinct symbols, each alone or times a rational
-    (``x1 + 2*x2 - x3``), in SymPy's lex order; ``None`` for any other sum.
+    """The terms of a sum of distinct commutative symbols, each alone or times
+    a rational (``x1 + 2*x2 - x3``), in SymPy's lex order
+    (``expr.as_ordered_terms()``); ``None`` for any other sum.
 
     Each term's monomial is one symbol to the first power, so SymPy's lex
     order of the monomials is the order of the symbols themselves
     (:func:`~sympy.core.sorting.default_sort_key`); sorting by that alone
     skips building an exponent vector for every term, which is most of the
     time of printing a dense Hessian's thousands of ``exp(x_i + x_j)``.
+    A noncommutative symbol is no monomial to SymPy (it sorts after every
+    commutative term: ``b + A``), so a sum with one is left to SymPy. A
+    symbol's ``sort_key(order=None)`` is its ``default_sort_key`` (that of
+    any SymPy object is), called without the import and type tests around
+    it (this runs twice for every ``exp(x_i + x_j)`` printed) and as that
+    function calls it, so SymPy's cache of keys serves both.
     """
-    from sympy.core.sorting import default_sort_key
-
     keyed = []
     for term in expr.args:
         symbol = term
@@ -64,13 +74,151 @@ def linear_order(expr: Any) -> list[Any] | None:
             if len(term.args) != 2 or not term.args[0].is_Rational:
                 return None
             symbol = term.args[1]
-        if not symbol.is_Symbol:
+        if not (symbol.is_Symbol and symbol.is_commutative):
             return None
-        keyed.append((default_sort_key(symbol), term))
+        keyed.append((symbol.sort_key(order=None), term))
     keyed.sort(key=lambda pair: pair[0])
     if any(a[0] == b[0] for a, b in itertools.pairwise(keyed)):
         return None
     return [term for _, term in keyed]
+
+
+def sort_key(expr: Any) -> Any:
+    """``default_sort_key(expr)``, without ordering the terms of a sum by exponent vectors where :func:`linear_order` can.
+
+    SymPy sorts a product's factors by their sort keys
+    (``Mul.as_ordered_factors``), and the key of ``exp(x_i + x_j)`` holds the
+    keys of ``x_i + x_j``'s terms in ``as_ordered_terms`` order, which SymPy
+    finds by building the terms' exponent vectors (``Expr.as_terms``, a
+    ``complex()`` of every coefficient): most of the time of printing a dense
+    Hessian. This is ``Expr.sort_key`` step for step, with the terms of a
+    linear form taken from :func:`linear_order` (the same list); an
+    expression whose class has a ``sort_key`` of its own, a power of ``E``
+    (SymPy keys it as ``exp``), a sum that is not a linear form and a sum
+    or product of a class derived from ``Add`` or ``Mul`` get SymPy's own key
+    (cached by SymPy; asked for as ``Mul.as_ordered_factors`` asks,
+    ``sort_key(order=None)``, so one cache entry serves both). Only the
+    default order is mirrored: the one ``as_ordered_factors()`` uses in the
+    printers. Keys are remembered in
+    SymPy's cache (``cacheit``, emptied by ``clear_cache``), as SymPy
+    remembers its own: a factor shared by many entries
+    (``sin(x2*cos(x1 + x2)*...)``) is keyed once, not once per entry.
+    """
+    return _sort_key()(expr)
+
+
+_SORT_KEY: list[Any] = []
+
+
+def _sort_key() -> Any:
+    """The function behind :func:`sort_key`, made on first use: it runs for
+    every factor printed, and SymPy's names are looked up once instead of imported on each call."""
+    if _SORT_KEY:
+        return _SORT_KEY[0]
+    from sympy.core.add import Add
+    from sympy.core.basic import Basic
+    from sympy.core.cache import cacheit
+    from sympy.core.expr import Expr
+    from sympy.core.mul import Mul
+    from sympy.core.singleton import S
+    from sympy.core.sorting import default_sort_key
+
+    expr_sort_key, one, exp1 = Expr.sort_key, S.One, S.Exp1
+
+    def uncached(expr: Any) -> Any:
+        if not isinstance(expr, Basic):
+            return default_sort_key(expr)
+        if type(expr).sort_key is not expr_sort_key:
+            return expr.sort_key(order=None)  # atoms, numbers, symbols, non-expressions: cheap, their own
+        coeff, core = expr.as_coeff_Mul()
+        exponent = one
+        if core.is_Pow:
+            core, exponent = core.as_base_exp()
+            if core is exp1:
+                return expr.sort_key(order=None)
+        args: Any
+        if core.is_Dummy:
+            args = (core.sort_key(),)
+        elif core.is_Atom:
+            args = (str(core),)
+        else:
+            if core.is_Add:
+                terms = linear_order(core) if type(core) is Add else None
+                if terms is None:
+                    return expr.sort_key(order=None)
+            elif core.is_Mul:
+                if type(core) is not Mul:
+                    return expr.sort_key(order=None)
+                terms = ordered_factors(core)
+            else:
+                terms = core.args
+            args = tuple([key(term) for term in terms])
+        return core.class_key(), (len(args), args), key(exponent), coeff
+
+    key: Any = cacheit(uncached)  # uncached's calls for the parts go through the cache too
+    _SORT_KEY.append(key)
+    return key
+
+
+def ordered_factors(expr: Any) -> list[Any]:
+    """``expr.as_ordered_factors()`` of a product ``expr``, its commutative factors sorted by :func:`sort_key`."""
+    commutative, noncommutative = expr.args_cnc()  # two new lists
+    commutative.sort(key=_sort_key())
+    return commutative + noncommutative  # type: ignore[no-any-return]
+
+
+_QUICK_MUL: list[Any] = []
+
+
+def quick_mul(expr: Any) -> Any:
+    """The product ``expr`` (the same factors, stored in the same order) as a
+    ``Mul`` whose ``as_ordered_factors()`` is :func:`ordered_factors`; anything
+    but a plain ``Mul`` as it is.
+
+    ``StrPrinter._print_Mul`` splits a negative coefficient off a product
+    (``c, e = expr.as_coeff_Mul()``), rebuilds the product without the sign
+    (``_keep_coeff(-c, e)``), takes the factor order from that product's
+    ``as_ordered_factors()`` and prints the factors, never the product
+    itself. This product answers each of those calls with what the printer
+    would get from ``expr``, as a product of this class where it would get a
+    product: its coefficient and the rest (``as_coeff_Mul`` keeps the class);
+    for a coefficient ``c < 0`` other than ``-1``, the coefficient ``-1`` and
+    the product the printer would rebuild (``-c`` times the rest), which
+    ``_keep_coeff(1, ...)`` hands back as it is (``Mul.as_coeff_Mul(rational=True)``
+    splits a negative float the same way). Its precedence is found from its
+    bases (``Mul``), its factors are the same objects, and their order is
+    SymPy's, so it prints exactly as ``expr``.
+    """
+    if not _QUICK_MUL:
+        from sympy.core.mul import Mul, _keep_coeff
+        from sympy.core.singleton import S
+
+        class QuickOrderMul(Mul):  # type: ignore[misc]
+            """A ``Mul`` that sorts its factors with :func:`sort_key` (made only to be printed)."""
+
+            def as_ordered_factors(self, order: Any = None) -> list[Any]:
+                return ordered_factors(self) if order is None else super().as_ordered_factors(order)
+
+            def as_coeff_Mul(self, rational: bool = False) -> tuple[Any, Any]:
+                coeff, rest = super().as_coeff_Mul(rational)
+                if rational or coeff is S.NegativeOne or not (coeff.is_Number and coeff.is_extended_negative):
+                    return coeff, rest
+                return S.NegativeOne, quick_mul(_keep_coeff(-coeff, rest))
+
+        _QUICK_MUL.append((Mul, QuickOrderMul))
+    mul, quick = _QUICK_MUL[0]
+    return quick._from_args(expr.args, expr.is_commutative) if type(expr) is mul else expr
+
+
+class QuickFactorOrder:
+    """A mixin for ``StrPrinter``: a product's factors are sorted with :func:`sort_key` (:func:`quick_mul`).
+
+    The order, and so the text, is SymPy's; keying ``exp(x_i + x_j)`` by
+    :func:`linear_order` is what makes it quick.
+    """
+
+    def _print_Mul(self, expr: Any) -> Any:
+        return super()._print_Mul(quick_mul(expr))  # type: ignore[misc]
 
 
 class BoundedOrder:

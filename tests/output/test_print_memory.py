@@ -72,6 +72,8 @@ def test_the_quick_order_of_a_linear_form_is_sympys(terms):
 
 def test_the_quick_order_takes_only_linear_forms():
     x, y = sp.symbols("x y")
-    for expr in (x**2 + y, x * y + x, x + 1, sp.sin(x) + y, sp.Symbol("x", real=True) + x):
+    nc = sp.Symbol("A", commutative=False)  # SymPy prints b + A: no monomial, after the commutative terms
+    for expr in (x**2 + y, x * y + x, x + 1, sp.sin(x) + y, sp.Symbol("x", real=True) + x, nc + y, 2 * nc + y):
         assert order.linear_order(expr) is None
+        assert sstr(expr) == sp.sstr(expr, full_prec=False)
     assert order.linear_order(2 * y - x / 3) == [-x / 3, 2 * y]
