@@ -17,11 +17,24 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from ..term_order import BoundedOrder
 from .layout import Function
 from .words import C_MATH, JULIA_SPECIAL, MATH_FUNCS, PY_WORDS, RUST_CONSTS, RUST_WORDS, words
 
 #: A SymPy code printer (``CodePrinter`` instance); SymPy is not typed.
 Printer = Any
+
+_ORDERED: dict[type, type] = {}
+
+
+def ordered(cls: type) -> type:
+    """The SymPy printer class ``cls`` with :class:`~symgrad.term_order.BoundedOrder`:
+    a linear form's terms sorted without SymPy's exponent vectors (the same
+    order: a dense Hessian's thousands of ``exp(x_i + x_j)``), and a sum too
+    costly to sort written in stored order, as symgrad's other printers do."""
+    if cls not in _ORDERED:
+        _ORDERED[cls] = type(cls.__name__, (BoundedOrder, cls), {})
+    return _ORDERED[cls]
 
 
 @dataclass(frozen=True)
@@ -44,7 +57,7 @@ class Language:
 
     def code_printer(self) -> Printer:
         module, name = self.printer_class.split(":")
-        cls = getattr(importlib.import_module(module), name)
+        cls = ordered(getattr(importlib.import_module(module), name))
         return cls({"strict": True, **self.settings})
 
     def prepare(self, expr: Any) -> Any:
@@ -135,7 +148,7 @@ class _NumPy(_Python):
     def code_printer(self) -> Printer:
         from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 
-        class Printer(NumPyPrinter):  # type: ignore[misc]
+        class Printer(BoundedOrder, NumPyPrinter):  # type: ignore[misc]
             pass
 
         for name in SCIPY_FUNCTIONS:
@@ -199,7 +212,7 @@ class _Fortran(Language):
         import sympy as sp
         from sympy.printing.fortran import FCodePrinter
 
-        class FortranPrinter(FCodePrinter):  # type: ignore[misc]
+        class FortranPrinter(BoundedOrder, FCodePrinter):  # type: ignore[misc]
             #: pi and E as used, name -> value, declared as parameters (constants)
             named: dict[str, str]
 
@@ -328,7 +341,7 @@ class _Julia(Language):
     def code_printer(self) -> Printer:
         from sympy.printing.julia import JuliaCodePrinter
 
-        class JuliaPrinter(JuliaCodePrinter):  # type: ignore[misc]
+        class JuliaPrinter(BoundedOrder, JuliaCodePrinter):  # type: ignore[misc]
             def _print_Exp1(self, expr: Any) -> str:
                 return "Base.MathConstants.e"  # SymPy writes e, which Julia 1.x no longer defines
 
@@ -356,7 +369,7 @@ class _Rust(Language):
         from sympy.printing.codeprinter import CodePrinter
         from sympy.printing.rust import RustCodePrinter
 
-        class RustPrinter(RustCodePrinter):  # type: ignore[misc]
+        class RustPrinter(BoundedOrder, RustCodePrinter):  # type: ignore[misc]
             def _print_Integer(self, expr: Any, _type: bool = False) -> str:
                 # the implicit 1 of 1/x: Rust does not divide an integer by an f64
                 return str(super()._print_Integer(expr, _type)) if _type else f"{expr.p}_f64"
@@ -403,7 +416,7 @@ class _JS(Language):
     def code_printer(self) -> Printer:
         from sympy.printing.jscode import JavascriptCodePrinter
 
-        class JSPrinter(JavascriptCodePrinter):  # type: ignore[misc]
+        class JSPrinter(BoundedOrder, JavascriptCodePrinter):  # type: ignore[misc]
             def _print_NaN(self, expr: Any) -> str:
                 return "NaN"
 
@@ -424,7 +437,7 @@ class _Octave(Language):
         import sympy as sp
         from sympy.printing.octave import OctaveCodePrinter
 
-        class OctavePrinter(OctaveCodePrinter):  # type: ignore[misc]
+        class OctavePrinter(BoundedOrder, OctaveCodePrinter):  # type: ignore[misc]
             def _print_Piecewise(self, expr: Any) -> str:
                 # Octave's Piecewise is masks times values, and 0*NaN is NaN:
                 # DiracDelta(u)'s value (NaN at u == 0, else 0) as 0 ./ (u ~= 0)

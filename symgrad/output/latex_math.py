@@ -24,7 +24,7 @@ Changes to SymPy's own output (``sympy.latex``):
   ``\left(...\right)^{2}``.
 * Sums and products list their terms and factors with symbols in natural
   order, ``x_{8} + x_{10}``, ``x_{2} y + x_{10}``, ``x_{8} x_{10}``
-  (:class:`~symgrad.output.order.NaturalOrder`); degrees are ordered as
+  (:class:`~symgrad.term_order.NaturalOrder`); degrees are ordered as
   SymPy orders them (``x^{2} + x``). Text and JSON keep SymPy's order.
 * Floats keep their shortest round-trip digits (``repr``), ``1.0 \cdot 10^{-30}``.
 """
@@ -34,10 +34,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
+from ..term_order import NaturalOrder, own_name
 from .latex_names import TexNames, greek_command
 from .memo import MemoPrinter
 from .names import ascii_name
-from .order import NaturalOrder, own_name
 
 _PRINTER: list[Any] = []
 

@@ -50,7 +50,7 @@ def sstr(expr: Any) -> str:
     if not _STR_PRINTER:
         from sympy.printing.str import StrPrinter
 
-        from .order import BoundedOrder, QuickFactorOrder
+        from ..term_order import BoundedOrder, QuickFactorOrder
 
         class Printer(MemoPrinter, QuickFactorOrder, BoundedOrder, StrPrinter):  # type: ignore[misc]
             pass
@@ -80,7 +80,7 @@ def readable_sstr(expr: Any) -> str:
     if not _READABLE_PRINTER:
         from sympy.printing.str import StrPrinter
 
-        from .order import BoundedOrder, QuickFactorOrder
+        from ..term_order import BoundedOrder, QuickFactorOrder
 
         class Printer(MemoPrinter, QuickFactorOrder, BoundedOrder, StrPrinter):  # type: ignore[misc]
             def _print_Symbol(self, expr: Any) -> str:

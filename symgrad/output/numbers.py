@@ -99,8 +99,8 @@ def _printer(kind: str, digits: int | None) -> Any:
     key = (kind, digits)
     if key in _PRINTERS:
         return _PRINTERS[key]
+    from ..term_order import BoundedOrder, QuickFactorOrder
     from .memo import MemoPrinter
-    from .order import BoundedOrder, QuickFactorOrder
 
     base: Any
     mixins: tuple[type, ...]

@@ -30,7 +30,8 @@ from sympy.core.sorting import default_sort_key
 from sympy.printing.str import StrPrinter
 
 import symgrad
-from symgrad.output import memo, numbers, order
+from symgrad import term_order as order
+from symgrad.output import memo, numbers
 
 NAMES = ["x", "y", "z", "x1", "x2", "x10", "x9", "a_b", "X"]
 f = sp.Function("f")

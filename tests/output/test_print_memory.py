@@ -16,7 +16,7 @@ from helpers import clean_env
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from symgrad.output import order
+from symgrad import term_order as order
 from symgrad.output.memo import sstr
 
 resource = pytest.importorskip("resource")  # POSIX only

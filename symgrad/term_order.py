@@ -17,6 +17,10 @@ SymPy compares symbol names as strings, so ``x10 + x8`` prints in that
 order. :class:`NaturalOrder` (LaTeX only: text and JSON keep SymPy's order)
 sorts terms and factors as SymPy does with the symbols in natural order
 (:func:`symgrad.parsing.natural_key`, ``x8`` before ``x10``).
+
+It lives outside :mod:`symgrad.output` because the code printers of
+:mod:`symgrad.codegen` order sums with :class:`BoundedOrder` too, and
+codegen imports nothing of the renderers.
 """
 
 from __future__ import annotations
@@ -305,7 +309,7 @@ def natural_renames(expr: Any) -> dict[Any, Any]:
 
 @functools.lru_cache(maxsize=65536)
 def _natural_key(name: str) -> Any:
-    from ..parsing.values import natural_key
+    from .parsing.values import natural_key
 
     return natural_key(name)
 
