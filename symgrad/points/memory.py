@@ -6,10 +6,11 @@ own, and unmapped when freed, so every chunk's buffers are new pages that
 the kernel zeroes on first touch. Freed memory at the top of the heap is
 also handed back (the trim threshold). :func:`keep_freed_memory` raises
 both thresholds, so the buffers come from the heap and its freed pages are
-used again. Measured on 3 million CSV rows with ``--workers 2``: 0.3-0.6 s
-less system time out of about 1.8 s (``benchmarks/bench_workers.py``). A
-run holds no more than its chunks at their largest, as before; the memory
-is only not given back until the process ends.
+used again. Measured on 3 million CSV rows with ``--workers 2`` (the
+command under ``/usr/bin/time``, on a busy machine): 1.4-1.6 s of system
+time instead of 1.8-2.2 s. A run holds no more than its chunks at their
+largest, as before; the memory is only not given back until the process
+ends.
 """
 
 from __future__ import annotations
