@@ -167,3 +167,23 @@ def test_a_parsed_made_by_hand_is_checked():
     good = parse("x**2 + a*y", wrt="x,y")
     again = Parsed(sources=good.sources, exprs=good.exprs, variables=good.variables, parameters=good.parameters)
     assert again == good
+
+
+def test_a_number_is_checked_without_walking_the_function_table():
+    """A point's value (a lone number) gets the number checks, and the same
+    verdict as before: huge precision and magnitude refused, the rest passed."""
+    import sympy as sp
+
+    from symgrad.errors import ResourceLimitError
+    from symgrad.parsing import sympy_input
+    from symgrad.parsing.sympy_input import _number_classes, check_expression
+
+    sympy_input._allowed_classes.cache_clear()
+    for number in (sp.Integer(7), sp.Rational(-2, 3), sp.Float(0.25), sp.S.Half, sp.S.Zero, sp.oo, sp.nan):
+        check_expression(number)
+    assert sympy_input._allowed_classes.cache_info().currsize == 0  # the table was not built
+    assert _number_classes() <= sympy_input._allowed_classes()
+    with pytest.raises(ResourceLimitError):
+        check_expression(sp.Float(1, precision=sympy_input.MAX_FLOAT_BITS + 1))
+    with pytest.raises(ResourceLimitError):
+        check_expression(sp.Float._new((0, 1, sympy_input.MAX_FLOAT_EXPONENT_BITS + 1, 1), 53))
