@@ -91,13 +91,13 @@ class Lines:
         newline, and the number of the first; None where :meth:`take` must
         read them instead (it then will: the bytes read are its lines now).
 
-        That is: an input that may be slow (a pipe), the
-        end of the input within ``count`` lines, more than ``max_chars``
+        That is: an input that may be slow (a pipe), the end of the
+        input within ``count`` lines, more than ``max_chars``
         characters in them, or bytes a block must not hold: anything but
         ASCII, a carriage return, or ``refuse`` (the CSV quote). A block is
-        then exactly the lines :meth:`take` would hand out, found with
-        ``bytes.count`` and without decoding or splitting them: a worker of
-        ``--workers`` does that. The reads are those :meth:`take` makes,
+        then exactly the lines :meth:`take` would hand out, found by
+        counting newlines (NumPy) without decoding or splitting them: a
+        worker of ``--workers`` does that. The reads are those :meth:`take` makes,
         and a line too long is refused at the same read.
         """
         if self.ready is not None or self.decoder.getstate() != (b"", 0):
@@ -183,6 +183,7 @@ class Lines:
 
 
 def _newline_positions(data: bytes) -> np.ndarray:
+    """The indices of the newlines in ``data``."""
     import numpy as np
 
     return np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
