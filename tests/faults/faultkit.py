@@ -18,6 +18,7 @@ The contract checked here is the SPEC's "Errors and exit codes":
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -192,32 +193,57 @@ class Measured:
     peak_rss: int  # bytes
 
 
+#: Runs ``argv[2:]`` as its child and writes the child's peak RSS to ``argv[1]``;
+#: exits as the child did. Linux counts in a process's peak the memory of the
+#: process it was forked from, up to its exec: a command forked straight from
+#: this test process (hundreds of MB late in a run) would report that. This
+#: small interpreter (no site, no imports beyond ``os``) is what it forks from.
+_MEASURE = """
+import os, signal, sys
+pid = os.fork()
+if pid == 0:
+    os.execvp(sys.argv[2], sys.argv[2:])
+_, status, usage = os.wait4(pid, 0)
+with open(sys.argv[1], "w") as out:
+    out.write(str(usage.ru_maxrss))
+code = os.waitstatus_to_exitcode(status)
+if code < 0:
+    signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+os._exit(code)
+"""
+
+
 def run_measured(*args: str, folder: Path, stdin: Path | None = None, keep_stdout: bool = True,
                  cwd: Path | None = None, env: dict[str, str] | None = None) -> Measured:
     """Run ``symgrad ARGS``; its exit code, output and peak resident memory.
 
-    The peak is the child's own (``os.wait4``'s rusage), not that of every
-    child this test process ever waited for. stdout goes to a file in
+    The peak is the command's own (its ``wait4`` rusage, taken by the small
+    :data:`_MEASURE` process it is forked from), not that of this test
+    process nor of every child it ever waited for. stdout goes to a file in
     ``folder`` (or to /dev/null unless ``keep_stdout``: a run that streams
     without end then fills no disk); a run still going after ``TIMEOUT``
     seconds is killed and reported as ``returncode`` -9.
     """
     out_path, err_path = folder / ".measured.stdout", folder / ".measured.stderr"
+    rss_path = folder / ".measured.rss"
     with open(err_path, "wb") as err, open(out_path if keep_stdout else os.devnull, "wb") as out, \
             open(stdin if stdin is not None else os.devnull, "rb") as inp:
-        proc = subprocess.Popen(command(*args), stdin=inp, stdout=out, stderr=err, cwd=cwd,
+        proc = subprocess.Popen([sys.executable, "-S", "-c", _MEASURE, str(rss_path), *command(*args)],
+                                stdin=inp, stdout=out, stderr=err, cwd=cwd, start_new_session=True,
                                 env=env if env is not None else clean_env())
-        killer = threading.Timer(TIMEOUT, proc.kill)
+        killer = threading.Timer(TIMEOUT, lambda: os.killpg(proc.pid, signal.SIGKILL))
         killer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             killer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)  # Popen must not wait again
     stdout = out_path.read_bytes() if keep_stdout else b""
     stderr = err_path.read_bytes()
     out_path.unlink(missing_ok=True)
     err_path.unlink()
+    rss = int(rss_path.read_text()) if rss_path.exists() else 0  # none if killed: the run failed anyway
+    rss_path.unlink(missing_ok=True)
     # ru_maxrss is in kilobytes on Linux (bytes on macOS)
-    peak = usage.ru_maxrss if sys.platform == "darwin" else usage.ru_maxrss * 1024
+    peak = rss if sys.platform == "darwin" else rss * 1024
     return Measured(proc.returncode, stdout, stderr, peak)

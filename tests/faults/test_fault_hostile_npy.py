@@ -161,3 +161,14 @@ def test_a_legitimate_npy_variant_gives_the_right_values(tmp_path, variant, via)
     xy = array.astype(float)
     assert np.load(out).tolist() == np.column_stack([xy[:, 0] * xy[:, 1], xy[:, 1], xy[:, 0]]).tolist()
     assert run.peak_rss < MEMORY_BOUND
+
+
+def test_the_peak_is_the_commands_own_however_large_this_process_is(tmp_path):
+    """Linux counts the memory of the process a command was forked from in
+    the command's peak; the measurement must not (it did once the test
+    process passed the bound late in a full run)."""
+    ballast = bytearray(1 << 30)  # this process: over 1 GB, every page touched
+    run = run_measured("x**2", folder=tmp_path)
+    assert run.returncode == 0 and run.stdout.startswith(b"f = x**2")
+    assert run.peak_rss < 300 * 2**20
+    del ballast
