@@ -23,6 +23,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
+from . import unevaluated
+
 __all__ = ["Replacer", "distinct_nodes", "expand_terms", "named_terms", "shared_terms"]
 
 Temporaries = list[tuple[Any, Any]]
@@ -139,7 +141,7 @@ def _rebuilt(node: Any, args: list[Any]) -> Any:
     if isinstance(node, sp.Pow):
         return sp.Pow(*args, evaluate=False)
     if isinstance(node, sp.Function):
-        return node.func(*args, evaluate=False)
+        return unevaluated.call(node.func, args)
     return node.func(*args)
 
 

@@ -30,6 +30,8 @@ import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from .. import unevaluated
+
 __all__ = [
     "AUTO_MIN_WORK",
     "ENGINES",
@@ -287,7 +289,7 @@ class _ToSympy:
         sp = self.sp
         kind = type(node).__name__
         if kind == "Add":
-            result = sp.Add(*map(self, node.args))
+            result = self.sum(list(map(self, node.args)))
         elif kind == "Mul":
             result = self.product(list(map(self, node.args)))
         elif kind == "Pow":
@@ -349,6 +351,28 @@ class _ToSympy:
             rest.insert(0, coeff)
         return sp.Mul._from_args(rest, True)
 
+    def sum(self, terms: list[Any]) -> Any:
+        """``Add(*terms)`` for SymPy-canonical ``terms``.
+
+        ``Add.flatten`` returns its terms sorted when each is a commutative
+        symbol or a rational times one and no symbol is in two: nothing
+        combines (a sum of the gradient's ``x_i + x_j``). Those sums are
+        built from their sorted terms.
+        """
+        sp = self.sp
+        symbols = set()
+        for term in terms:
+            if term.is_Mul:
+                if len(term.args) != 2 or not term.args[0].is_Rational:
+                    return sp.Add(*terms)
+                term = term.args[1]
+            if not term.is_Symbol or term in symbols or not term.is_commutative:
+                return sp.Add(*terms)
+            symbols.add(term)
+        if len(terms) < 2:
+            return sp.Add(*terms)
+        return sp.Add._from_args(sorted(terms, key=self.sort_key), True)
+
     def power(self, base: Any, exp: Any) -> Any:
         """``Pow(base, exp)``, with ``exp(u)`` built directly for a linear ``u``.
 
@@ -360,7 +384,7 @@ class _ToSympy:
         """
         sp = self.sp
         if base is sp.E and self.linear(exp):
-            return sp.exp(exp, evaluate=False)
+            return unevaluated.call(sp.exp, (exp,))
         return sp.Pow(base, exp)
 
     def linear(self, u: Any) -> bool:

@@ -290,8 +290,9 @@ FACTOR_POOL = [
 
 
 def shortcut_matches_sympy(built, expected):
-    """The same object: equal, same type and the same args in the same order."""
-    return type(built) is type(expected) and built == expected and built.args == expected.args
+    """The same object: equal, same type, the same args in the same order (and a function's ``nargs``)."""
+    same_nargs = getattr(built, "__dict__", {}) == getattr(expected, "__dict__", {})
+    return type(built) is type(expected) and built == expected and built.args == expected.args and same_nargs
 
 
 @settings(max_examples=400, deadline=None)
@@ -320,6 +321,24 @@ def test_exponentials_are_built_as_sympy_builds_them(u):
     s = sp.exp(X) + sp.exp(Y)
     factors = [sp.Integer(-1), built, s**-2]
     assert shortcut_matches_sympy(to_sympy.product(factors), sp.Mul(*factors))
+
+
+NONCOMMUTATIVE = sp.Symbol("N", commutative=False)
+#: Canonical terms: symbols and rational multiples of them (distinct or
+#: repeated), and terms a sum combines, sorts specially or must evaluate.
+TERM_POOL = [
+    X, Y, Z, A, B, POSITIVE, ZERO, 2 * X, -X, sp.Rational(-1, 3) * Y, sp.Rational(5, 2) * A, -B, 3 * ZERO,
+    NONCOMMUTATIVE, 2 * NONCOMMUTATIVE, sp.Integer(1), sp.Integer(-2), sp.Rational(1, 2), sp.Float(0.5), sp.pi,
+    sp.I, sp.oo, sp.zoo, sp.nan, X * Y, 2 * X * Y, X**2, sp.exp(X), sp.pi * X, sp.sqrt(2) * Y, sp.Float(2.0) * X,
+    X + Y, sp.I * Z,
+]  # fmt: skip
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(TERM_POOL), min_size=1, max_size=6))
+def test_sums_are_built_as_sympy_builds_them(terms):
+    to_sympy = engine._ToSympy()
+    assert shortcut_matches_sympy(to_sympy.sum(list(terms)), sp.Add(*terms))
 
 
 def test_a_dense_hessian_converts_to_the_entries_sympy_builds():
