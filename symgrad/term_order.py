@@ -215,14 +215,18 @@ def quick_mul(expr: Any) -> Any:
 
 
 class QuickFactorOrder:
-    """A mixin for ``StrPrinter``: a product's factors are sorted with :func:`sort_key` (:func:`quick_mul`).
+    """A mixin for SymPy printers: a product's factors are sorted with :func:`sort_key` (:func:`quick_mul`).
 
     The order, and so the text, is SymPy's; keying ``exp(x_i + x_j)`` by
-    :func:`linear_order` is what makes it quick.
+    :func:`linear_order` is what makes it quick. C's printer writes a product
+    that is one of its constants (``2/pi``, ``M_2_PI``) as the macro, looked up
+    by the product itself: such a product is printed as it is.
     """
 
-    def _print_Mul(self, expr: Any) -> Any:
-        return super()._print_Mul(quick_mul(expr))  # type: ignore[misc]
+    def _print_Mul(self, expr: Any, **settings: Any) -> Any:
+        if expr in getattr(self, "math_macros", ()):
+            return super()._print_Mul(expr, **settings)  # type: ignore[misc]
+        return super()._print_Mul(quick_mul(expr), **settings)  # type: ignore[misc]
 
 
 class BoundedOrder:

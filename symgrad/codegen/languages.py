@@ -17,7 +17,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from ..term_order import BoundedOrder
+from ..term_order import BoundedOrder, QuickFactorOrder, quick_mul
 from .layout import Function
 from .words import C_MATH, JULIA_SPECIAL, MATH_FUNCS, PY_WORDS, RUST_CONSTS, RUST_WORDS, words
 
@@ -27,13 +27,20 @@ Printer = Any
 _ORDERED: dict[type, type] = {}
 
 
+class CodeOrder(QuickFactorOrder, BoundedOrder):
+    """A code printer's order: SymPy's, found quickly (products' factors by
+    :class:`~symgrad.term_order.QuickFactorOrder`, sums by
+    :class:`~symgrad.term_order.BoundedOrder`)."""
+
+
 def ordered(cls: type) -> type:
-    """The SymPy printer class ``cls`` with :class:`~symgrad.term_order.BoundedOrder`:
-    a linear form's terms sorted without SymPy's exponent vectors (the same
-    order: a dense Hessian's thousands of ``exp(x_i + x_j)``), and a sum too
-    costly to sort written in stored order, as symgrad's other printers do."""
+    """The SymPy printer class ``cls`` with :class:`CodeOrder`: a linear
+    form's terms, and a product's factors, sorted without SymPy's exponent
+    vectors (the same order: a dense Hessian's thousands of
+    ``exp(x_i + x_j)``), and a sum too costly to sort written in stored
+    order, as symgrad's other printers do."""
     if cls not in _ORDERED:
-        _ORDERED[cls] = type(cls.__name__, (BoundedOrder, cls), {})
+        _ORDERED[cls] = type(cls.__name__, (CodeOrder, cls), {})
     return _ORDERED[cls]
 
 
@@ -148,7 +155,7 @@ class _NumPy(_Python):
     def code_printer(self) -> Printer:
         from sympy.printing.numpy import NumPyPrinter, SciPyPrinter
 
-        class Printer(BoundedOrder, NumPyPrinter):  # type: ignore[misc]
+        class Printer(CodeOrder, NumPyPrinter):  # type: ignore[misc]
             pass
 
         for name in SCIPY_FUNCTIONS:
@@ -212,7 +219,7 @@ class _Fortran(Language):
         import sympy as sp
         from sympy.printing.fortran import FCodePrinter
 
-        class FortranPrinter(BoundedOrder, FCodePrinter):  # type: ignore[misc]
+        class FortranPrinter(CodeOrder, FCodePrinter):  # type: ignore[misc]
             #: pi and E as used, name -> value, declared as parameters (constants)
             named: dict[str, str]
 
@@ -341,7 +348,7 @@ class _Julia(Language):
     def code_printer(self) -> Printer:
         from sympy.printing.julia import JuliaCodePrinter
 
-        class JuliaPrinter(BoundedOrder, JuliaCodePrinter):  # type: ignore[misc]
+        class JuliaPrinter(CodeOrder, JuliaCodePrinter):  # type: ignore[misc]
             def _print_Exp1(self, expr: Any) -> str:
                 return "Base.MathConstants.e"  # SymPy writes e, which Julia 1.x no longer defines
 
@@ -369,7 +376,7 @@ class _Rust(Language):
         from sympy.printing.codeprinter import CodePrinter
         from sympy.printing.rust import RustCodePrinter
 
-        class RustPrinter(BoundedOrder, RustCodePrinter):  # type: ignore[misc]
+        class RustPrinter(CodeOrder, RustCodePrinter):  # type: ignore[misc]
             def _print_Integer(self, expr: Any, _type: bool = False) -> str:
                 # the implicit 1 of 1/x: Rust does not divide an integer by an f64
                 return str(super()._print_Integer(expr, _type)) if _type else f"{expr.p}_f64"
@@ -377,8 +384,8 @@ class _Rust(Language):
             # SymPy's Rust printer casts the terms of sums and products to floats
             # and multiplies them out again, which can print (1 - t**2)*cosh(y) as
             # -t.powi(2) + 1.0*y.cosh(). symgrad's numbers are floats already.
-            def _print_Mul(self, expr: Any) -> str:
-                return str(CodePrinter._print_Mul(self, expr))
+            def _print_Mul(self, expr: Any, **settings: Any) -> str:
+                return str(CodePrinter._print_Mul(self, quick_mul(expr)))
 
             def _print_Add(self, expr: Any, order: Any = None) -> str:
                 return str(CodePrinter._print_Add(self, expr, order))
@@ -416,7 +423,7 @@ class _JS(Language):
     def code_printer(self) -> Printer:
         from sympy.printing.jscode import JavascriptCodePrinter
 
-        class JSPrinter(BoundedOrder, JavascriptCodePrinter):  # type: ignore[misc]
+        class JSPrinter(CodeOrder, JavascriptCodePrinter):  # type: ignore[misc]
             def _print_NaN(self, expr: Any) -> str:
                 return "NaN"
 
@@ -437,7 +444,7 @@ class _Octave(Language):
         import sympy as sp
         from sympy.printing.octave import OctaveCodePrinter
 
-        class OctavePrinter(BoundedOrder, OctaveCodePrinter):  # type: ignore[misc]
+        class OctavePrinter(CodeOrder, OctaveCodePrinter):  # type: ignore[misc]
             def _print_Piecewise(self, expr: Any) -> str:
                 # Octave's Piecewise is masks times values, and 0*NaN is NaN:
                 # DiracDelta(u)'s value (NaN at u == 0, else 0) as 0 ./ (u ~= 0)
