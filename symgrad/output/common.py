@@ -15,7 +15,7 @@ The helpers below only format values that the analyses computed.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .numbers import float_text
@@ -114,6 +114,21 @@ def symbolic_text(expr: Any) -> str:
     from .numbers import symbolic_text as text
 
     return text(expr)
+
+
+def symbolic_texts(exprs: Sequence[Any]) -> list[str]:
+    """:func:`symbolic_text` of each of ``exprs``; entries of one shape (a dense
+    Hessian's ``-exp(x_i + x_j)/t**2``) are printed once (:mod:`symgrad.print_by_shape`)."""
+    from .numbers import symbolic_texts as texts
+
+    return texts(exprs)
+
+
+def readable_texts(exprs: Sequence[Any]) -> list[str]:
+    """:func:`readable_text` of each of ``exprs``, entries of one shape printed once."""
+    from .memo import readable_sstrs
+
+    return readable_sstrs(exprs)
 
 
 def readable_text(expr: Any) -> str:

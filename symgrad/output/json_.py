@@ -17,11 +17,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from ..results import LargeReal, plain
-from .common import Printer, readable_text, shared_names
+from .common import Printer, readable_text, readable_texts, shared_names
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -36,15 +36,34 @@ if TYPE_CHECKING:
 
 
 def _symbolic(matrix: Any, seen: dict[int, str] | None = None) -> Any:
-    """Expressions as strings; with ``seen``, each object is printed once (values repeat: a Hessian's zeros)."""
+    """Expressions as strings, nested as ``matrix`` is. Without ``seen`` all are
+    printed together (entries of one shape once: :func:`~.common.readable_texts`);
+    with it, each object is printed once (values repeat: a Hessian's zeros)."""
+    if seen is None:
+        leaves: list[Any] = []
+        _collect(matrix, leaves)
+        return _nested(matrix, iter(readable_texts(leaves)))
     if isinstance(matrix, tuple):
         return [_symbolic(x, seen) for x in matrix]
-    if seen is None:
-        return readable_text(matrix)
     key = id(matrix)
     if key not in seen:
         seen[key] = readable_text(matrix)
     return seen[key]
+
+
+def _collect(matrix: Any, leaves: list[Any]) -> None:
+    if isinstance(matrix, tuple):
+        for x in matrix:
+            _collect(x, leaves)
+    else:
+        leaves.append(matrix)
+
+
+def _nested(matrix: Any, texts: Iterator[str]) -> Any:
+    """``matrix``'s nesting as lists, its leaves taken from ``texts`` in order."""
+    if isinstance(matrix, tuple):
+        return [_nested(x, texts) for x in matrix]
+    return next(texts)
 
 
 def _rewritten(matrix: Any, rewritten: dict[Any, Any]) -> Any:

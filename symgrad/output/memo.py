@@ -12,6 +12,7 @@ the output exactly as SymPy's own.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 #: Most remembered subexpressions per printer; the memo is cleared beyond.
@@ -77,6 +78,19 @@ def readable_sstr(expr: Any) -> str:
     ``0.333333333333333``) gets the digits that read back as it
     (``0.3333333333333333``, :func:`double_text`).
     """
+    return str(_readable_printer().doprint(expr))
+
+
+def readable_sstrs(exprs: Sequence[Any]) -> list[str]:
+    """:func:`readable_sstr` of each of ``exprs``, the entries of one shape
+    printed once (:func:`symgrad.print_by_shape.print_all`)."""
+    from ..print_by_shape import print_all
+
+    return [str(text) for text in print_all(_readable_printer(), exprs)]
+
+
+def _readable_printer() -> Any:
+    """The printer of :func:`readable_sstr`, made on first use."""
     if not _READABLE_PRINTER:
         from sympy.printing.str import StrPrinter
 
@@ -92,7 +106,7 @@ def readable_sstr(expr: Any) -> str:
                 return text if expr._prec != 53 else double_text(text, float(expr))
 
         _READABLE_PRINTER.append(Printer({"full_prec": False}))
-    return str(_READABLE_PRINTER[0].doprint(expr))
+    return _READABLE_PRINTER[0]
 
 
 def double_text(text: str, value: float) -> str:

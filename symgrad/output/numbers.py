@@ -19,6 +19,7 @@ printer writes a double's ``repr`` itself.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..results import LargeReal
@@ -142,6 +143,16 @@ def symbolic_text(expr: Any, order: str | None = None) -> str:
     if not _SYMBOLIC:
         _SYMBOLIC.append(_printer("str", None)({"full_prec": False}))
     return str(_SYMBOLIC[0].doprint(expr))
+
+
+def symbolic_texts(exprs: Sequence[Any]) -> list[str]:
+    """:func:`symbolic_text` of each of ``exprs``, the entries of one shape
+    printed once (:func:`symgrad.print_by_shape.print_all`)."""
+    from ..print_by_shape import print_all
+
+    if not _SYMBOLIC:
+        _SYMBOLIC.append(_printer("str", None)({"full_prec": False}))
+    return [str(text) for text in print_all(_SYMBOLIC[0], exprs)]
 
 
 def forget() -> None:

@@ -35,6 +35,7 @@ from .common import (
     point_text,
     shared_names,
     symbolic_text,
+    symbolic_texts,
     value_text,
     where,
 )
@@ -65,11 +66,14 @@ class TextPrinter(Printer):
     def _render_Derivatives(self, d: Derivatives) -> list[str]:
         functions = [labels.function(c) for c in d.components()]
         lines = [f"{f} = {symbolic_text(e)}" for f, e in zip(functions, d.exprs)]
+        named = list(entries(d))
         if not self.options.shared:
-            return lines + [f"{name} = {symbolic_text(e)}" for name, e in entries(d)]
+            texts = symbolic_texts([e for _, e in named])
+            return lines + [f"{name} = {text}" for (name, _), text in zip(named, texts)]
         names, rewritten = shared_names(d)
         lines += [f"{t} = {symbolic_text(value)}" for t, value in names]
-        return lines + [f"{name} = {symbolic_text(rewritten[e])}" for name, e in entries(d)]
+        texts = symbolic_texts([rewritten[e] for _, e in named])
+        return lines + [f"{name} = {text}" for (name, _), text in zip(named, texts)]
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
         at = point_text(values)

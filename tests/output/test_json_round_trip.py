@@ -96,7 +96,14 @@ def run_json(cli, monkeypatch, *args: str) -> tuple[dict[str, Any], dict[str, sp
         printed[text] = expr
         return text
 
+    def recording_all(exprs: Any) -> list[str]:
+        texts = original_all(exprs)
+        printed.update(zip(texts, exprs))
+        return texts
+
+    original_all = json_.readable_texts
     monkeypatch.setattr(json_, "readable_text", recording)
+    monkeypatch.setattr(json_, "readable_texts", recording_all)
     result = cli(*args, "--json")
     assert result.exit_code == 0, result.stderr
     return json.loads(result.stdout), printed
