@@ -303,7 +303,7 @@ def positive_exponentials(expr: Any) -> Any:
 
     inverses: dict[Any, Any] = {}
     back: dict[Any, Any] = {}
-    for power in expr.atoms(sp.exp):
+    for power in sorted(expr.atoms(sp.exp), key=sp.default_sort_key):  # the dummies in a fixed order
         if power.args[0].could_extract_minus_sign():
             dummy = sp.Dummy()
             inverses[power] = 1 / dummy

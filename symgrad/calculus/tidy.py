@@ -635,20 +635,22 @@ def job_plan(derivs: Derivatives, mode: str) -> str:
     return _plan(derivs, mode)[0]
 
 
-def _plan(derivs: Derivatives, mode: str) -> tuple[str, set[Any]]:
-    """:func:`job_plan` and the entries to tidy (those not settled)."""
+def _plan(derivs: Derivatives, mode: str) -> tuple[str, list[Any]]:
+    """:func:`job_plan` and the entries to tidy (those not settled), each once, in
+    the job's order: when the budget runs out, the same entries are left as
+    they were on every run (not those a set's hash order put last)."""
     check_mode(mode)
     if mode == "off":
-        return "off", set()
+        return "off", []
     entries = _entries(derivs)
     if len(entries) > MAX_TIDIED_JOB_ENTRIES:
-        return "skip", set()
-    unsettled = {e for e in entries if not e.is_Atom and not rewrites.settled(e)}
+        return "skip", []
+    unsettled = [e for e in dict.fromkeys(entries) if not e.is_Atom and not rewrites.settled(e)]
     nodes = 0
     for e in unsettled:
         nodes += node_count(e, MAX_CHEAP_JOB_NODES + 1 - nodes)
         if nodes > MAX_CHEAP_JOB_NODES:
-            return "skip", set()
+            return "skip", []
     if len(entries) > MAX_JOB_ENTRIES or nodes > MAX_JOB_NODES:
         return "cheap", unsettled
     return mode, unsettled

@@ -385,6 +385,20 @@ def test_a_small_job_gets_the_whole_mode() -> None:
     assert tidying.job_plan(raw, "off") == "off"
 
 
+def test_a_job_is_tidied_in_its_own_order_each_entry_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    # when the budget runs out, what is left untidied must be the same on every
+    # run: the order is the job's, not a set's (which changes with PYTHONHASHSEED)
+    raw = big_hessian(3)
+    order = list(dict.fromkeys(e for e in tidying._entries(raw) if not e.is_Atom))
+    plan, unsettled = tidying._plan(raw, "tidy")
+    assert unsettled == [e for e in order if e in unsettled] and len(set(unsettled)) == len(unsettled)
+    seen: list[Any] = []
+    real = tidying._tidy_entry
+    monkeypatch.setattr(tidying, "_tidy_entry", lambda e, *rest: seen.append(e) or real(e, *rest))
+    tidying.tidy_derivatives(raw, "tidy")
+    assert seen == unsettled
+
+
 def test_a_huge_job_is_left_alone(monkeypatch: pytest.MonkeyPatch) -> None:
     raw = big_hessian(5)
     monkeypatch.setattr(tidying, "MAX_CHEAP_JOB_NODES", 10)
