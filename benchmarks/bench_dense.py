@@ -4,7 +4,9 @@ Shapes: dense, the log-sum-exp ``log(exp(x1) + ... + exp(xn))`` (every
 Hessian entry holds the whole sum; its structure is ``diag(p) - p pᵀ`` with
 ``p = softmax(x)``), and sparse, the chained Rosenbrock function (each
 entry holds two or three variables). For each n (default 50, 100, 200) each
-form is run as the command a user would type, in a fresh process, wall time:
+form is run as the command a user would type, in a fresh process, wall time
+(best of three runs, with Python's compiled modules cached as a user's are:
+``PYTHONDONTWRITEBYTECODE`` is dropped for the commands):
 
 * ``text``: ``symgrad -H F`` (stdout to a file);
 * ``json@``: ``symgrad -H F --json --at x1=0.1,...``;
@@ -106,15 +108,29 @@ def jax_hessian(shape: str):
     return jax.jit(jax.vmap(jax.hessian(f)))
 
 
+#: Runs of each command; the best is shown (the machine's speed varies from run to run).
+REPEAT = 3
+
+
 def timed(fn) -> float:
     start = time.perf_counter()
     fn()
     return time.perf_counter() - start
 
 
-def run(cmd: list[str], limit: float, stdout: str = os.devnull) -> float:
-    """Wall time of ``cmd``, or inf when it fails or passes ``limit`` seconds."""
+def run(cmd: list[str], limit: float, stdout: str = os.devnull, repeat: int = REPEAT) -> float:
+    """Best wall time of ``repeat`` runs of ``cmd``, or inf when it fails or passes ``limit`` seconds.
+
+    Python may cache compiled modules (``__pycache__``), as it does for a
+    user and as pip's install does for SymPy: ``PYTHONDONTWRITEBYTECODE`` is
+    dropped, so only the first run compiles symgrad's modules.
+    """
+    return min(_run_once(cmd, limit, stdout) for _ in range(repeat))
+
+
+def _run_once(cmd: list[str], limit: float, stdout: str) -> float:
     env = dict(os.environ, PYTHONPATH=ROOT + os.pathsep + os.environ.get("PYTHONPATH", ""))
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     start = time.perf_counter()
     with open(stdout, "w") as out:
         try:
@@ -148,8 +164,8 @@ def main() -> None:
     sizes = [int(s) for s in args.sizes.split(",")]
     row_counts = [int(float(r)) for r in args.rows.split(",")]
     command = [sys.executable, "-m", "symgrad"]
-    floor = min(run([sys.executable, "-c", "import sympy"], 60) for _ in range(3))
-    print(f"python -c 'import sympy': {floor:.2f} s (best of 3, this run)")
+    floor = run([sys.executable, "-c", "import sympy"], 60)
+    print(f"python -c 'import sympy': {floor:.2f} s (best of {REPEAT}, this run; each command: best of {REPEAT})")
     jax_missing = jax_hessian("dense") is None
     if jax_missing:
         print("note: JAX is not installed (pip install jax): the / jax column is skipped")

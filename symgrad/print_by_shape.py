@@ -229,11 +229,17 @@ def _marking_class(cls: type) -> type:
 
         def _plain(self, expr: Any) -> bool:
             """Whether the printer writes ``expr`` by a plain method, sorting its parts the same in every entry."""
-            if self.shapes.method(expr) not in PLAIN_METHODS:
+            if self.shapes.method(expr) not in PLAIN_METHODS and not self._function(expr):
                 return False
             if expr.is_Mul:
                 return self._robust(ordered_factors(expr))
             return not expr.is_Add or self._robust_sum(expr.args)
+
+        def _function(self, expr: Any) -> bool:
+            """A function (whose arguments are printed as stored), not ``Piecewise``."""
+            import sympy as sp
+
+            return isinstance(expr, sp.Function) and not isinstance(expr, sp.Piecewise)
 
         def _kind(self, node: Any) -> str:
             """``slots`` (slots only), ``fixed`` (no slot) or ``mixed``."""
@@ -264,15 +270,15 @@ def _marking_class(cls: type) -> type:
 
 
 def print_all(printer: Any, exprs: Sequence[Any]) -> list[str]:
-    """``[printer.doprint(e) for e in exprs]`` for a ``str`` printer, each shape printed once.
+    """``[printer.doprint(e) for e in exprs]``, each shape printed once.
 
-    The printer must print as SymPy's ``StrPrinter`` does apart from its own
-    methods for numbers and symbols (whose text is taken from it); anything
-    else is printed entry by entry.
+    ``printer`` is a SymPy ``StrPrinter`` or code printer, with its own
+    methods for numbers, symbols and functions (whose text is taken from
+    it) and sorting as SymPy's; what its ``doprint`` does to the text after
+    printing must not depend on the symbols' names (a code printer indents
+    by brackets and keywords).
     """
-    from sympy.printing.printer import Printer
-
-    if type(printer).doprint is not Printer.doprint or len(exprs) < MIN_MEMBERS:
+    if len(exprs) < MIN_MEMBERS:
         return [printer.doprint(e) for e in exprs]
     distinct = list(dict.fromkeys(exprs))
     shapes = _Shapes(_constant_parts(distinct), printer)
@@ -284,6 +290,7 @@ def print_all(printer: Any, exprs: Sequence[Any]) -> list[str]:
     except RecursionError:  # a tree too deep to take apart here: printed as it is
         return [printer.doprint(e) for e in exprs]
     marking = _marking_class(type(printer))(printer._settings)
+    vars(marking).update(vars(printer))  # what the printer keeps (Fortran's named constants) is its own
     marking.plain, marking.shapes = printer, shapes
     texts: dict[Any, str] = {}
     for (_, _, ranks), members in groups.items():
@@ -302,7 +309,7 @@ def print_all(printer: Any, exprs: Sequence[Any]) -> list[str]:
 def _filled(printer: Any, template: list[str], slots: tuple[Any, ...]) -> str:
     """The template with each marker replaced by its slot's text."""
     names = [printer._print(s) for s in slots]
-    return str(printer._str("".join(part if k % 2 == 0 else names[int(part)] for k, part in enumerate(template))))
+    return "".join(part if k % 2 == 0 else names[int(part)] for k, part in enumerate(template))
 
 
 def _template(marking: Any, printer: Any, expr: Any, slots: tuple[Any, ...], ranks: tuple[int, ...]) -> list[str] | None:
@@ -317,7 +324,10 @@ def _template(marking: Any, printer: Any, expr: Any, slots: tuple[Any, ...], ran
     marking.markers = {m: f"\x00{k}\x01" for k, m in enumerate(markers)}
     marking.ok = True
     marking._memo = {}
-    marked = marking._print(tree)
+    try:
+        marked = str(marking.doprint(tree))
+    except Exception:  # noqa: BLE001 (the printer refuses it: the entry's own print says how)
+        return None
     if not marking.ok:
         return None
     parts = _MARK.split(marked)

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import SymgradError
 from ..names import ascii_name
+from ..print_by_shape import print_all
 from ..subexpressions import Replacer, distinct_nodes, shared_terms
 from ..text import one_line
 from .languages import TABLE, Language, Printer
@@ -124,8 +125,10 @@ def generate(derivs: Derivatives, language: str, name: str = "f") -> str:
             exprs = [e.replace(sp.DiracDelta, _delta_value) for e in exprs]
         temps, reduced = shared_terms(exprs)
         try:
-            temp_code = [(str(t), print_(e)) for t, e in temps]
-            body = [print_(e) for e in reduced]
+            # entries of one shape (thousands of -t102*exp(x_i + x_j)) are printed once
+            texts = print_all(printer, [lang.prepare(e) for e in [*(e for _, e in temps), *reduced]])
+            temp_code = [(str(t), str(text)) for (t, _), text in zip(temps, texts)]
+            body = [str(text) for text in texts[len(temps):]]
         except Exception as err:  # a SymPy printer cannot write this function
             if type(err).__name__ != "PrintMethodNotImplementedError":
                 raise
