@@ -22,6 +22,7 @@ from hypothesis import strategies as st
 
 import symgrad
 from symgrad import print_by_shape
+from symgrad.codegen.languages import TABLE
 from symgrad.output import memo, numbers
 
 NAMES = ["x1", "x2", "x10", "x9", "y", "a_b", "lambda", "E", "z"]
@@ -87,6 +88,24 @@ def test_printed_by_shape_as_the_printer_prints(fams):
     for kind, printer in printers().items():
         expected = [printer.doprint(e) for e in exprs]
         assert print_by_shape.print_all(printer, exprs) == expected, kind
+
+
+@pytest.mark.parametrize("language", sorted(TABLE))
+@settings(max_examples=60, deadline=None)
+@given(st.lists(families, min_size=1, max_size=3))
+def test_code_printed_by_shape_as_the_printer_prints(language, fams):
+    exprs = [
+        TABLE[language].prepare(formula.xreplace(dict(zip(SLOTS, symbols))))
+        for formula, fillings in fams for symbols in fillings
+    ]
+    printer = TABLE[language].code_printer()
+    try:
+        expected = [printer.doprint(e) for e in exprs]
+    except Exception as err:  # noqa: BLE001 (a function the language cannot write)
+        with pytest.raises(type(err)):
+            print_by_shape.print_all(TABLE[language].code_printer(), exprs)
+        return
+    assert print_by_shape.print_all(TABLE[language].code_printer(), exprs) == expected
 
 
 def test_a_slot_symbol_inside_a_shared_part_keeps_the_shared_parts_text():
