@@ -335,9 +335,10 @@ class _ToSympy:
                     return sp.Mul(*factors)
                 coeff = factor
                 continue
-            if factor.is_Add or factor.is_Mul or factor in self.special or not factor.is_commutative:
+            if factor.is_Add or factor.is_Mul or factor.is_Atom and factor in self.special or not factor.is_commutative:
                 return sp.Mul(*factors)
-            base, exponent = factor.as_base_exp()
+            # exp(u).as_base_exp() is (E, u), built as a new product of u each time
+            base, exponent = (sp.E, factor.args[0]) if type(factor) is sp.exp else factor.as_base_exp()
             if base in bases or factor.is_Pow and base.is_Number:
                 return sp.Mul(*factors)
             if not self.linear(exponent) and exponent.is_zero:

@@ -15,7 +15,7 @@ import io
 from typing import TYPE_CHECKING, Any
 
 from ..results import float_text, plain
-from .common import Printer, entries, symbolic_text
+from .common import Printer, entries, symbolic_texts
 from .options import RenderOptions
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ class CsvPrinter(Printer):
         rows = [symbols + [name for name, _ in named]]
         rows += [self.render(values) for values in job.points]
         if not job.points:
-            rows.append([""] * len(symbols) + [symbolic_text(e) for _, e in named])
+            rows.append([""] * len(symbols) + symbolic_texts([e for _, e in named]))
         return rows
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
