@@ -65,7 +65,10 @@ def carried_past_click() -> Iterator[None]:
 
 
 def _stop(number: int, frame: FrameType | None) -> None:
-    raise Signalled(number)
+    from ..points.common import held_back
+
+    if not held_back(number):  # else raised again once the output's temporary file is listed
+        raise Signalled(number)
 
 
 def install_signal_handlers() -> None:
@@ -91,11 +94,17 @@ def leave(code: int) -> None:
     Normally :func:`sys.exit`. After :func:`abandoned_threads`, at once
     (:func:`os._exit`, after flushing the standard streams): the pool's
     threads can wait forever on a pipe that a killed worker was writing, and
-    the interpreter's exit would wait for them. Everything that matters was
-    done by then: the output file left as it was, the error reported.
+    the interpreter's exit would wait for them. Everything that matters is
+    done by then (the error reported) or here: the temporary output files
+    still listed are removed, so the output is left as it was.
     """
     if not _ABANDONED_THREADS:
         sys.exit(code)
+    # os._exit skips the launcher's clean-up: temporary output files go first
+    # (one made just before the signal came, before its writer took charge of it)
+    staged = sys.modules.get("symgrad.points.staged")
+    if staged is not None:
+        staged.discard_all()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -12,6 +12,8 @@ values computed for it, and :meth:`PointsWriter.close` finishes the output.
 
 from __future__ import annotations
 
+import contextlib
+import signal
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -189,3 +191,37 @@ def check_finite(values: np.ndarray, numbers: Sequence[int] | np.ndarray, symbol
         row, column = np.argwhere(~finite)[0]
         raise PointsError(f"--points: {where} {numbers[row]}: value of {symbols[column]} is not a "
                           f"finite real number: {float(values[row, column])!r}")
+
+
+#: Stop signals held back (:func:`stop_signals_held`): how deep the blocks go, and those that came.
+_HELD: dict[str, Any] = {"depth": 0, "came": []}
+
+
+@contextlib.contextmanager
+def stop_signals_held() -> Iterator[None]:
+    """Hold a stop signal (SIGINT, SIGTERM, SIGHUP) back in this block: one
+    that comes in it is raised again when the block ends.
+
+    For what must not be cut in two: a temporary output file made but not yet
+    listed for removal. The command line's handler asks :func:`held_back`
+    first (Python runs signal handlers in the main thread, whichever thread
+    the signal reached, so blocking it in one thread would not do).
+    """
+    _HELD["depth"] += 1
+    try:
+        yield
+    finally:
+        _HELD["depth"] -= 1
+        if not _HELD["depth"] and _HELD["came"]:
+            number = _HELD["came"][0]
+            _HELD["came"].clear()
+            signal.raise_signal(number)
+
+
+def held_back(number: int) -> bool:
+    """For a stop signal's handler: whether the signal ``number`` is held back
+    (it is raised again at the end of the :func:`stop_signals_held` block)."""
+    if _HELD["depth"]:
+        _HELD["came"].append(number)
+        return True
+    return False

@@ -30,7 +30,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 
-from .common import PointsError
+from .common import PointsError, stop_signals_held
 
 #: The temporary files not yet committed or discarded, for :func:`discard_all`.
 _pending: set[str] = set()
@@ -46,11 +46,13 @@ class Staged:
         self.target = os.path.realpath(target)
         mode = _mode_for(self.target, target, option)
         folder, name = os.path.split(self.target)
-        try:
-            fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
-        except OSError as err:
-            raise _cannot_write(target, err, option) from None
-        _pending.add(self.path)
+        # a stop signal between making the file and listing it would leave it behind
+        with stop_signals_held():
+            try:
+                fd, self.path = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".part")
+            except OSError as err:
+                raise _cannot_write(target, err, option) from None
+            _pending.add(self.path)
         try:
             os.fchmod(fd, mode)  # mkstemp's file is private (0600)
         finally:

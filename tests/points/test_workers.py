@@ -280,3 +280,44 @@ def test_a_signal_to_a_grid_run_with_workers_ends_it(tmp_path, name, wait):
     assert b"Traceback" not in stderr and stderr.count(b"\n") <= 1, stderr
     left_as_it_was(out, tmpdir)
     assert not [pid for pid in workers if alive(pid)]
+
+
+def test_leaving_at_once_removes_the_temporary_output_files(tmp_path):
+    """A signal that comes after the output's temporary file is made, before its
+    writer takes charge of it: the quick exit of a run with workers (os._exit,
+    which skips the launcher's clean-up) removes the file itself."""
+    out = tmp_path / "out" / "result.npz"
+    out.parent.mkdir()
+    out.write_bytes(OLD)
+    code = (
+        "from symgrad.points import staged\n"
+        "from symgrad.cli import report\n"
+        f"staged.Staged({str(out)!r})\n"
+        "report.abandoned_threads()\n"
+        "report.leave(129)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], env=clean_env(), capture_output=True, timeout=TIMEOUT)
+    assert done.returncode == 129, done.stderr
+    assert out.read_bytes() == OLD
+    assert os.listdir(out.parent) == [out.name]
+
+
+def test_a_stop_signal_held_back_takes_effect_at_the_end_of_the_block():
+    from symgrad.cli import report
+    from symgrad.points.common import stop_signals_held
+
+    seen: list[str] = []
+    previous = signal.signal(signal.SIGHUP, report._stop)
+    try:
+        with pytest.raises(report.Signalled):
+            with stop_signals_held():
+                os.kill(os.getpid(), signal.SIGHUP)
+                time.sleep(0.05)
+                seen.append("end of block")
+        with pytest.raises(report.Signalled):  # not held: at once
+            os.kill(os.getpid(), signal.SIGHUP)
+            time.sleep(0.05)
+            seen.append("not reached")
+    finally:
+        signal.signal(signal.SIGHUP, previous)
+    assert seen == ["end of block"]
