@@ -140,9 +140,7 @@ def symbolic_text(expr: Any, order: str | None = None) -> str:
     """
     if order is not None:
         return str(_printer("str", None)({"full_prec": False, "order": order}).doprint(expr))
-    if not _SYMBOLIC:
-        _SYMBOLIC.append(_printer("str", None)({"full_prec": False}))
-    return str(_SYMBOLIC[0].doprint(expr))
+    return str(_symbolic_printer().doprint(expr))
 
 
 def symbolic_texts(exprs: Sequence[Any]) -> list[str]:
@@ -150,9 +148,14 @@ def symbolic_texts(exprs: Sequence[Any]) -> list[str]:
     printed once (:func:`symgrad.print_by_shape.print_all`)."""
     from ..print_by_shape import print_all
 
+    return [str(text) for text in print_all(_symbolic_printer(), exprs)]
+
+
+def _symbolic_printer() -> Any:
+    """The printer of :func:`symbolic_text`, made on first use."""
     if not _SYMBOLIC:
         _SYMBOLIC.append(_printer("str", None)({"full_prec": False}))
-    return [str(text) for text in print_all(_SYMBOLIC[0], exprs)]
+    return _SYMBOLIC[0]
 
 
 def forget() -> None:

@@ -67,13 +67,12 @@ class TextPrinter(Printer):
         functions = [labels.function(c) for c in d.components()]
         lines = [f"{f} = {symbolic_text(e)}" for f, e in zip(functions, d.exprs)]
         named = list(entries(d))
-        if not self.options.shared:
-            texts = symbolic_texts([e for _, e in named])
-            return lines + [f"{name} = {text}" for (name, _), text in zip(named, texts)]
-        names, rewritten = shared_names(d)
-        lines += [f"{t} = {symbolic_text(value)}" for t, value in names]
-        texts = symbolic_texts([rewritten[e] for _, e in named])
-        return lines + [f"{name} = {text}" for (name, _), text in zip(named, texts)]
+        values = [e for _, e in named]
+        if self.options.shared:
+            names, rewritten = shared_names(d)
+            lines += [f"{t} = {symbolic_text(value)}" for t, value in names]
+            values = [rewritten[e] for e in values]
+        return lines + [f"{name} = {text}" for (name, _), text in zip(named, symbolic_texts(values))]
 
     def _render_PointValues(self, values: PointValues) -> list[str]:
         at = point_text(values)
